@@ -1,0 +1,14 @@
+#include "app/commands.h"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+namespace fugong {
+
+int RunCommandLine(int argc, char** argv) {
+  std::fprintf(stderr, "usage: fugong <backfill|generate|demo> [options]\n");
+  return 2;
+}
+
+}  // namespace fugong

@@ -1,0 +1,18 @@
+# Writes a C++ file that holds each reference table as a string, named by its file name.
+set(content "// Generated from schemas/ by cmake/embed_tables.cmake. Do not edit.\n")
+string(APPEND content "#include \"engine/reference/builtin_tables.h\"\n\nnamespace fugong {\n\n")
+string(APPEND content "std::string_view BuiltinTable(std::string_view name) {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
+foreach(file ${FILES})
+  get_filename_component(name ${file} NAME)
+  file(READ ${file} data HEX)
+  string(REGEX REPLACE "([0-9a-f][0-9a-f])" "\\\\x\\1" escaped "${data}")
+  # Split into short string literals so compilers stay happy with long tables.
+  string(REGEX REPLACE "((\\\\x[0-9a-f][0-9a-f]){64})" "\\1\"\n\"" escaped "${escaped}")
+  string(LENGTH "${data}" hexlen)
+  math(EXPR len "${hexlen} / 2")
+  string(APPEND content "  if (name == \"${name}\") {\n    static const char kData[] =\n\"${escaped}\";\n")
+  string(APPEND content "    return std::string_view(kData, ${len});\n  }\n")
+endforeach()
+string(APPEND content "  return {};\n}\n\n}  // namespace fugong\n")
+file(WRITE ${OUT} "${content}")

@@ -1,0 +1,162 @@
+#include "engine/config/engine_config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+
+namespace fugong {
+
+Status EngineConfig::Validate() const {
+  if (interval_minutes < 1 || interval_minutes > 1440 || 1440 % interval_minutes != 0) {
+    return Status::InvalidArgument("interval_minutes must divide 1440 (1..1440), got " +
+                                   std::to_string(interval_minutes));
+  }
+  if (min_coverage <= 0 || min_coverage > 1) {
+    return Status::InvalidArgument("min_coverage must be in (0, 1]");
+  }
+  if (baseline_from.has_value() != baseline_to.has_value()) {
+    return Status::InvalidArgument("baseline_from and baseline_to go together");
+  }
+  if (baseline_from && *baseline_from > *baseline_to) {
+    return Status::InvalidArgument("baseline_from is after baseline_to");
+  }
+  if (baseline_days < 1) return Status::InvalidArgument("baseline_days must be positive");
+  if (r_max <= 0) return Status::InvalidArgument("r_max must be positive");
+  if (composite_weight < 0 || composite_weight > 1) {
+    return Status::InvalidArgument("composite_weight must be in [0, 1]");
+  }
+  if (min_group_size < 1) return Status::InvalidArgument("min_group_size must be >= 1");
+  static const char* kLevels[] = {"province", "city", "county", "industry",
+                                  "county_industry", "scale", "tag"};
+  for (const std::string& level : levels) {
+    bool known = false;
+    for (const char* k : kLevels) known = known || level == k;
+    if (!known) return Status::InvalidArgument("unknown level: " + level);
+  }
+  return Status::OK();
+}
+
+bool ParseUtcOffset(const std::string& text, int* offset_seconds) {
+  static const std::map<std::string, int> kZones = {
+      {"Asia/Shanghai", 8 * 3600}, {"Asia/Chongqing", 8 * 3600}, {"PRC", 8 * 3600},
+      {"Asia/Hong_Kong", 8 * 3600}, {"Asia/Taipei", 8 * 3600},  {"UTC", 0},
+      {"Etc/UTC", 0},               {"Z", 0},                    {"GMT", 0}};
+  auto it = kZones.find(text);
+  if (it != kZones.end()) {
+    *offset_seconds = it->second;
+    return true;
+  }
+  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return false;
+  auto digit = [&](int i) { return text[i] >= '0' && text[i] <= '9'; };
+  if (!digit(1) || !digit(2) || !digit(4) || !digit(5)) return false;
+  const int hours = (text[1] - '0') * 10 + (text[2] - '0');
+  const int minutes = (text[4] - '0') * 10 + (text[5] - '0');
+  if (hours > 14 || minutes > 59) return false;
+  *offset_seconds = (hours * 3600 + minutes * 60) * (text[0] == '-' ? -1 : 1);
+  return true;
+}
+
+namespace {
+
+Status ReadDate(const YAML::Node& node, const std::string& key, std::optional<Day>* out) {
+  Day day;
+  const std::string text = node.as<std::string>();
+  if (!ParseDate(text, &day)) return Status::InvalidArgument(key + ": not a date: " + text);
+  *out = day;
+  return Status::OK();
+}
+
+}  // namespace
+
+Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* c) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(std::string("config is not valid YAML: ") + e.what());
+  }
+  if (root.IsNull()) return c->Validate();
+  if (!root.IsMap()) return Status::InvalidArgument("config must be a mapping of keys");
+  try {
+    for (const auto& kv : root) {
+      const std::string key = kv.first.as<std::string>();
+      const YAML::Node& v = kv.second;
+      if (key == "timezone") {
+        c->timezone = v.as<std::string>();
+        if (!ParseUtcOffset(c->timezone, &c->utc_offset_seconds)) {
+          return Status::InvalidArgument("timezone: use a fixed offset like +08:00, got " +
+                                         c->timezone);
+        }
+      } else if (key == "interval_minutes") {
+        c->interval_minutes = v.as<int>();
+      } else if (key == "future_tolerance_seconds") {
+        c->future_tolerance_seconds = v.as<int>();
+      } else if (key == "min_coverage") {
+        c->min_coverage = v.as<double>();
+      } else if (key == "max_interval_kwh") {
+        c->max_interval_kwh = v.as<double>();
+      } else if (key == "baseline_method") {
+        const std::string m = v.as<std::string>();
+        if (m == "calendar") {
+          c->baseline_method = BaselineMethod::kCalendar;
+        } else if (m == "mean") {
+          c->baseline_method = BaselineMethod::kMean;
+        } else {
+          return Status::InvalidArgument("baseline_method must be calendar or mean, got " + m);
+        }
+      } else if (key == "baseline_from") {
+        FUGONG_RETURN_IF_ERROR(ReadDate(v, key, &c->baseline_from));
+      } else if (key == "baseline_to") {
+        FUGONG_RETURN_IF_ERROR(ReadDate(v, key, &c->baseline_to));
+      } else if (key == "baseline_days") {
+        c->baseline_days = v.as<int>();
+      } else if (key == "baseline_gap_days") {
+        c->baseline_gap_days = v.as<int>();
+      } else if (key == "min_baseline_kwh") {
+        c->min_baseline_kwh = v.as<double>();
+      } else if (key == "min_valid_days") {
+        c->min_valid_days = v.as<int>();
+      } else if (key == "min_days_per_type") {
+        c->min_days_per_type = v.as<int>();
+      } else if (key == "hdd_base_c") {
+        c->hdd_base_c = v.as<double>();
+      } else if (key == "cdd_base_c") {
+        c->cdd_base_c = v.as<double>();
+      } else if (key == "min_weather_nonzero_days") {
+        c->min_weather_nonzero_days = v.as<int>();
+      } else if (key == "r_max") {
+        c->r_max = v.as<double>();
+      } else if (key == "resume_threshold") {
+        c->resume_threshold = v.as<double>();
+      } else if (key == "working_day_fraction") {
+        c->working_day_fraction = v.as<double>();
+      } else if (key == "composite_weight") {
+        c->composite_weight = v.as<double>();
+      } else if (key == "min_group_size") {
+        c->min_group_size = v.as<int>();
+      } else if (key == "levels") {
+        c->levels = v.as<std::vector<std::string>>();
+      } else {
+        return Status::InvalidArgument("unknown config key: " + key);
+      }
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(std::string("config value has the wrong type: ") + e.what());
+  }
+  return c->Validate();
+}
+
+Result<EngineConfig> LoadEngineConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::IOError("cannot open config " + path);
+  std::stringstream buf;
+  buf << in.rdbuf();
+  EngineConfig config;
+  Status st = ApplyConfigYaml(buf.str(), &config);
+  if (!st.ok()) return Status::InvalidArgument(path + ": " + st.message());
+  return config;
+}
+
+}  // namespace fugong

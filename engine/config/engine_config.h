@@ -1,0 +1,71 @@
+// Every threshold and window of SPEC, with SPEC's defaults. One struct, passed in everywhere;
+// never read from a global.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/date.h"
+#include "engine/common/status.h"
+
+namespace fugong {
+
+enum class BaselineMethod { kCalendar, kMean };
+
+struct EngineConfig {
+  // --- Time ---
+  // Local days are computed with this fixed UTC offset (SPEC: Asia/Shanghai, UTC+8).
+  int utc_offset_seconds = 8 * 3600;
+  std::string timezone = "Asia/Shanghai";
+  // Length of one interval reading; must divide 1440.
+  int interval_minutes = 15;
+  // A reading time more than this far ahead of the clock is dead-lettered.
+  int future_tolerance_seconds = 86400;
+
+  // --- Meter-day ---
+  double min_coverage = 0.75;
+  double max_interval_kwh = 1e6;
+
+  // --- Baseline ---
+  BaselineMethod baseline_method = BaselineMethod::kCalendar;
+  // An explicit window; when unset, the window of each season is derived from the Spring
+  // Festival: `baseline_days` days ending `baseline_gap_days` days before it.
+  std::optional<Day> baseline_from;
+  std::optional<Day> baseline_to;
+  int baseline_days = 42;
+  int baseline_gap_days = 15;
+  double min_baseline_kwh = 1.0;
+  int min_valid_days = 14;       // fewer valid window days: fall back to `mean`
+  int min_days_per_type = 2;     // fewer of any day type: fall back to `mean`
+  double hdd_base_c = 18.0;
+  double cdd_base_c = 26.0;
+  int min_weather_nonzero_days = 5;
+
+  // --- Scoring ---
+  double r_max = 2.0;
+  double resume_threshold = 0.30;
+  double working_day_fraction = 0.1;  // B(e,d) >= this x Bbar(e): a day e normally works
+
+  // --- Groups ---
+  double composite_weight = 0.5;
+  int min_group_size = 3;
+  std::vector<std::string> levels = {"province", "city",  "county", "industry",
+                                     "county_industry", "scale", "tag"};
+
+  int IntervalsPerDay() const { return 1440 / interval_minutes; }
+
+  // Checks the values against their allowed ranges.
+  Status Validate() const;
+};
+
+// Reads a YAML file whose keys are the field names above (dates as YYYY-MM-DD, `timezone` as
+// `+08:00` or a known zone name). Unknown keys are an error, so a typo is never silently ignored.
+Result<EngineConfig> LoadEngineConfig(const std::string& path);
+Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* config);
+
+// Parses `+08:00`, `-05:30`, `UTC`, `Z`, or a zone name with a fixed offset that the engine
+// knows (Asia/Shanghai). Returns false for anything else.
+bool ParseUtcOffset(const std::string& text, int* offset_seconds);
+
+}  // namespace fugong
