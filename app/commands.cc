@@ -1,8 +1,6 @@
 #include "app/commands.h"
 
 #include <cstdio>
-#include <cstring>
-#include <string>
 
 namespace fugong {
 

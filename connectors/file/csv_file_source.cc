@@ -1,0 +1,99 @@
+#include "connectors/file/csv_file_source.h"
+
+#include <cinttypes>
+#include <cstdio>
+
+namespace fugong {
+
+namespace {
+
+uint64_t Fnv1a(std::string_view bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : bytes) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+constexpr size_t kFingerprintBytes = 64 << 10;
+
+}  // namespace
+
+Result<std::unique_ptr<CsvFileSource>> CsvFileSource::Open(const std::string& path) {
+  std::unique_ptr<CsvFileSource> source(new CsvFileSource());
+  source->path_ = path;
+  FUGONG_RETURN_IF_ERROR(source->Start());
+  return source;
+}
+
+Status CsvFileSource::Start() {
+  Result<std::unique_ptr<ChunkedFileReader>> reader = ChunkedFileReader::Open(path_);
+  if (!reader.ok()) return reader.status();
+  reader_ = std::move(reader).value();
+  std::string_view chunk;
+  FUGONG_RETURN_IF_ERROR(reader_->NextChunk(&chunk));
+  if (chunk.empty()) return Status::InvalidArgument(path_ + " is empty: no CSV header");
+  fingerprint_ = Fnv1a(chunk.substr(0, kFingerprintBytes));
+  size_t nl = chunk.find('\n');
+  if (nl == std::string_view::npos) nl = chunk.size() - 1;
+  header_.assign(chunk.substr(0, nl + 1));
+  while (!header_.empty() && (header_.back() == '\n' || header_.back() == '\r')) header_.pop_back();
+  pending_ = chunk.substr(nl + 1);
+  consumed_bytes_ = nl + 1;
+  next_line_ = 2;
+  return Status::OK();
+}
+
+Status CsvFileSource::Resume(std::string_view checkpoint) {
+  if (checkpoint.empty()) return Start();
+  uint64_t bytes = 0, fingerprint = 0;
+  int64_t line = 0;
+  const std::string text(checkpoint);
+  if (std::sscanf(text.c_str(), "v1 %" SCNu64 " %" SCNd64 " %" SCNx64, &bytes, &line,
+                  &fingerprint) != 3) {
+    return Status::Corruption("unreadable progress for " + path_ + ": " + text);
+  }
+  FUGONG_RETURN_IF_ERROR(Start());
+  if (fingerprint != fingerprint_) {
+    return Status::InvalidArgument(path_ +
+                                   " is not the file this state was built from (its first bytes "
+                                   "differ); use a new --state directory");
+  }
+  if (bytes <= consumed_bytes_ + pending_.size()) {
+    pending_.remove_prefix(bytes - consumed_bytes_);
+  } else {
+    pending_ = {};
+    FUGONG_RETURN_IF_ERROR(reader_->Skip(bytes));
+  }
+  consumed_bytes_ = bytes;
+  next_line_ = line;
+  return Status::OK();
+}
+
+Status CsvFileSource::Next(SourceBatch* batch) {
+  batch->records.clear();
+  batch->first_position = next_line_;
+  std::string_view chunk = pending_;
+  pending_ = {};
+  if (chunk.empty()) FUGONG_RETURN_IF_ERROR(reader_->NextChunk(&chunk));
+  consumed_bytes_ += chunk.size();
+  size_t start = 0;
+  while (start < chunk.size()) {
+    size_t nl = chunk.find('\n', start);
+    if (nl == std::string_view::npos) nl = chunk.size();
+    batch->records.push_back(chunk.substr(start, nl - start));
+    start = nl + 1;
+  }
+  next_line_ += static_cast<int64_t>(batch->records.size());
+  return Status::OK();
+}
+
+std::string CsvFileSource::Checkpoint() const {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "v1 %" PRIu64 " %" PRId64 " %016" PRIx64, consumed_bytes_,
+                next_line_, fingerprint_);
+  return buf;
+}
+
+}  // namespace fugong

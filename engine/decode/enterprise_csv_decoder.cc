@@ -1,0 +1,178 @@
+#include "engine/decode/enterprise_csv_decoder.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "engine/reference/csv_table.h"
+
+namespace fugong {
+
+namespace {
+
+Status ReadHeader(std::string_view line, std::vector<std::string>* names) {
+  if (line.substr(0, 3) == "\xEF\xBB\xBF") line.remove_prefix(3);
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (!SplitCsvLine(line, ',', names)) return Status::InvalidArgument("bad CSV header");
+  for (std::string& n : *names) {
+    n.erase(0, n.find_first_not_of(' '));
+    n.erase(n.find_last_not_of(' ') + 1);
+  }
+  return Status::OK();
+}
+
+int IndexOf(const std::vector<std::string>& names, std::string_view name) {
+  auto it = std::find(names.begin(), names.end(), name);
+  return it == names.end() ? -1 : static_cast<int>(it - names.begin());
+}
+
+bool SplitFields(std::string_view line, size_t columns, std::vector<std::string>* fields,
+                 DecodeError* error) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (!SplitCsvLine(line, ',', fields)) {
+    *error = {DeadLetterReason::kParseError, "unterminated quote"};
+    return false;
+  }
+  if (fields->size() != columns) {
+    *error = {DeadLetterReason::kParseError, "expected " + std::to_string(columns) +
+                                                 " fields, found " +
+                                                 std::to_string(fields->size())};
+    return false;
+  }
+  for (std::string& f : *fields) {
+    f.erase(0, f.find_first_not_of(' '));
+    f.erase(f.find_last_not_of(' ') + 1);
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<EnterpriseCsvDecoder> EnterpriseCsvDecoder::FromHeader(std::string_view header_line,
+                                                              const RegionTable* regions,
+                                                              const IndustryTable* industries) {
+  std::vector<std::string> names;
+  FUGONG_RETURN_IF_ERROR(ReadHeader(header_line, &names));
+  EnterpriseCsvDecoder d;
+  d.regions_ = regions;
+  d.industries_ = industries;
+  d.columns_ = names.size();
+  d.id_ = IndexOf(names, "enterprise_id");
+  d.county_ = IndexOf(names, "county_code");
+  d.industry_ = IndexOf(names, "industry");
+  d.scale_ = IndexOf(names, "scale");
+  d.tags_ = IndexOf(names, "tags");
+  d.from_ = IndexOf(names, "active_from");
+  d.to_ = IndexOf(names, "active_to");
+  if (d.id_ < 0 || d.county_ < 0 || d.industry_ < 0 || d.scale_ < 0) {
+    return Status::InvalidArgument(
+        "enterprises header must name enterprise_id, county_code, industry, scale; got: " +
+        std::string(header_line));
+  }
+  return d;
+}
+
+bool EnterpriseCsvDecoder::Decode(std::string_view line, Enterprise* out, DecodeError* error) {
+  if (!SplitFields(line, columns_, &fields_, error)) return false;
+  Enterprise e;
+  e.id = fields_[id_];
+  if (!IsValidId(e.id)) {
+    *error = {DeadLetterReason::kBadEnterprise, "empty or invalid enterprise_id"};
+    return false;
+  }
+  e.county = fields_[county_];
+  if (!regions_->IsCounty(e.county)) {
+    *error = {DeadLetterReason::kUnknownCounty,
+              "county_code " + e.county + " is not a county of the region table"};
+    return false;
+  }
+  Result<std::string> category = industries_->Classify(fields_[industry_]);
+  if (!category.ok()) {
+    *error = {DeadLetterReason::kUnknownIndustry, category.status().message()};
+    return false;
+  }
+  e.industry = *category;
+  const std::string& scale = fields_[scale_];
+  if (scale == "above") {
+    e.scale = Scale::kAbove;
+  } else if (scale == "below") {
+    e.scale = Scale::kBelow;
+  } else {
+    *error = {DeadLetterReason::kBadEnterprise, "scale must be above or below, got '" + scale + "'"};
+    return false;
+  }
+  if (tags_ >= 0) {
+    std::string_view tags = fields_[tags_];
+    while (!tags.empty()) {
+      const size_t semi = tags.find(';');
+      std::string tag(tags.substr(0, semi));
+      tag.erase(0, tag.find_first_not_of(' '));
+      tag.erase(tag.find_last_not_of(' ') + 1);
+      if (!tag.empty()) {
+        if (tag.find('|') != std::string::npos || !IsValidId(tag)) {
+          *error = {DeadLetterReason::kBadEnterprise, "tag may not contain | or control bytes"};
+          return false;
+        }
+        e.tags.push_back(tag);
+      }
+      if (semi == std::string_view::npos) break;
+      tags.remove_prefix(semi + 1);
+    }
+    std::sort(e.tags.begin(), e.tags.end());
+    e.tags.erase(std::unique(e.tags.begin(), e.tags.end()), e.tags.end());
+  }
+  for (auto [column, target] : {std::pair{from_, &e.active_from}, std::pair{to_, &e.active_to}}) {
+    if (column < 0 || fields_[column].empty()) continue;
+    Day day;
+    if (!ParseDate(fields_[column], &day)) {
+      *error = {DeadLetterReason::kBadEnterprise, "not a date: '" + fields_[column] + "'"};
+      return false;
+    }
+    *target = day;
+  }
+  if (e.active_from && e.active_to && *e.active_from > *e.active_to) {
+    *error = {DeadLetterReason::kBadEnterprise, "active_from is after active_to"};
+    return false;
+  }
+  *out = std::move(e);
+  return true;
+}
+
+Result<WeatherCsvDecoder> WeatherCsvDecoder::FromHeader(std::string_view header_line,
+                                                        const RegionTable* regions) {
+  std::vector<std::string> names;
+  FUGONG_RETURN_IF_ERROR(ReadHeader(header_line, &names));
+  WeatherCsvDecoder d;
+  d.regions_ = regions;
+  d.columns_ = names.size();
+  d.county_ = IndexOf(names, "county_code");
+  d.date_ = IndexOf(names, "date");
+  d.temp_ = IndexOf(names, "temp_mean_c");
+  if (d.county_ < 0 || d.date_ < 0 || d.temp_ < 0) {
+    return Status::InvalidArgument("weather header must name county_code, date, temp_mean_c");
+  }
+  return d;
+}
+
+bool WeatherCsvDecoder::Decode(std::string_view line, Row* out, DecodeError* error) {
+  if (!SplitFields(line, columns_, &fields_, error)) return false;
+  if (!regions_->IsCounty(fields_[county_])) {
+    *error = {DeadLetterReason::kBadWeather, "unknown county " + fields_[county_]};
+    return false;
+  }
+  if (!ParseDate(fields_[date_], &out->day)) {
+    *error = {DeadLetterReason::kBadWeather, "not a date: '" + fields_[date_] + "'"};
+    return false;
+  }
+  const std::string& t = fields_[temp_];
+  auto res = std::from_chars(t.data(), t.data() + t.size(), out->temp_mean_c);
+  if (res.ec != std::errc() || res.ptr != t.data() + t.size() || !std::isfinite(out->temp_mean_c) ||
+      out->temp_mean_c < -90 || out->temp_mean_c > 70) {
+    *error = {DeadLetterReason::kBadWeather, "temp_mean_c is not a temperature: '" + t + "'"};
+    return false;
+  }
+  out->county = fields_[county_];
+  return true;
+}
+
+}  // namespace fugong

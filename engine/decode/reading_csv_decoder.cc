@@ -1,0 +1,127 @@
+#include "engine/decode/reading_csv_decoder.h"
+
+#include "engine/decode/energy_text.h"
+#include "engine/reference/csv_table.h"
+
+namespace fugong {
+
+Result<ReadingCsvDecoder> ReadingCsvDecoder::FromHeader(std::string_view header_line) {
+  if (header_line.substr(0, 3) == "\xEF\xBB\xBF") header_line.remove_prefix(3);
+  while (!header_line.empty() && (header_line.back() == '\r' || header_line.back() == '\n')) {
+    header_line.remove_suffix(1);
+  }
+  std::vector<std::string> names;
+  if (!SplitCsvLine(header_line, ',', &names)) return Status::InvalidArgument("bad CSV header");
+  ReadingCsvDecoder d;
+  d.columns_ = static_cast<int>(names.size());
+  for (int i = 0; i < d.columns_; ++i) {
+    const std::string& n = names[i];
+    if (n == "meter_id") d.meter_ = i;
+    else if (n == "enterprise_id") d.enterprise_ = i;
+    else if (n == "ts") d.ts_ = i;
+    else if (n == "kwh") d.kwh_ = i;
+    else if (n == "kind") d.kind_ = i;
+  }
+  if (d.meter_ < 0 || d.enterprise_ < 0 || d.ts_ < 0 || d.kwh_ < 0) {
+    return Status::InvalidArgument("readings header must name meter_id, enterprise_id, ts, kwh; got: " +
+                                   std::string(header_line));
+  }
+  d.fields_.resize(d.columns_);
+  return d;
+}
+
+bool ParseReadingKind(std::string_view text, ReadingKind* kind) {
+  if (text.empty() || text == "interval") {
+    *kind = ReadingKind::kInterval;
+  } else if (text == "register") {
+    *kind = ReadingKind::kRegister;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+bool DecodeEnergy(std::string_view text, MicroKwh* out, DecodeError* error) {
+  switch (ParseMicroKwh(text, out)) {
+    case EnergyParse::kOk: return true;
+    case EnergyParse::kNotANumber:
+      *error = {DeadLetterReason::kBadKwh, "kwh is not a number: '" + std::string(text) + "'"};
+      return false;
+    case EnergyParse::kNegative:
+      *error = {DeadLetterReason::kNegativeKwh, "kwh is negative: " + std::string(text)};
+      return false;
+    case EnergyParse::kNonFinite:
+      *error = {DeadLetterReason::kNonFiniteKwh, "kwh is not finite: " + std::string(text)};
+      return false;
+    case EnergyParse::kTooLarge:
+      *error = {DeadLetterReason::kKwhAboveMax, "kwh is out of range: " + std::string(text)};
+      return false;
+  }
+  return false;
+}
+
+bool IsValidId(std::string_view id) {
+  if (id.empty()) return false;
+  for (char c : id) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  }
+  return true;
+}
+
+bool ReadingCsvDecoder::Decode(std::string_view line, Reading* out, DecodeError* error) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  int n = 0;
+  if (line.find('"') == std::string_view::npos) {
+    size_t start = 0;
+    while (true) {
+      const size_t comma = line.find(',', start);
+      if (n == columns_) {
+        n = columns_ + 1;  // too many fields
+        break;
+      }
+      if (comma == std::string_view::npos) {
+        fields_[n++] = line.substr(start);
+        break;
+      }
+      fields_[n++] = line.substr(start, comma - start);
+      start = comma + 1;
+    }
+  } else {
+    if (!SplitCsvLine(line, ',', &quoted_fields_)) {
+      *error = {DeadLetterReason::kParseError, "unterminated quote"};
+      return false;
+    }
+    n = static_cast<int>(quoted_fields_.size());
+    if (n == columns_) {
+      for (int i = 0; i < n; ++i) fields_[i] = quoted_fields_[i];
+    }
+  }
+  if (n != columns_) {
+    *error = {DeadLetterReason::kParseError,
+              "expected " + std::to_string(columns_) + " fields, found " +
+                  (n > columns_ ? "more" : std::to_string(n))};
+    return false;
+  }
+  out->meter_id = fields_[meter_];
+  out->enterprise_id = fields_[enterprise_];
+  if (!IsValidId(out->meter_id) || !IsValidId(out->enterprise_id)) {
+    *error = {DeadLetterReason::kParseError, "empty or invalid meter_id or enterprise_id"};
+    return false;
+  }
+  if (!ParseInstant(fields_[ts_], &out->ts)) {
+    *error = {DeadLetterReason::kBadTimestamp,
+              "ts is not ISO-8601 with offset or epoch seconds: '" + std::string(fields_[ts_]) +
+                  "'"};
+    return false;
+  }
+  if (!DecodeEnergy(fields_[kwh_], &out->energy, error)) return false;
+  out->kind = ReadingKind::kInterval;
+  if (kind_ >= 0 && !ParseReadingKind(fields_[kind_], &out->kind)) {
+    *error = {DeadLetterReason::kBadKind,
+              "kind must be interval or register: '" + std::string(fields_[kind_]) + "'"};
+    return false;
+  }
+  return true;
+}
+
+}  // namespace fugong

@@ -1,0 +1,63 @@
+// Collects the readings of one commit interval in memory, per (meter, day), and writes the touched
+// rows to state as one sorted batch of merges.
+//
+// Measured here: RocksDB takes ~0.2 M random puts/s per core but ~1.1 M/s sorted, and a reading
+// costs ~30 ns to add to a hash table, so readings never go to RocksDB one by one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/meter_day/meter_day_record.h"
+#include "engine/state/state_store.h"
+#include "engine/validate/reading_validator.h"
+
+namespace fugong {
+
+class MeterDayAccumulator {
+ public:
+  explicit MeterDayAccumulator(int intervals_per_day);
+
+  // Interns (enterprise, meter) and returns its index; `is_new` says it was first seen now.
+  uint32_t MeterIndex(std::string_view enterprise, std::string_view meter, bool* is_new);
+
+  // Applies one placed reading of meter `meter_index`, in arrival order.
+  void Add(uint32_t meter_index, const PlacedReading& placed, MicroKwh value);
+
+  // Interval slots held in memory: the measure of its size.
+  size_t pending_slots() const { return pool_.size(); }
+  size_t pending_rows() const { return rows_.size(); }
+
+  // Adds one Merge per touched (meter, day) to `batch`, in key order, and forgets them.
+  void FlushTo(StateBatch* batch);
+
+ private:
+  struct Row {
+    uint32_t meter;
+    Day day;
+    uint32_t pool_offset;  // intervals_per_day_ slots in pool_, or UINT32_MAX if none yet
+    bool has_register;
+    MicroKwh register_start;
+    uint32_t corrections;
+    uint32_t duplicates;
+  };
+  Row& RowFor(uint32_t meter, Day day);
+
+  const int intervals_per_day_;
+  std::vector<std::string> meter_keys_;                    // index -> enterprise \0 meter
+  std::unordered_map<std::string, uint32_t> meter_index_;  // enterprise \0 meter -> index
+  std::string lookup_key_;
+  std::string_view last_enterprise_, last_meter_;
+  uint32_t last_meter_index_ = UINT32_MAX;
+
+  std::vector<Row> rows_;
+  std::unordered_map<uint64_t, uint32_t> row_index_;  // (meter, day) -> rows_ index
+  uint64_t last_row_key_ = UINT64_MAX;
+  uint32_t last_row_ = 0;
+  std::vector<MicroKwh> pool_;
+};
+
+}  // namespace fugong

@@ -1,0 +1,78 @@
+#include "engine/meter_day/meter_day_energy.h"
+
+#include <algorithm>
+
+namespace fugong {
+
+MeterDaySummary MeterDaySummary::Of(Day day, const MeterDayRecord& record) {
+  MeterDaySummary s;
+  s.day = day;
+  s.received = record.received();
+  s.interval_sum = record.interval_sum();
+  s.has_register = record.has_register;
+  s.register_start = record.register_start;
+  s.corrections = record.corrections;
+  s.duplicates = record.duplicates;
+  return s;
+}
+
+MeterSeries::MeterSeries(std::vector<MeterDaySummary> rows, const EngineConfig& config)
+    : rows_(std::move(rows)),
+      intervals_per_day_(config.IntervalsPerDay()),
+      min_coverage_(config.min_coverage) {}
+
+const MeterDaySummary* MeterSeries::Find(Day day) const {
+  auto it = std::lower_bound(rows_.begin(), rows_.end(), day,
+                             [](const MeterDaySummary& r, Day d) { return r.day < d; });
+  return it != rows_.end() && it->day == day ? &*it : nullptr;
+}
+
+bool MeterSeries::HasDataFor(Day day) const {
+  const MeterDaySummary* row = Find(day);
+  if (row && row->received > 0) return true;
+  if (!row || !row->has_register) return false;
+  const MeterDaySummary* next = Find(day + 1);
+  return next && next->has_register;
+}
+
+bool MeterSeries::ReportedIn(Day from, Day to) const {
+  // A register reading at the 00:00 that closes `to` reports on `to` as well.
+  auto it = std::lower_bound(rows_.begin(), rows_.end(), from,
+                             [](const MeterDaySummary& r, Day d) { return r.day < d; });
+  for (; it != rows_.end() && it->day <= to + 1; ++it) {
+    if (it->day <= to && (it->received > 0 || it->has_register)) return true;
+    if (it->day == to + 1 && it->has_register) return true;
+  }
+  return false;
+}
+
+MeterEnergy MeterSeries::EnergyOn(Day day) const {
+  MeterEnergy e;
+  e.reported = ReportedIn(day, day);
+  const MeterDaySummary* row = Find(day);
+  if (row && row->received > 0) {
+    const double coverage = static_cast<double>(row->received) / intervals_per_day_;
+    if (coverage >= min_coverage_) {
+      e.kwh = static_cast<double>(row->interval_sum) * intervals_per_day_ / row->received /
+              kMicroKwhPerKwh;
+      e.status = row->received == intervals_per_day_ ? EnergyStatus::kComplete
+                                                     : EnergyStatus::kEstimated;
+    }
+    return e;
+  }
+  if (row && row->has_register) {
+    const MeterDaySummary* next = Find(day + 1);
+    if (next && next->has_register) {
+      const MicroKwh diff = next->register_start - row->register_start;
+      if (diff < 0) {
+        e.rollover = true;
+      } else {
+        e.kwh = static_cast<double>(diff) / kMicroKwhPerKwh;
+        e.status = EnergyStatus::kComplete;
+      }
+    }
+  }
+  return e;
+}
+
+}  // namespace fugong

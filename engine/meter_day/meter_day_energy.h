@@ -1,0 +1,60 @@
+// The energy of one meter on one day (SPEC, "Per meter and enterprise, per day").
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/common/date.h"
+#include "engine/config/engine_config.h"
+#include "engine/meter_day/meter_day_record.h"
+
+namespace fugong {
+
+enum class EnergyStatus : uint8_t { kComplete, kEstimated, kMissing };
+
+// What a meter-day row says, reduced to what energy needs.
+struct MeterDaySummary {
+  Day day;
+  int received = 0;            // distinct intervals
+  MicroKwh interval_sum = 0;
+  bool has_register = false;   // a register value at the 00:00 that opens the day
+  MicroKwh register_start = 0;
+  uint32_t corrections = 0;
+  uint32_t duplicates = 0;
+
+  static MeterDaySummary Of(Day day, const MeterDayRecord& record);
+};
+
+struct MeterEnergy {
+  EnergyStatus status = EnergyStatus::kMissing;
+  double kwh = 0;
+  bool reported = false;  // the meter sent something for this day
+  bool rollover = false;  // a negative register difference (counted as an anomaly)
+};
+
+// One meter's rows, sorted by day, turned into per-day energies.
+class MeterSeries {
+ public:
+  MeterSeries(std::vector<MeterDaySummary> rows, const EngineConfig& config);
+
+  // Energy on `day`. Interval readings win when a meter has both kinds on one day.
+  MeterEnergy EnergyOn(Day day) const;
+  // Whether the meter has data for `day`: an interval reading of the day, or the register
+  // readings at both of its ends (the rule for "days with readings").
+  bool HasDataFor(Day day) const;
+  // Whether the meter reported anything in [from, to] (the rule for which meters an
+  // enterprise-day sums over).
+  bool ReportedIn(Day from, Day to) const;
+
+  const std::vector<MeterDaySummary>& rows() const { return rows_; }
+  Day first_day() const { return rows_.front().day; }
+  Day last_day() const { return rows_.back().day; }
+
+ private:
+  const MeterDaySummary* Find(Day day) const;
+  std::vector<MeterDaySummary> rows_;
+  int intervals_per_day_;
+  double min_coverage_;
+};
+
+}  // namespace fugong

@@ -1,0 +1,49 @@
+// All that is known of one meter on one local day: which intervals arrived and their energy, the
+// register value that opens the day, and how many duplicates and corrections came in.
+//
+// The same rules apply whether two readings of one (meter, ts) meet in memory or in RocksDB (as a
+// merge of a later batch into an earlier one): the same value again changes nothing and counts as
+// a duplicate; another value replaces the earlier one and counts as a correction.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/model/reading.h"
+
+namespace fugong {
+
+struct MeterDayRecord {
+  static constexpr MicroKwh kAbsent = -1;  // real values are never negative
+
+  std::vector<MicroKwh> slots;  // one per interval of the day; kAbsent where none arrived
+  bool has_register = false;
+  MicroKwh register_start = 0;  // cumulative register value at the 00:00 that opens the day
+  uint32_t corrections = 0;
+  uint32_t duplicates = 0;
+
+  void Reset(int intervals_per_day);
+  int intervals_per_day() const { return static_cast<int>(slots.size()); }
+
+  void ApplyInterval(int slot, MicroKwh value);
+  void ApplyRegister(MicroKwh value);
+  // Applies everything in `later` as if its readings arrived after this record's.
+  void ApplyLater(const MeterDayRecord& later);
+
+  int received() const;
+  MicroKwh interval_sum() const;
+  bool has_intervals() const { return received() > 0; }
+
+  std::string Encode() const;
+  // Returns false on bytes that are not a record.
+  bool Decode(std::string_view bytes);
+};
+
+// Encodes a record from raw arrays, for the ingest accumulator that keeps its slots in a pool.
+void EncodeMeterDay(const MicroKwh* slots, int intervals_per_day, bool has_register,
+                    MicroKwh register_start, uint32_t corrections, uint32_t duplicates,
+                    std::string* out);
+
+}  // namespace fugong

@@ -1,0 +1,52 @@
+// Why a record could not be used. Every input record ends up counted, stored or dead-lettered.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace fugong {
+
+// The reason codes of schemas/dead_letter.schema.json. Keep the two lists in step.
+enum class DeadLetterReason : uint8_t {
+  kParseError,
+  kBadTimestamp,
+  kTsNotAligned,
+  kFutureTimestamp,
+  kBadKwh,
+  kNegativeKwh,
+  kNonFiniteKwh,
+  kKwhAboveMax,
+  kBadKind,
+  kRegisterNotMidnight,
+  kUnknownEnterprise,
+  kBadEnterprise,
+  kUnknownCounty,
+  kUnknownIndustry,
+  kBadWeather,
+  kCount,  // not a reason: the number of reasons
+};
+
+constexpr size_t kDeadLetterReasonCount = static_cast<size_t>(DeadLetterReason::kCount);
+
+std::string_view ReasonCode(DeadLetterReason reason);
+
+// Where a record came from: a file and line, or a topic, partition and offset.
+struct RecordOrigin {
+  std::string source;      // file path or topic
+  int32_t partition = -1;  // -1 for files
+  int64_t position = 0;    // 1-based line number, or offset
+};
+
+struct DeadLetter {
+  DeadLetterReason reason;
+  std::string detail;
+  RecordOrigin origin;
+  std::string raw;  // the original bytes
+};
+
+// One JSON line (no trailing newline) per schemas/dead_letter.schema.json.
+std::string DeadLetterToJson(const DeadLetter& letter);
+
+}  // namespace fugong

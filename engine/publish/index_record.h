@@ -1,0 +1,24 @@
+// SPEC's output record: key `DATE|LEVEL|CODE`, value JSON with a fixed field order.
+#pragma once
+
+#include <string>
+
+#include "engine/common/date.h"
+#include "engine/config/engine_config.h"
+#include "engine/groups/group_catalog.h"
+#include "engine/groups/group_day_sums.h"
+
+namespace fugong {
+
+std::string IndexRecordKey(Day day, const GroupKey& key);
+
+// Every field of the record up to and including `holiday`, as an unterminated JSON object
+// (`{"date":...,"holiday":false`). This is what decides whether a record changed: revision and
+// computed_at are appended by FinishIndexRecord.
+std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& sums,
+                               bool holiday, const EngineConfig& config);
+
+std::string FinishIndexRecord(const std::string& content, uint32_t revision,
+                              EpochSeconds computed_at);
+
+}  // namespace fugong

@@ -1,0 +1,33 @@
+// The enterprises that readings are attributed to, in id order (the order group sums are taken
+// in, so that floating-point results never depend on arrival order).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "engine/model/enterprise.h"
+
+namespace fugong {
+
+class EnterpriseRegistry {
+ public:
+  // A later record for the same id replaces the earlier one (as in a compacted topic).
+  void Upsert(Enterprise enterprise) {
+    std::string id = enterprise.id;
+    by_id_.insert_or_assign(std::move(id), std::move(enterprise));
+  }
+  const Enterprise* Find(std::string_view id) const {
+    auto it = by_id_.find(id);
+    return it == by_id_.end() ? nullptr : &it->second;
+  }
+  size_t size() const { return by_id_.size(); }
+  // Iterates in id order.
+  auto begin() const { return by_id_.begin(); }
+  auto end() const { return by_id_.end(); }
+
+ private:
+  std::map<std::string, Enterprise, std::less<>> by_id_;
+};
+
+}  // namespace fugong

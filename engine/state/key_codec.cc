@@ -1,0 +1,73 @@
+#include "engine/state/key_codec.h"
+
+namespace fugong {
+
+void AppendDay(Day day, std::string* key) {
+  const uint32_t v = static_cast<uint32_t>(day) ^ 0x80000000u;
+  key->push_back(static_cast<char>(v >> 24));
+  key->push_back(static_cast<char>(v >> 16));
+  key->push_back(static_cast<char>(v >> 8));
+  key->push_back(static_cast<char>(v));
+}
+
+Day ReadDay(const char* p) {
+  const auto* u = reinterpret_cast<const unsigned char*>(p);
+  const uint32_t v = (uint32_t{u[0]} << 24) | (uint32_t{u[1]} << 16) | (uint32_t{u[2]} << 8) | u[3];
+  return static_cast<Day>(v ^ 0x80000000u);
+}
+
+void AppendFixed64(uint64_t v, std::string* out) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(v >> shift));
+}
+
+uint64_t ReadFixed64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+std::string MeterDayKey(std::string_view enterprise, std::string_view meter, Day day) {
+  std::string key;
+  key.reserve(enterprise.size() + meter.size() + 6);
+  key.append(enterprise);
+  key.push_back('\0');
+  key.append(meter);
+  key.push_back('\0');
+  AppendDay(day, &key);
+  return key;
+}
+
+bool ParseMeterDayKey(std::string_view key, MeterDayKeyParts* parts) {
+  if (key.size() < 7) return false;
+  const size_t first = key.find('\0');
+  if (first == std::string_view::npos || key[key.size() - 5] != '\0') return false;
+  parts->enterprise = key.substr(0, first);
+  parts->meter = key.substr(first + 1, key.size() - 5 - first - 1);
+  parts->day = ReadDay(key.data() + key.size() - 4);
+  return true;
+}
+
+std::string EnterpriseDayKey(std::string_view enterprise, Day day) {
+  std::string key(enterprise);
+  key.push_back('\0');
+  AppendDay(day, &key);
+  return key;
+}
+
+std::string BaselineKey(std::string_view enterprise, Day window_from, Day window_to) {
+  std::string key(enterprise);
+  key.push_back('\0');
+  AppendDay(window_from, &key);
+  AppendDay(window_to, &key);
+  return key;
+}
+
+std::string DeadLetterKey(std::string_view source, int32_t partition, int64_t position) {
+  std::string key(source);
+  key.push_back('\0');
+  AppendDay(partition, &key);  // same sign-flipped big-endian encoding
+  AppendFixed64(static_cast<uint64_t>(position) ^ 0x8000000000000000ull, &key);
+  return key;
+}
+
+}  // namespace fugong

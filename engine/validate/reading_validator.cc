@@ -1,0 +1,50 @@
+#include "engine/validate/reading_validator.h"
+
+#include <cmath>
+
+namespace fugong {
+
+ReadingValidator::ReadingValidator(const EngineConfig& config, EpochSeconds now)
+    : utc_offset_(config.utc_offset_seconds),
+      interval_seconds_(config.interval_minutes * 60),
+      intervals_per_day_(config.IntervalsPerDay()),
+      max_interval_(static_cast<MicroKwh>(std::llround(config.max_interval_kwh * kMicroKwhPerKwh))),
+      latest_allowed_(now + config.future_tolerance_seconds) {}
+
+bool ReadingValidator::Place(const Reading& r, PlacedReading* placed, DecodeError* error) const {
+  if (r.ts > latest_allowed_) {
+    *error = {DeadLetterReason::kFutureTimestamp, "ts lies more than a day in the future"};
+    return false;
+  }
+  const int64_t local = r.ts + utc_offset_;
+  const Day day = static_cast<Day>(FloorDiv(local, 86400));
+  const int64_t second_of_day = local - static_cast<int64_t>(day) * 86400;
+  if (r.kind == ReadingKind::kRegister) {
+    if (second_of_day != 0) {
+      *error = {DeadLetterReason::kRegisterNotMidnight,
+                "a register reading must be the daily frozen value at local 00:00"};
+      return false;
+    }
+    *placed = {day, -1};
+    return true;
+  }
+  if (r.energy > max_interval_) {
+    *error = {DeadLetterReason::kKwhAboveMax, "interval kwh above max_interval_kwh"};
+    return false;
+  }
+  if (second_of_day % interval_seconds_ != 0) {
+    *error = {DeadLetterReason::kTsNotAligned,
+              "ts is not the end of a " + std::to_string(interval_seconds_ / 60) +
+                  "-minute interval"};
+    return false;
+  }
+  const int end_index = static_cast<int>(second_of_day / interval_seconds_);
+  if (end_index == 0) {
+    *placed = {day - 1, intervals_per_day_ - 1};  // the interval ending at 00:00
+  } else {
+    *placed = {day, end_index - 1};
+  }
+  return true;
+}
+
+}  // namespace fugong

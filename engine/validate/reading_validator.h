@@ -1,0 +1,31 @@
+// Places a decoded reading on its local day and interval slot, or says why it cannot be used.
+#pragma once
+
+#include "engine/config/engine_config.h"
+#include "engine/decode/reading_csv_decoder.h"
+#include "engine/model/reading.h"
+
+namespace fugong {
+
+// Where a reading lands.
+struct PlacedReading {
+  Day day;   // the local day the interval belongs to; for a register reading, the day it opens
+  int slot;  // interval index in the day (0 = the interval ending at 00:15), -1 for a register
+};
+
+class ReadingValidator {
+ public:
+  // `now` comes from the injected clock: readings more than a day past it are rejected.
+  ReadingValidator(const EngineConfig& config, EpochSeconds now);
+
+  bool Place(const Reading& reading, PlacedReading* placed, DecodeError* error) const;
+
+ private:
+  int utc_offset_;
+  int interval_seconds_;
+  int intervals_per_day_;
+  MicroKwh max_interval_;
+  EpochSeconds latest_allowed_;
+};
+
+}  // namespace fugong

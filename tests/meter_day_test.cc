@@ -1,0 +1,193 @@
+// SPEC "Per meter and enterprise, per day": coverage, estimation, registers, duplicates and
+// corrections, and that they come out the same in memory and through RocksDB merges.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "engine/enterprise_day/enterprise_day_energy.h"
+#include "engine/meter_day/meter_day_accumulator.h"
+#include "engine/meter_day/meter_day_energy.h"
+#include "engine/state/key_codec.h"
+#include "engine/state/state_store.h"
+
+namespace fugong {
+namespace {
+
+Day D(const char* text) {
+  Day d;
+  EXPECT_TRUE(ParseDate(text, &d));
+  return d;
+}
+
+MeterDaySummary Intervals(Day day, int received, double kwh_each) {
+  MeterDaySummary s;
+  s.day = day;
+  s.received = received;
+  s.interval_sum = static_cast<MicroKwh>(kwh_each * 1e6) * received;
+  return s;
+}
+
+MeterDaySummary Register(Day day, double value) {
+  MeterDaySummary s;
+  s.day = day;
+  s.has_register = true;
+  s.register_start = static_cast<MicroKwh>(value * 1e6);
+  return s;
+}
+
+TEST(MeterDayEnergyTest, CoverageDecidesEstimatedOrMissing) {
+  EngineConfig config;
+  const Day d = D("2020-02-16");
+  // 70 of 96 intervals: 0.729 < 0.75 -> missing.
+  MeterSeries low({Intervals(d, 70, 1.0)}, config);
+  EXPECT_EQ(low.EnergyOn(d).status, EnergyStatus::kMissing);
+  EXPECT_TRUE(low.EnergyOn(d).reported);
+  // 72 of 96: exactly 0.75 -> estimated as sum x 96 / 72.
+  MeterSeries edge({Intervals(d, 72, 2.0)}, config);
+  EXPECT_EQ(edge.EnergyOn(d).status, EnergyStatus::kEstimated);
+  EXPECT_DOUBLE_EQ(edge.EnergyOn(d).kwh, 144.0 * 96 / 72);
+  MeterSeries full({Intervals(d, 96, 0.5)}, config);
+  EXPECT_EQ(full.EnergyOn(d).status, EnergyStatus::kComplete);
+  EXPECT_DOUBLE_EQ(full.EnergyOn(d).kwh, 48.0);
+  // No row at all: missing and not reported.
+  EXPECT_EQ(full.EnergyOn(d + 1).status, EnergyStatus::kMissing);
+  EXPECT_FALSE(full.EnergyOn(d + 1).reported);
+}
+
+TEST(MeterDayEnergyTest, RegisterDifferenceAndRollover) {
+  EngineConfig config;
+  const Day d = D("2020-02-16");
+  MeterSeries m({Register(d, 1000.0), Register(d + 1, 1250.5), Register(d + 2, 3.0),
+                 Register(d + 3, 10.0)},
+                config);
+  EXPECT_EQ(m.EnergyOn(d).status, EnergyStatus::kComplete);
+  EXPECT_DOUBLE_EQ(m.EnergyOn(d).kwh, 250.5);
+  EXPECT_EQ(m.EnergyOn(d + 1).status, EnergyStatus::kMissing);  // 3.0 - 1250.5 < 0
+  EXPECT_TRUE(m.EnergyOn(d + 1).rollover);
+  EXPECT_DOUBLE_EQ(m.EnergyOn(d + 2).kwh, 7.0);
+  EXPECT_EQ(m.EnergyOn(d + 3).status, EnergyStatus::kMissing);  // no reading closes it
+  EXPECT_TRUE(m.HasDataFor(d + 2));
+  EXPECT_FALSE(m.HasDataFor(d + 3));
+}
+
+TEST(EnterpriseDayTest, MissingMeterMakesTheDayMissingAndNoReadingIsNotZero) {
+  EngineConfig config;
+  const Day w_from = D("2019-11-29"), w_to = D("2020-01-09");
+  const Day d = D("2020-02-16");
+  // Meter A reported in the window and on d; meter B only in the window.
+  std::vector<MeterSeries> meters;
+  meters.emplace_back(std::vector<MeterDaySummary>{Intervals(w_from, 96, 1.0), Intervals(d, 96, 1.0)},
+                      config);
+  meters.emplace_back(std::vector<MeterDaySummary>{Intervals(w_from, 96, 2.0)}, config);
+  EnterpriseDayEnergies energies(&meters);
+  EXPECT_EQ(energies.EnergyOn(w_from, w_from, w_to).status, EnergyStatus::kComplete);
+  EXPECT_DOUBLE_EQ(energies.EnergyOn(w_from, w_from, w_to).kwh, 96.0 + 192.0);
+  // On d meter B is silent: E is missing, not 96.
+  EXPECT_EQ(energies.EnergyOn(d, w_from, w_to).status, EnergyStatus::kMissing);
+  // With a window in which B never reported, B does not count on d.
+  EXPECT_EQ(energies.EnergyOn(d, d - 5, d - 1).status, EnergyStatus::kComplete);
+  EXPECT_DOUBLE_EQ(energies.EnergyOn(d, d - 5, d - 1).kwh, 96.0);
+  // A day nobody reported on, outside any window: missing.
+  EXPECT_EQ(energies.EnergyOn(d + 1, d - 5, d - 1).status, EnergyStatus::kMissing);
+}
+
+TEST(MeterDayRecordTest, DuplicatesAndCorrections) {
+  MeterDayRecord r;
+  r.Reset(96);
+  r.ApplyInterval(3, 100);
+  r.ApplyInterval(3, 100);  // the same again: nothing changes
+  EXPECT_EQ(r.duplicates, 1u);
+  EXPECT_EQ(r.interval_sum(), 100);
+  r.ApplyInterval(3, 150);  // another value: the later one wins
+  EXPECT_EQ(r.corrections, 1u);
+  EXPECT_EQ(r.interval_sum(), 150);
+  EXPECT_EQ(r.received(), 1);
+  MeterDayRecord back;
+  ASSERT_TRUE(back.Decode(r.Encode()));
+  EXPECT_EQ(back.slots, r.slots);
+  EXPECT_EQ(back.corrections, 1u);
+  EXPECT_EQ(back.duplicates, 1u);
+  EXPECT_FALSE(back.Decode("junk"));
+}
+
+class MeterDayStateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("fugong-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto store = StateStore::Open(dir_.string());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  MeterDayRecord Read(std::string_view enterprise, std::string_view meter, Day day) {
+    std::string value;
+    EXPECT_TRUE(store_->Get(Store::kMeterDay, MeterDayKey(enterprise, meter, day), &value).ok());
+    MeterDayRecord r;
+    EXPECT_TRUE(r.Decode(value));
+    return r;
+  }
+  std::filesystem::path dir_;
+  std::unique_ptr<StateStore> store_;
+};
+
+TEST_F(MeterDayStateTest, BatchesMergeLikeOneStream) {
+  const Day d = D("2020-02-16");
+  MeterDayAccumulator acc(96);
+  bool is_new;
+  const uint32_t m = acc.MeterIndex("E1", "M1", &is_new);
+  EXPECT_TRUE(is_new);
+  acc.Add(m, {d, 0}, 10);
+  acc.Add(m, {d, 1}, 20);
+  acc.Add(m, {d, -1}, 5000);
+  StateBatch b1(store_.get());
+  acc.FlushTo(&b1);
+  ASSERT_TRUE(store_->Write(&b1).ok());
+  // A later batch: a duplicate, a correction, a new slot, a corrected register.
+  EXPECT_EQ(acc.MeterIndex("E1", "M1", &is_new), m);
+  EXPECT_FALSE(is_new);
+  acc.Add(m, {d, 0}, 10);
+  acc.Add(m, {d, 1}, 25);
+  acc.Add(m, {d, 2}, 30);
+  acc.Add(m, {d, -1}, 5001);
+  StateBatch b2(store_.get());
+  acc.FlushTo(&b2);
+  ASSERT_TRUE(store_->Write(&b2).ok());
+  const MeterDayRecord r = Read("E1", "M1", d);
+  EXPECT_EQ(r.received(), 3);
+  EXPECT_EQ(r.interval_sum(), 10 + 25 + 30);
+  EXPECT_EQ(r.duplicates, 1u);
+  EXPECT_EQ(r.corrections, 2u);  // slot 1 and the register
+  EXPECT_EQ(r.register_start, 5001);
+
+  // The same readings in one batch give the same record.
+  MeterDayAccumulator one(96);
+  const uint32_t m2 = one.MeterIndex("E2", "M1", &is_new);
+  for (auto [slot, v] : std::vector<std::pair<int, MicroKwh>>{
+           {0, 10}, {1, 20}, {-1, 5000}, {0, 10}, {1, 25}, {2, 30}, {-1, 5001}}) {
+    one.Add(m2, {d, slot}, v);
+  }
+  StateBatch b3(store_.get());
+  one.FlushTo(&b3);
+  ASSERT_TRUE(store_->Write(&b3).ok());
+  EXPECT_EQ(Read("E2", "M1", d).Encode(), r.Encode());
+}
+
+TEST(KeyCodecTest, KeysSortByEnterpriseMeterDay) {
+  EXPECT_LT(MeterDayKey("E1", "M9", 100), MeterDayKey("E10", "M1", 0));
+  EXPECT_LT(MeterDayKey("E1", "M1", -5), MeterDayKey("E1", "M1", 3));
+  EXPECT_LT(MeterDayKey("E1", "M1", 300), MeterDayKey("E1", "M2", 3));
+  MeterDayKeyParts parts;
+  ASSERT_TRUE(ParseMeterDayKey(MeterDayKey("E7", "M:3", D("2020-02-16")), &parts));
+  EXPECT_EQ(parts.enterprise, "E7");
+  EXPECT_EQ(parts.meter, "M:3");
+  EXPECT_EQ(FormatDate(parts.day), "2020-02-16");
+}
+
+}  // namespace
+}  // namespace fugong

@@ -1,0 +1,140 @@
+// SPEC "Readings" and "Bad input": decoding and placing readings.
+#include <gtest/gtest.h>
+
+#include "engine/decode/energy_text.h"
+#include "engine/decode/reading_csv_decoder.h"
+#include "engine/validate/reading_validator.h"
+
+namespace fugong {
+namespace {
+
+TEST(EnergyTextTest, ParsesExactMicroKwh) {
+  MicroKwh v;
+  ASSERT_EQ(ParseMicroKwh("12.345", &v), EnergyParse::kOk);
+  EXPECT_EQ(v, 12345000);
+  ASSERT_EQ(ParseMicroKwh("0", &v), EnergyParse::kOk);
+  EXPECT_EQ(v, 0);
+  ASSERT_EQ(ParseMicroKwh("0.0000005", &v), EnergyParse::kOk);
+  EXPECT_EQ(v, 1);  // half away from zero past the sixth decimal
+  ASSERT_EQ(ParseMicroKwh("0.0000004", &v), EnergyParse::kOk);
+  EXPECT_EQ(v, 0);
+  ASSERT_EQ(ParseMicroKwh("1e3", &v), EnergyParse::kOk);
+  EXPECT_EQ(v, 1000000000);
+  ASSERT_EQ(ParseMicroKwh(".5", &v), EnergyParse::kOk);
+  EXPECT_EQ(v, 500000);
+  EXPECT_EQ(ParseMicroKwh("-1.5", &v), EnergyParse::kNegative);
+  EXPECT_EQ(ParseMicroKwh("NaN", &v), EnergyParse::kNonFinite);
+  EXPECT_EQ(ParseMicroKwh("inf", &v), EnergyParse::kNonFinite);
+  EXPECT_EQ(ParseMicroKwh("12.3.4", &v), EnergyParse::kNotANumber);
+  EXPECT_EQ(ParseMicroKwh("", &v), EnergyParse::kNotANumber);
+  EXPECT_EQ(ParseMicroKwh("abc", &v), EnergyParse::kNotANumber);
+  EXPECT_EQ(ParseMicroKwh("1e300", &v), EnergyParse::kTooLarge);
+}
+
+TEST(ReadingCsvDecoderTest, DecodesColumnsInHeaderOrder) {
+  auto d = ReadingCsvDecoder::FromHeader("kwh,ts,enterprise_id,meter_id");
+  ASSERT_TRUE(d.ok());
+  Reading r;
+  DecodeError e;
+  ASSERT_TRUE(d->Decode("1.5,2020-02-16T00:15:00+08:00,E1,M1", &r, &e));
+  EXPECT_EQ(r.meter_id, "M1");
+  EXPECT_EQ(r.enterprise_id, "E1");
+  EXPECT_EQ(r.energy, 1500000);
+  EXPECT_EQ(r.kind, ReadingKind::kInterval);
+  EXPECT_FALSE(ReadingCsvDecoder::FromHeader("meter_id,ts,kwh").ok());
+}
+
+TEST(ReadingCsvDecoderTest, RejectsBadRecordsWithReasons) {
+  auto d = ReadingCsvDecoder::FromHeader("meter_id,enterprise_id,ts,kwh,kind");
+  ASSERT_TRUE(d.ok());
+  Reading r;
+  DecodeError e;
+  struct Case {
+    const char* line;
+    DeadLetterReason reason;
+  } cases[] = {
+      {"M1,E1,2020-02-16T00:15:00+08:00,1.0", DeadLetterReason::kParseError},
+      {"M1,E1,2020-02-16T00:15:00+08:00,1.0,interval,x", DeadLetterReason::kParseError},
+      {"garbage", DeadLetterReason::kParseError},
+      {",E1,2020-02-16T00:15:00+08:00,1.0,interval", DeadLetterReason::kParseError},
+      {"M1,E1,2020-02-16 00:15,1.0,interval", DeadLetterReason::kBadTimestamp},
+      {"M1,E1,2020-02-16T00:15:00+08:00,12.3.4,interval", DeadLetterReason::kBadKwh},
+      {"M1,E1,2020-02-16T00:15:00+08:00,-2,interval", DeadLetterReason::kNegativeKwh},
+      {"M1,E1,2020-02-16T00:15:00+08:00,nan,interval", DeadLetterReason::kNonFiniteKwh},
+      {"M1,E1,2020-02-16T00:15:00+08:00,1,hourly", DeadLetterReason::kBadKind},
+      {"M1,E1,2020-02-16T00:15:00+08:00,\"1,interval", DeadLetterReason::kParseError},
+  };
+  for (const Case& c : cases) {
+    EXPECT_FALSE(d->Decode(c.line, &r, &e)) << c.line;
+    EXPECT_EQ(e.reason, c.reason) << c.line << ": " << e.detail;
+  }
+  // Quoted fields are fine.
+  ASSERT_TRUE(d->Decode("\"M1\",\"E1\",1581783300,\"2.5\",register", &r, &e)) << e.detail;
+  EXPECT_EQ(r.meter_id, "M1");
+  EXPECT_EQ(r.kind, ReadingKind::kRegister);
+  EXPECT_EQ(r.energy, 2500000);
+}
+
+class ValidatorTest : public ::testing::Test {
+ protected:
+  EngineConfig config_;
+  Reading At(const char* ts, ReadingKind kind = ReadingKind::kInterval) {
+    Reading r;
+    EXPECT_TRUE(ParseInstant(ts, &r.ts)) << ts;
+    r.kind = kind;
+    r.energy = 1000000;
+    return r;
+  }
+};
+
+TEST_F(ValidatorTest, IntervalEndingAtMidnightBelongsToTheDayBefore) {
+  Day now;
+  ASSERT_TRUE(ParseDate("2020-03-01", &now));
+  ReadingValidator v(config_, static_cast<EpochSeconds>(now) * 86400);
+  PlacedReading p;
+  DecodeError e;
+  ASSERT_TRUE(v.Place(At("2020-02-16T00:15:00+08:00"), &p, &e));
+  EXPECT_EQ(FormatDate(p.day), "2020-02-16");
+  EXPECT_EQ(p.slot, 0);
+  ASSERT_TRUE(v.Place(At("2020-02-17T00:00:00+08:00"), &p, &e));
+  EXPECT_EQ(FormatDate(p.day), "2020-02-16");
+  EXPECT_EQ(p.slot, 95);
+  // The same instant written in UTC lands on the same local slot.
+  ASSERT_TRUE(v.Place(At("2020-02-16T16:00:00Z"), &p, &e));
+  EXPECT_EQ(FormatDate(p.day), "2020-02-16");
+  EXPECT_EQ(p.slot, 95);
+  EXPECT_FALSE(v.Place(At("2020-02-16T00:07:00+08:00"), &p, &e));
+  EXPECT_EQ(e.reason, DeadLetterReason::kTsNotAligned);
+}
+
+TEST_F(ValidatorTest, RegisterReadingsMustBeAtLocalMidnight) {
+  ReadingValidator v(config_, 2000000000);
+  PlacedReading p;
+  DecodeError e;
+  ASSERT_TRUE(v.Place(At("2020-02-16T00:00:00+08:00", ReadingKind::kRegister), &p, &e));
+  EXPECT_EQ(FormatDate(p.day), "2020-02-16");
+  EXPECT_EQ(p.slot, -1);
+  EXPECT_FALSE(v.Place(At("2020-02-16T00:00:00Z", ReadingKind::kRegister), &p, &e));
+  EXPECT_EQ(e.reason, DeadLetterReason::kRegisterNotMidnight);
+}
+
+TEST_F(ValidatorTest, FutureAndOversizedReadingsAreRejected) {
+  EpochSeconds now;
+  ASSERT_TRUE(ParseInstant("2020-02-16T12:00:00+08:00", &now));
+  ReadingValidator v(config_, now);
+  PlacedReading p;
+  DecodeError e;
+  EXPECT_TRUE(v.Place(At("2020-02-17T12:00:00+08:00"), &p, &e));  // exactly a day ahead: allowed
+  EXPECT_FALSE(v.Place(At("2020-02-17T12:15:00+08:00"), &p, &e));
+  EXPECT_EQ(e.reason, DeadLetterReason::kFutureTimestamp);
+  Reading big = At("2020-02-16T00:15:00+08:00");
+  big.energy = static_cast<MicroKwh>(1e6 * 1e6) + 1;
+  EXPECT_FALSE(v.Place(big, &p, &e));
+  EXPECT_EQ(e.reason, DeadLetterReason::kKwhAboveMax);
+  big.kind = ReadingKind::kRegister;  // the cap is for intervals; registers are cumulative
+  big.ts -= 15 * 60;
+  EXPECT_TRUE(v.Place(big, &p, &e)) << e.detail;
+}
+
+}  // namespace
+}  // namespace fugong
