@@ -1,11 +1,46 @@
 #include "app/commands.h"
 
 #include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "app/backfill_command.h"
+#include "app/demo_command.h"
+#include "app/generate_command.h"
 
 namespace fugong {
 
+namespace {
+
+void PrintUsage() {
+  std::fprintf(stderr,
+               "usage: fugong <command> [options]\n"
+               "\n"
+               "commands:\n"
+               "  demo       generate a small province, backfill it, print the index, draw the map\n"
+               "  backfill   compute the index from readings files\n"
+               "  generate   write a synthetic province (enterprises, readings, weather, truth)\n"
+               "\n"
+               "`fugong <command> --help` lists a command's options.\n");
+}
+
+}  // namespace
+
 int RunCommandLine(int argc, char** argv) {
-  std::fprintf(stderr, "usage: fugong <backfill|generate|demo> [options]\n");
+  if (argc < 2) {
+    PrintUsage();
+    return 2;
+  }
+  const std::string command = argv[1];
+  if (command == "backfill") return RunBackfillCommand(argc - 1, argv + 1);
+  if (command == "generate") return RunGenerateCommand(argc - 1, argv + 1);
+  if (command == "demo") return RunDemoCommand(argc - 1, argv + 1);
+  if (command == "--help" || command == "-h" || command == "help") {
+    PrintUsage();
+    return 0;
+  }
+  std::fprintf(stderr, "fugong: unknown command '%s'\n\n", command.c_str());
+  PrintUsage();
   return 2;
 }
 

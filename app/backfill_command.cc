@@ -1,0 +1,87 @@
+#include "app/backfill_command.h"
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+
+#include "app/backfill_runner.h"
+#include "app/progress_line.h"
+
+namespace fugong {
+
+namespace {
+
+bool ParseDateOption(const std::string& text, const char* name, std::optional<Day>* out) {
+  if (text.empty()) return true;
+  Day day;
+  if (!ParseDate(text, &day)) {
+    std::fprintf(stderr, "fugong backfill: %s must be a date YYYY-MM-DD, got '%s'\n", name,
+                 text.c_str());
+    return false;
+  }
+  *out = day;
+  return true;
+}
+
+}  // namespace
+
+int RunBackfillCommand(int argc, char** argv) {
+  CLI::App app{"Backfill the index from readings files (CSV, plain or gzip).", "fugong backfill"};
+  BackfillFiles files;
+  std::string from, to, config_path, summary_path;
+  app.add_option("--enterprises", files.enterprises, "enterprises CSV")->required();
+  app.add_option("--readings", files.readings, "readings CSV files (plain or .gz)")
+      ->required()
+      ->expected(1, -1);
+  app.add_option("--weather", files.weather, "weather CSV (county_code,date,temp_mean_c)");
+  app.add_option("--from", from, "first day to publish (YYYY-MM-DD)");
+  app.add_option("--to", to, "last day to publish (YYYY-MM-DD)");
+  app.add_option("--config", config_path, "YAML config (see deploy/fugong.example.yaml)");
+  app.add_option("--out", files.out, "index records, JSONL sorted by key")->required();
+  app.add_option("--deadletter", files.deadletter, "dead letters, JSONL")->required();
+  app.add_option("--state", files.state_dir,
+                 "RocksDB state directory; run again with the same one to resume");
+  app.add_option("--summary", summary_path, "also write the summary as JSON to this file");
+  app.add_option("--commit-every", files.commit_records, "commit at least every N readings");
+  app.add_option("--crash-after-commits", files.crash_after_commits,
+                 "testing: exit abruptly (like kill -9) after N commits")
+      ->group("");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (!ParseDateOption(from, "--from", &files.from) || !ParseDateOption(to, "--to", &files.to)) {
+    return 2;
+  }
+  if (files.from.has_value() != files.to.has_value()) {
+    std::fprintf(stderr, "fugong backfill: give --from and --to together\n");
+    return 2;
+  }
+  EngineConfig config;
+  if (!config_path.empty()) {
+    Result<EngineConfig> loaded = LoadEngineConfig(config_path);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "fugong backfill: %s\n", loaded.status().message().c_str());
+      return 2;
+    }
+    config = *loaded;
+  }
+  ProgressLine progress;
+  const auto start = std::chrono::steady_clock::now();
+  Result<BackfillSummary> summary = RunBackfillFromFiles(config, files, &progress);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!summary.ok()) {
+    std::fprintf(stderr, "fugong backfill: %s\n", summary.status().ToString().c_str());
+    return summary.status().code() == Status::Code::kInvalidArgument ? 2 : 1;
+  }
+  std::fputs(SummaryText(*summary, files, seconds).c_str(), stdout);
+  if (!summary_path.empty()) {
+    std::ofstream(summary_path) << SummaryJson(*summary, seconds) << "\n";
+  }
+  return 0;
+}
+
+}  // namespace fugong

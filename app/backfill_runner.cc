@@ -1,0 +1,182 @@
+#include "app/backfill_runner.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "connectors/file/csv_file_source.h"
+#include "connectors/file/jsonl_file_sink.h"
+#include "engine/common/clock.h"
+#include "engine/reference/holiday_calendar.h"
+#include "engine/reference/industry_table.h"
+#include "engine/reference/region_table.h"
+
+namespace fugong {
+
+namespace {
+
+// A temporary state directory that removes itself.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "fugong-state-XXXXXX").string();
+    if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string Counts(const IngestCounters& c) {
+  std::string s = std::to_string(c.records) + " records, " + std::to_string(c.used) +
+                  " used, " + std::to_string(c.dead_total()) + " dead-lettered";
+  std::string reasons;
+  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
+    if (c.dead[i] == 0) continue;
+    if (!reasons.empty()) reasons += ", ";
+    reasons += std::string(ReasonCode(static_cast<DeadLetterReason>(i))) + " " +
+               std::to_string(c.dead[i]);
+  }
+  if (!reasons.empty()) s += " (" + reasons + ")";
+  if (c.blank > 0) s += ", " + std::to_string(c.blank) + " blank lines";
+  return s;
+}
+
+nlohmann::json CountsJson(const IngestCounters& c) {
+  nlohmann::json dead = nlohmann::json::object();
+  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
+    if (c.dead[i] > 0) dead[std::string(ReasonCode(static_cast<DeadLetterReason>(i)))] = c.dead[i];
+  }
+  return {{"records", c.records}, {"used", c.used}, {"blank", c.blank},
+          {"dead_lettered", c.dead_total()}, {"dead_letter_reasons", dead}};
+}
+
+}  // namespace
+
+Result<BackfillSummary> RunBackfillFromFiles(const EngineConfig& config, const BackfillFiles& files,
+                                             ProgressListener* progress) {
+  TempDir temp;
+  std::string state_dir = files.state_dir;
+  if (state_dir.empty()) {
+    if (temp.path().empty()) return Status::IOError("cannot create a temporary state directory");
+    state_dir = temp.path();
+  }
+  Result<std::unique_ptr<StateStore>> state = StateStore::Open(state_dir);
+  if (!state.ok()) return state.status();
+
+  Result<std::unique_ptr<CsvFileSource>> enterprises = CsvFileSource::Open(files.enterprises);
+  if (!enterprises.ok()) return enterprises.status();
+  std::unique_ptr<CsvFileSource> weather;
+  if (!files.weather.empty()) {
+    Result<std::unique_ptr<CsvFileSource>> w = CsvFileSource::Open(files.weather);
+    if (!w.ok()) return w.status();
+    weather = std::move(w).value();
+  }
+  std::vector<std::unique_ptr<CsvFileSource>> readings;
+  BackfillRequest request;
+  for (const std::string& path : files.readings) {
+    Result<std::unique_ptr<CsvFileSource>> r = CsvFileSource::Open(path);
+    if (!r.ok()) return r.status();
+    readings.push_back(std::move(r).value());
+    request.readings.push_back(readings.back().get());
+  }
+  request.enterprises = enterprises->get();
+  request.weather = weather.get();
+  request.from = files.from;
+  request.to = files.to;
+  request.commit_records = files.commit_records;
+  if (files.crash_after_commits > 0) {
+    const uint64_t crash_at = files.crash_after_commits;
+    request.after_commit = [crash_at](uint64_t commits) {
+      if (commits >= crash_at) _exit(137);  // as abrupt as kill -9: no destructors, no flush
+    };
+  }
+
+  Result<std::unique_ptr<JsonlFileSink>> index = JsonlFileSink::Create(files.out);
+  if (!index.ok()) return index.status();
+  Result<std::unique_ptr<JsonlFileSink>> dead = JsonlFileSink::Create(files.deadletter);
+  if (!dead.ok()) return dead.status();
+
+  SystemClock clock;
+  BackfillJob job(config, RegionTable::Zhejiang(), IndustryTable::Standard(),
+                  HolidayCalendar::China(), clock, state->get());
+  return job.Run(request, index->get(), dead->get(), progress);
+}
+
+std::string SummaryText(const BackfillSummary& s, const BackfillFiles& files, double seconds) {
+  const ComputationSummary& c = s.computation;
+  std::string out;
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "fugong backfill: done in %.1f s\n", seconds);
+  out += buf;
+  out += "  readings     " + Counts(s.readings) + "\n";
+  out += "  enterprises  " + Counts(s.enterprises) + "\n";
+  if (!files.weather.empty()) out += "  weather      " + Counts(s.weather) + "\n";
+  out += "  meter-days   " + std::to_string(c.meter_days) + " (" +
+         std::to_string(c.meter_days_estimated) + " estimated, " +
+         std::to_string(c.meter_days_missing) + " missing), " +
+         std::to_string(c.register_rollovers) + " register rollovers, " +
+         std::to_string(c.duplicates) + " duplicates, " + std::to_string(c.corrections) +
+         " corrections\n";
+  out += "  baselines    " + std::to_string(c.baselines_calendar) + " calendar, " +
+         std::to_string(c.baselines_mean) + " mean, " + std::to_string(c.baselines_invalid) +
+         " invalid (" + std::to_string(c.enterprises_with_readings) + " of " +
+         std::to_string(c.enterprises) + " enterprises have readings)\n";
+  if (c.from) {
+    out += "  index        " + FormatDate(*c.from) + ".." + FormatDate(*c.to) + ": " +
+           std::to_string(*c.to - *c.from + 1) + " days, " + std::to_string(c.records) +
+           " records (" + std::to_string(c.records_new) + " new, " +
+           std::to_string(c.records_revised) + " revised) -> " + files.out + "\n";
+  } else {
+    out += "  index        no days with readings: nothing published -> " + files.out + "\n";
+  }
+  out += "  dead letters " + std::to_string(s.dead_letters_written) + " -> " + files.deadletter +
+         "\n";
+  if (seconds > 0) {
+    std::snprintf(buf, sizeof buf, "  rate         %.0f readings/s this run\n",
+                  s.readings_this_run / seconds);
+    out += buf;
+  }
+  return out;
+}
+
+std::string SummaryJson(const BackfillSummary& s, double seconds) {
+  const ComputationSummary& c = s.computation;
+  nlohmann::json j = {
+      {"seconds", seconds},
+      {"readings", CountsJson(s.readings)},
+      {"readings_this_run", s.readings_this_run},
+      {"enterprises", CountsJson(s.enterprises)},
+      {"weather", CountsJson(s.weather)},
+      {"meter_days",
+       {{"total", c.meter_days},
+        {"estimated", c.meter_days_estimated},
+        {"missing", c.meter_days_missing},
+        {"register_rollovers", c.register_rollovers},
+        {"duplicates", c.duplicates},
+        {"corrections", c.corrections}}},
+      {"baselines",
+       {{"calendar", c.baselines_calendar},
+        {"mean", c.baselines_mean},
+        {"invalid", c.baselines_invalid}}},
+      {"index",
+       {{"from", c.from ? FormatDate(*c.from) : ""},
+        {"to", c.to ? FormatDate(*c.to) : ""},
+        {"records", c.records},
+        {"new", c.records_new},
+        {"revised", c.records_revised}}},
+      {"dead_letters_written", s.dead_letters_written},
+      {"state_bytes", s.state_bytes}};
+  return j.dump(2);
+}
+
+}  // namespace fugong

@@ -1,0 +1,192 @@
+#include "engine/job/backfill_job.h"
+
+#include "engine/decode/enterprise_csv_decoder.h"
+#include "engine/job/reading_ingestor.h"
+#include "engine/state/key_codec.h"
+
+namespace fugong {
+
+namespace {
+
+// The settings that decide how readings are stored; a state built with other ones cannot be
+// continued.
+std::string StateFingerprint(const EngineConfig& config) {
+  return "interval_minutes=" + std::to_string(config.interval_minutes) +
+         " utc_offset_seconds=" + std::to_string(config.utc_offset_seconds);
+}
+
+// Reads every record of a small reference source, handing each line to `decode`; a line it
+// rejects becomes a dead letter (stored under its source and line, so a rerun writes the same).
+Status ReadReferenceSource(
+    RecordSource* source, StateStore* state, IngestCounters* counters,
+    const std::function<bool(std::string_view, DecodeError*)>& decode) {
+  FUGONG_RETURN_IF_ERROR(source->Resume(""));
+  StateBatch batch(state);
+  SourceBatch records;
+  DecodeError error;
+  while (true) {
+    FUGONG_RETURN_IF_ERROR(source->Next(&records));
+    if (records.records.empty()) break;
+    int64_t position = records.first_position;
+    for (std::string_view line : records.records) {
+      const int64_t at = position++;
+      if (line.empty() || line == "\r") {
+        ++counters->blank;
+        continue;
+      }
+      ++counters->records;
+      if (decode(line, &error)) {
+        ++counters->used;
+        continue;
+      }
+      ++counters->dead[static_cast<size_t>(error.reason)];
+      DeadLetter letter{error.reason, error.detail, RecordOrigin{source->name(), -1, at},
+                        std::string(line)};
+      batch.Put(Store::kDeadLetter, DeadLetterKey(source->name(), -1, at),
+                DeadLetterToJson(letter));
+    }
+  }
+  return state->Write(&batch);
+}
+
+}  // namespace
+
+BackfillJob::BackfillJob(const EngineConfig& config, const RegionTable& regions,
+                         const IndustryTable& industries, const HolidayCalendar& calendar,
+                         const Clock& clock, StateStore* state)
+    : config_(config),
+      regions_(regions),
+      industries_(industries),
+      calendar_(calendar),
+      clock_(clock),
+      state_(state) {}
+
+Status BackfillJob::CheckStateFits() {
+  const std::string wanted = StateFingerprint(config_);
+  std::string stored;
+  Status st = state_->Get(Store::kMeta, "fingerprint", &stored);
+  if (st.ok()) {
+    if (stored != wanted) {
+      return Status::InvalidArgument("the state was built with " + stored + ", not " + wanted +
+                                     "; use a new --state directory");
+    }
+    return Status::OK();
+  }
+  if (st.code() != Status::Code::kNotFound) return st;
+  StateBatch batch(state_);
+  batch.Put(Store::kMeta, "fingerprint", wanted);
+  return state_->Write(&batch);
+}
+
+Status BackfillJob::LoadEnterprises(RecordSource* source, EnterpriseRegistry* registry,
+                                    IngestCounters* counters) {
+  FUGONG_RETURN_IF_ERROR(source->Resume(""));
+  Result<EnterpriseCsvDecoder> decoder =
+      EnterpriseCsvDecoder::FromHeader(source->header(), &regions_, &industries_);
+  if (!decoder.ok()) return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
+  Enterprise enterprise;
+  return ReadReferenceSource(source, state_, counters, [&](std::string_view line, DecodeError* e) {
+    if (!decoder->Decode(line, &enterprise, e)) return false;
+    registry->Upsert(std::move(enterprise));
+    return true;
+  });
+}
+
+Status BackfillJob::LoadWeather(RecordSource* source, WeatherTable* weather,
+                                IngestCounters* counters) {
+  FUGONG_RETURN_IF_ERROR(source->Resume(""));
+  Result<WeatherCsvDecoder> decoder = WeatherCsvDecoder::FromHeader(source->header(), &regions_);
+  if (!decoder.ok()) return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
+  WeatherCsvDecoder::Row row;
+  return ReadReferenceSource(source, state_, counters, [&](std::string_view line, DecodeError* e) {
+    if (!decoder->Decode(line, &row, e)) return false;
+    weather->Set(row.county, row.day, row.temp_mean_c);
+    return true;
+  });
+}
+
+Status BackfillJob::IngestReadings(const BackfillRequest& request,
+                                   const EnterpriseRegistry& registry, ProgressListener* progress,
+                                   BackfillSummary* summary,
+                                   std::optional<std::pair<Day, Day>>* span) {
+  ReadingIngestor ingestor(config_, &registry, clock_.Now(), state_);
+  ingestor.LoadCounters();
+  ingestor.set_commit_records(request.commit_records);
+  const uint64_t records_before = ingestor.counters().records;
+  uint64_t work_total = 0;
+  for (RecordSource* source : request.readings) work_total += source->work_total();
+  uint64_t work_finished = 0;  // of the sources already done
+  uint64_t commits = 0;
+  SourceBatch batch;
+  for (RecordSource* source : request.readings) {
+    std::string checkpoint;
+    Status st = state_->Get(Store::kProgress, source->name(), &checkpoint);
+    if (!st.ok() && st.code() != Status::Code::kNotFound) return st;
+    FUGONG_RETURN_IF_ERROR(source->Resume(checkpoint));
+    Result<ReadingCsvDecoder> decoder = ReadingCsvDecoder::FromHeader(source->header());
+    if (!decoder.ok()) {
+      return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
+    }
+    while (true) {
+      FUGONG_RETURN_IF_ERROR(source->Next(&batch));
+      const bool done = batch.records.empty();
+      if (!done) ingestor.AddCsvBatch(batch, &*decoder, source->name());
+      if (done || ingestor.ShouldCommit()) {
+        FUGONG_RETURN_IF_ERROR(ingestor.Commit({{source->name(), source->Checkpoint()}}));
+        if (request.after_commit) request.after_commit(++commits);
+      }
+      if (progress) {
+        progress->OnProgress("ingest", ingestor.counters().records,
+                             work_finished + source->work_done(), work_total);
+      }
+      if (done) break;
+    }
+    work_finished += source->work_total();
+  }
+  if (progress) progress->OnPhaseDone("ingest");
+  summary->readings = ingestor.counters();
+  summary->readings_this_run = ingestor.counters().records - records_before;
+  *span = ingestor.day_span();
+  return Status::OK();
+}
+
+Result<BackfillSummary> BackfillJob::Run(const BackfillRequest& request, IndexSink* index,
+                                         DeadLetterSink* dead_letters,
+                                         ProgressListener* progress) {
+  BackfillSummary summary;
+  FUGONG_RETURN_IF_ERROR(config_.Validate());
+  FUGONG_RETURN_IF_ERROR(CheckStateFits());
+
+  // registry, weather, calendar: the reference data the dataflow reads.
+  EnterpriseRegistry registry;
+  FUGONG_RETURN_IF_ERROR(LoadEnterprises(request.enterprises, &registry, &summary.enterprises));
+  WeatherTable weather;
+  if (request.weather) {
+    FUGONG_RETURN_IF_ERROR(LoadWeather(request.weather, &weather, &summary.weather));
+  }
+
+  // source -> decode -> validate -> meter_day
+  std::optional<std::pair<Day, Day>> span;
+  FUGONG_RETURN_IF_ERROR(IngestReadings(request, registry, progress, &summary, &span));
+
+  // enterprise_day -> baseline -> score -> groups -> publish
+  IndexComputation computation(ComputationContext{&config_, &regions_, &industries_, &calendar_,
+                                                  &registry, &weather, state_, clock_.Now()});
+  Result<ComputationSummary> computed =
+      computation.Run(request.from, request.to, span, index, progress);
+  if (!computed.ok()) return computed.status();
+  summary.computation = *computed;
+  FUGONG_RETURN_IF_ERROR(index->Close());
+
+  std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kDeadLetter);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    FUGONG_RETURN_IF_ERROR(
+        dead_letters->Write(std::string_view(it->value().data(), it->value().size())));
+    ++summary.dead_letters_written;
+  }
+  FUGONG_RETURN_IF_ERROR(dead_letters->Close());
+  summary.state_bytes = state_->ApproximateSize();
+  return summary;
+}
+
+}  // namespace fugong
