@@ -30,6 +30,7 @@ int RunBackfillCommand(int argc, char** argv) {
   CLI::App app{"Backfill the index from readings files (CSV, plain or gzip).", "fugong backfill"};
   BackfillFiles files;
   std::string from, to, config_path, summary_path;
+  std::vector<std::string> overrides;
   app.add_option("--enterprises", files.enterprises, "enterprises CSV")->required();
   app.add_option("--readings", files.readings, "readings CSV files (plain or .gz)")
       ->required()
@@ -40,6 +41,7 @@ int RunBackfillCommand(int argc, char** argv) {
   app.add_option("--config", config_path, "YAML config (see deploy/fugong.example.yaml)");
   app.add_option("--out", files.out, "index records, JSONL sorted by key")->required();
   app.add_option("--deadletter", files.deadletter, "dead letters, JSONL")->required();
+  app.add_option("--set", overrides, "override a config key: --set key=value (repeatable)");
   app.add_option("--state", files.state_dir,
                  "RocksDB state directory; run again with the same one to resume");
   app.add_option("--summary", summary_path, "also write the summary as JSON to this file");
@@ -59,18 +61,14 @@ int RunBackfillCommand(int argc, char** argv) {
     std::fprintf(stderr, "fugong backfill: give --from and --to together\n");
     return 2;
   }
-  EngineConfig config;
-  if (!config_path.empty()) {
-    Result<EngineConfig> loaded = LoadEngineConfig(config_path);
-    if (!loaded.ok()) {
-      std::fprintf(stderr, "fugong backfill: %s\n", loaded.status().message().c_str());
-      return 2;
-    }
-    config = *loaded;
+  Result<RunConfig> config = LoadRunConfig(config_path, overrides);
+  if (!config.ok()) {
+    std::fprintf(stderr, "fugong backfill: %s\n", config.status().ToString().c_str());
+    return 2;
   }
   ProgressLine progress;
   const auto start = std::chrono::steady_clock::now();
-  Result<BackfillSummary> summary = RunBackfillFromFiles(config, files, &progress);
+  Result<BackfillSummary> summary = RunBackfillFromFiles(*config, files, &progress);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!summary.ok()) {

@@ -62,7 +62,7 @@ nlohmann::json CountsJson(const IngestCounters& c) {
 
 }  // namespace
 
-Result<BackfillSummary> RunBackfillFromFiles(const EngineConfig& config, const BackfillFiles& files,
+Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const BackfillFiles& files,
                                              ProgressListener* progress) {
   TempDir temp;
   std::string state_dir = files.state_dir;
@@ -107,8 +107,8 @@ Result<BackfillSummary> RunBackfillFromFiles(const EngineConfig& config, const B
   if (!dead.ok()) return dead.status();
 
   SystemClock clock;
-  BackfillJob job(config, RegionTable::Zhejiang(), IndustryTable::Standard(),
-                  HolidayCalendar::China(), clock, state->get());
+  BackfillJob job(config.engine, *config.regions, *config.industries, *config.calendar, clock,
+                  state->get());
   return job.Run(request, index->get(), dead->get(), progress);
 }
 

@@ -112,7 +112,7 @@ int RunDemoCommand(int argc, char** argv) {
               static_cast<unsigned long long>(generated->readings_lines));
   std::fflush(stdout);
   const auto backfill_start = std::chrono::steady_clock::now();
-  Result<BackfillSummary> summary = RunBackfillFromFiles(EngineConfig(), files, &progress);
+  Result<BackfillSummary> summary = RunBackfillFromFiles(*LoadRunConfig("", {}), files, &progress);
   if (!summary.ok()) {
     std::fprintf(stderr, "fugong demo: %s\n", summary.status().ToString().c_str());
     return 1;

@@ -1,0 +1,88 @@
+#include "app/generate/load_model.h"
+
+#include <algorithm>
+
+#include "app/generate/prng.h"
+
+namespace fugong::synth {
+
+namespace {
+
+// Relative load at hour-of-day h (0..24) on a working day.
+double WorkingLoad(ShiftPattern pattern, double h) {
+  switch (pattern) {
+    case ShiftPattern::kTwoShift:  // 06:00-22:00, a lunch dip and a shift change at 14:00
+      if (h < 6.0 || h >= 22.0) return 0.18;
+      if (h >= 11.5 && h < 12.5) return 0.75;
+      if (h >= 14.0 && h < 14.5) return 0.85;
+      return 1.0;
+    case ShiftPattern::kContinuous:  // three shifts: flat, a little higher by day
+      return 1.0 + 0.04 * (h >= 8.0 && h < 20.0);
+    case ShiftPattern::kOfficeHours:
+      if (h >= 9.0 && h < 11.5) return 1.0;
+      if (h >= 11.5 && h < 13.0) return 0.75;
+      if (h >= 13.0 && h < 18.0) return 1.0;
+      if (h >= 8.0 && h < 9.0) return 0.6;
+      if (h >= 18.0 && h < 21.0) return 0.45;
+      return 0.15;
+    case ShiftPattern::kRetailHours:
+      if (h >= 18.0 && h < 21.0) return 1.1;
+      if (h >= 9.0 && h < 22.0) return 1.0;
+      if (h >= 8.0 && h < 9.0) return 0.5;
+      return 0.2;
+  }
+  return 1.0;
+}
+
+// Base load only: lighting, servers, refrigeration.
+double IdleLoad(double h) { return (h >= 8.0 && h < 18.0) ? 1.08 : 0.96; }
+
+std::vector<double> Shape(int interval_minutes, double (*load)(ShiftPattern, double),
+                          ShiftPattern pattern, bool idle) {
+  const int slots = 1440 / interval_minutes;
+  std::vector<double> shape(slots);
+  double total = 0;
+  for (int s = 0; s < slots; ++s) {
+    double sum = 0;
+    for (int minute = s * interval_minutes; minute < (s + 1) * interval_minutes; ++minute) {
+      const double h = (minute + 0.5) / 60.0;
+      sum += idle ? IdleLoad(h) : load(pattern, h);
+    }
+    shape[s] = sum;
+    total += sum;
+  }
+  for (double& x : shape) x /= total;
+  return shape;
+}
+
+}  // namespace
+
+LoadShapes::LoadShapes(int interval_minutes) : slots_(1440 / interval_minutes) {
+  for (size_t p = 0; p < 4; ++p) {
+    shapes_[p] = Shape(interval_minutes, WorkingLoad, static_cast<ShiftPattern>(p), false);
+  }
+  shapes_[kIdle] = Shape(interval_minutes, WorkingLoad, ShiftPattern::kTwoShift, true);
+}
+
+EnterpriseDay LoadModel::DayOf(const SyntheticEnterprise& e, uint32_t index, Day day) const {
+  double level;
+  bool working = false;
+  const bool shut = e.shutdown_from && day >= *e.shutdown_from && (!e.resume || day < *e.resume);
+  if (shut) {
+    level = e.shutdown_level;
+  } else if (!IsWorkingDay(e, day, calendar_)) {
+    level = e.off_level;
+  } else if (e.resume && day >= *e.resume) {
+    const double t = std::min(1.0, static_cast<double>(day - *e.resume) / e.ramp_days);
+    level = e.ramp_start + (e.ramp_end - e.ramp_start) * t;
+    working = true;
+  } else {
+    level = 1.0;
+    working = true;
+  }
+  const double hdd = std::max(0.0, 18.0 - weather_.CelsiusOf(e.county, day));
+  const double noise = 1.0 + 0.05 * ApproxNormal(HashOf(Stream::kEnterpriseDay, index, day));
+  return {e.base_kwh * level * (1.0 + e.heat_per_degree * hdd) * noise, working};
+}
+
+}  // namespace fugong::synth

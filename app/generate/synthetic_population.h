@@ -1,0 +1,98 @@
+// The synthetic enterprises and their meters: what enterprises.csv says about them, and the
+// hidden parameters of how they consume (the load model) and when they stop and restart around
+// the 2020 Spring Festival and the epidemic (truth.csv).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/common/date.h"
+#include "engine/reference/holiday_calendar.h"
+#include "engine/reference/region_table.h"
+
+namespace fugong::synth {
+
+// The season every synthetic enterprise lives through: Spring Festival 2020, and the provincial
+// order that kept firms closed until 2020-02-10. Days outside this season follow the same
+// per-enterprise rules (normal work before the shutdown, resumed work after the resume date).
+inline Day SpringFestival2020() { return DayFromCivil(2020, 1, 25); }
+inline Day EarliestResume2020() { return DayFromCivil(2020, 2, 10); }
+
+// The intra-day load shape an enterprise follows on a working day.
+enum class ShiftPattern : uint8_t { kTwoShift, kContinuous, kOfficeHours, kRetailHours };
+
+struct SyntheticEnterprise {
+  // --- enterprises.csv
+  int county = 0;        // index into Population::counties
+  int category = 0;      // 0..14 for I01..I15
+  std::string industry;  // as written: `I07`, or a GB/T 4754 code that maps to the category
+  bool above = false;    // above designated size
+  bool foreign_trade = false;
+  bool ecommerce = false;
+  std::optional<Day> active_from;
+  std::optional<Day> active_to;
+
+  // --- load model
+  double base_kwh = 0;      // all meters together, on a normal working day at 18 C
+  uint8_t days_off = 0;     // bit w set: weekday w (0 = Monday) is a day off
+  bool continuous = false;  // works every day, public holidays included; never shuts down
+  ShiftPattern shift = ShiftPattern::kTwoShift;
+  double off_level = 0;        // share of normal consumed on a day off
+  double shutdown_level = 0;   // share of normal consumed every day of the shutdown
+  double heat_per_degree = 0;  // relative rise per degree below 18 C (0 for most)
+  double ramp_start = 0;       // share of normal on the resume date ...
+  double ramp_end = 0;         // ... rising linearly to this share ...
+  int ramp_days = 1;           // ... over this many calendar days
+
+  // --- truth
+  std::optional<Day> shutdown_from;  // empty for continuous enterprises
+  std::optional<Day> resume;         // empty when it never resumes (or never shuts down)
+
+  // --- meters: [first_meter, first_meter + meter_count) in Population::meters
+  uint32_t first_meter = 0;
+  uint32_t meter_count = 0;
+
+  bool ActiveOn(Day day) const {
+    return (!active_from || day >= *active_from) && (!active_to || day <= *active_to);
+  }
+};
+
+struct SyntheticMeter {
+  uint32_t enterprise = 0;
+  bool is_register = false;
+  double share = 1.0;  // of the enterprise's consumption
+};
+
+struct Population {
+  std::vector<std::string> counties;  // county codes, in the region table's order
+  std::vector<SyntheticEnterprise> enterprises;
+  std::vector<SyntheticMeter> meters;
+  int enterprise_id_width = 6;  // digits after `E`
+  int meter_id_width = 7;       // digits after `M`
+
+  // `E000001` for index 0; ids sort in numeric order.
+  std::string EnterpriseId(size_t index) const;
+  std::string MeterId(size_t index) const;
+};
+
+// Whether the enterprise works on `day` when it is not shut down: make-up workdays are working
+// days for everyone, public holidays are days off except for continuous enterprises.
+bool IsWorkingDay(const SyntheticEnterprise& e, Day day, const HolidayCalendar& calendar);
+
+// Draws `enterprises` enterprises. Each enterprise's attributes come from its own random stream,
+// so enterprise i is the same for every population size except for its county (counties are
+// dealt from exact quotas: every county gets at least 3 enterprises when there are enough).
+Population DrawPopulation(uint64_t seed, int enterprises, double register_fraction,
+                          const RegionTable& regions, const HolidayCalendar& calendar);
+
+// enterprises.csv: `enterprise_id,county_code,industry,scale,tags,active_from,active_to`.
+std::string EnterprisesCsv(const Population& population);
+
+// truth.csv: `enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day`. resume_date is
+// empty when the enterprise does not work again by `to` (or by its active_to); both dates are
+// empty for continuous enterprises, which never shut down.
+std::string TruthCsv(const Population& population, Day to);
+
+}  // namespace fugong::synth

@@ -1,0 +1,36 @@
+// Everything a run takes from its config file and command line: the engine's thresholds and
+// the reference tables (the built-in Zhejiang regions and Chinese calendar unless a file is
+// named). One YAML file, flat keys; `--set key=value` overrides any key.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/common/status.h"
+#include "engine/config/engine_config.h"
+#include "engine/reference/holiday_calendar.h"
+#include "engine/reference/industry_table.h"
+#include "engine/reference/region_table.h"
+
+namespace fugong {
+
+struct RunConfig {
+  EngineConfig engine;
+  std::string region_table_path;  // empty: built-in Zhejiang, February 2020
+  std::string calendar_path;      // empty: built-in China 2015-2030 with Spring Festivals
+
+  // The loaded tables (owned here, or pointing at the built-in ones).
+  std::shared_ptr<const RegionTable> regions;
+  std::shared_ptr<const HolidayCalendar> calendar;
+  const IndustryTable* industries = &IndustryTable::Standard();
+};
+
+// `config_path` may be empty (all defaults). `overrides` are `key=value` pairs whose values are
+// read as YAML scalars or flow sequences (`levels=[county,city]`). Relative table paths in the
+// file are taken relative to the file's directory.
+Result<RunConfig> LoadRunConfig(const std::string& config_path,
+                                const std::vector<std::string>& overrides);
+
+}  // namespace fugong

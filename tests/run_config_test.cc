@@ -1,0 +1,82 @@
+// Configuration: the example file parses to the defaults, overrides win, mistakes are errors,
+// and user region tables and calendars replace the built-in ones.
+#include "app/run_config.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fugong {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RunConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("fugong-config-test-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+    return (dir_ / name).string();
+  }
+  fs::path dir_;
+};
+
+TEST_F(RunConfigTest, ExampleFileHoldsTheDefaults) {
+  auto c = LoadRunConfig(std::string(FUGONG_SOURCE_DIR) + "/deploy/fugong.example.yaml", {});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const EngineConfig defaults;
+  EXPECT_EQ(c->engine.interval_minutes, defaults.interval_minutes);
+  EXPECT_EQ(c->engine.utc_offset_seconds, 8 * 3600);
+  EXPECT_EQ(c->engine.min_group_size, defaults.min_group_size);
+  EXPECT_EQ(c->engine.levels, defaults.levels);
+  EXPECT_DOUBLE_EQ(c->engine.resume_threshold, defaults.resume_threshold);
+  EXPECT_EQ(c->regions->counties().size(), 90u);
+}
+
+TEST_F(RunConfigTest, OverridesWinAndMistakesAreErrors) {
+  const std::string path = Write("c.yaml", "min_group_size: 5\nlevels: [county]\n");
+  auto c = LoadRunConfig(path, {"min_group_size=2", "levels=[county, city]", "timezone=+01:00"});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->engine.min_group_size, 2);
+  EXPECT_EQ(c->engine.levels, (std::vector<std::string>{"county", "city"}));
+  EXPECT_EQ(c->engine.utc_offset_seconds, 3600);
+  EXPECT_FALSE(LoadRunConfig(Write("typo.yaml", "min_grup_size: 5\n"), {}).ok());
+  EXPECT_FALSE(LoadRunConfig(Write("bad.yaml", "interval_minutes: 7\n"), {}).ok());
+  EXPECT_FALSE(LoadRunConfig(Write("type.yaml", "r_max: lots\n"), {}).ok());
+  EXPECT_FALSE(LoadRunConfig("", {"no-equals-sign"}).ok());
+  EXPECT_FALSE(LoadRunConfig("", {"levels=[galaxy]"}).ok());
+  EXPECT_FALSE(LoadRunConfig(dir_.string() + "/missing.yaml", {}).ok());
+}
+
+TEST_F(RunConfigTest, UserRegionTableAndCalendar) {
+  Write("regions.csv", "code,name,parent\nUK,United Kingdom,\nCAMBS,Cambridgeshire,UK\n"
+                       "CAMB,Cambridge,CAMBS\nPBO,Peterborough,CAMBS\n");
+  Write("calendar.csv", "date,type\n2020-04-10,holiday\n2020-04-13,holiday\n");
+  // Without a window a calendar with no Spring Festival cannot place baselines.
+  EXPECT_FALSE(LoadRunConfig(Write("no-window.yaml", "region_table: regions.csv\n"
+                                                     "calendar: calendar.csv\n"),
+                             {})
+                   .ok());
+  auto c = LoadRunConfig(Write("uk.yaml", "region_table: regions.csv\ncalendar: calendar.csv\n"
+                                          "baseline_from: 2020-01-06\nbaseline_to: 2020-02-16\n"),
+                         {});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->regions->counties(), (std::vector<std::string>{"CAMB", "PBO"}));
+  EXPECT_EQ(c->regions->CityOf("CAMB"), "CAMBS");
+  EXPECT_EQ(c->regions->ProvinceOf("PBO"), "UK");
+  Day good_friday;
+  ASSERT_TRUE(ParseDate("2020-04-10", &good_friday));
+  EXPECT_TRUE(c->calendar->IsHoliday(good_friday));
+  EXPECT_FALSE(c->calendar->has_spring_festivals());
+  // A region table whose county lacks a grandparent is refused.
+  Write("flat.csv", "code,name,parent\nA,Alpha,\nB,Beta,A\n");
+  EXPECT_FALSE(LoadRunConfig(Write("flat.yaml", "region_table: flat.csv\n"), {}).ok());
+}
+
+}  // namespace
+}  // namespace fugong
