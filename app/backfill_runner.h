@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "engine/common/status.h"
-#include "engine/config/engine_config.h"
+#include "app/run_config.h"
 #include "engine/job/backfill_job.h"
 
 namespace fugong {
@@ -23,7 +23,7 @@ struct BackfillFiles {
   uint64_t crash_after_commits = 0;  // testing: exit like kill -9 after this many commits
 };
 
-Result<BackfillSummary> RunBackfillFromFiles(const EngineConfig& config, const BackfillFiles& files,
+Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const BackfillFiles& files,
                                              ProgressListener* progress);
 
 // The summary as text lines for people, and as JSON for tools.
