@@ -183,5 +183,64 @@ TEST_F(BackfillJobTest, BadRecordsAreDeadLetteredAndCounted) {
   EXPECT_EQ(FormatDate(*summary->computation.to), "2020-01-19");
 }
 
+
+TEST_F(BackfillJobTest, SundayClosedEnterpriseIsNeitherResumedNorIdleOnSunday) {
+  config_.baseline_method = BaselineMethod::kCalendar;
+  // Two of every weekday and no holiday or make-up workday (2020-01-19 is one) in the window.
+  config_.baseline_from = D("2019-12-09");
+  config_.baseline_to = D("2019-12-22");
+  const char* enterprises =
+      "enterprise_id,county_code,industry,scale,tags,active_from,active_to\n"
+      "E1,330102,I07,above,,,\n"
+      "E2,330102,I07,below,,,\n"
+      "E3,330102,I07,below,,,2020-02-16\n";  // closes after Sunday 02-16
+  std::string readings = "meter_id,enterprise_id,ts,kwh,kind\n";
+  for (Day d = D("2019-12-09"); d <= D("2019-12-22"); ++d) {
+    readings += DailyReading("M1", "E1", d, WeekdayOf(d) == 6 ? "2" : "100");
+    readings += DailyReading("M2", "E2", d, "200");
+    readings += DailyReading("M3", "E3", d, "50");
+  }
+  const Day sunday = D("2020-02-16"), monday = D("2020-02-17");
+  readings += DailyReading("M1", "E1", sunday, "2");
+  readings += DailyReading("M2", "E2", sunday, "150");
+  readings += DailyReading("M3", "E3", sunday, "40");
+  readings += DailyReading("M1", "E1", monday, "100");
+  readings += DailyReading("M2", "E2", monday, "50");   // r = 0.25: eligible, not resumed
+  readings += DailyReading("M3", "E3", monday, "50");   // no longer active: not counted
+  MemorySink out, dead;
+  auto summary = Run(enterprises, readings, sunday, monday, &out, &dead);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->computation.baselines_calendar, 3u);
+  const std::string& sun = out.records["2020-02-16|county|330102"];
+  // E1's Sunday baseline is 2 kWh < 0.1 x Bbar: its day off, neither resumed nor idle.
+  EXPECT_NE(sun.find("\"eligible\":2,\"resumed\":2,\"registered\":3"), std::string::npos) << sun;
+  const std::string& mon = out.records["2020-02-17|county|330102"];
+  EXPECT_NE(mon.find("\"eligible\":2,\"resumed\":1,\"registered\":2"), std::string::npos) << mon;
+  // lr on Monday = (100 + 50) / (100 + 200) = 0.5; rr = 0.5; composite 50: T3 yellow.
+  EXPECT_NE(mon.find("\"load_recovery\":0.500000,\"composite\":50.0000,\"tier\":\"T3\","
+                     "\"color\":\"yellow\""),
+            std::string::npos)
+      << mon;
+}
+
+TEST_F(BackfillJobTest, DefaultMinGroupSizeSuppressesAGroupOfTwoAndHolidaysAreFlagged) {
+  config_.min_group_size = EngineConfig().min_group_size;  // 3
+  std::string readings = BaselineReadings();
+  const Day d = D("2020-02-10");
+  readings += DailyReading("M1", "E1", d, "40");
+  readings += DailyReading("M2", "E2", d, "20");
+  MemorySink out, dead;
+  // 2020-01-24 (Spring Festival eve) is a public holiday; 2020-02-10 is not.
+  ASSERT_TRUE(Run(kEnterprises, readings, D("2020-01-24"), d, &out, &dead).ok());
+  const std::string& county = out.records["2020-02-10|county|330102"];
+  EXPECT_NE(county.find("\"eligible\":null"), std::string::npos) << county;
+  EXPECT_NE(county.find("\"suppressed\":true,\"holiday\":false"), std::string::npos) << county;
+  const std::string& eve = out.records["2020-01-24|province|330000"];
+  EXPECT_NE(eve.find("\"registered\":3"), std::string::npos) << eve;
+  EXPECT_NE(eve.find("\"holiday\":true"), std::string::npos) << eve;
+  // Every day of the range is published, readings or not: 18 days x 8 groups.
+  EXPECT_EQ(out.records.size(), 18u * 8);
+}
+
 }  // namespace
 }  // namespace fugong
