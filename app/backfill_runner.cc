@@ -133,8 +133,8 @@ std::string SummaryText(const BackfillSummary& s, const BackfillFiles& files, do
          std::to_string(c.enterprises) + " enterprises have readings)\n";
   if (c.from) {
     out += "  index        " + FormatDate(*c.from) + ".." + FormatDate(*c.to) + ": " +
-           std::to_string(*c.to - *c.from + 1) + " days, " + std::to_string(c.records) +
-           " records (" + std::to_string(c.records_new) + " new, " +
+           std::to_string(*c.to - *c.from + 1) + " days x " + std::to_string(c.groups) +
+           " groups: " + std::to_string(c.records) + " records (" + std::to_string(c.records_new) + " new, " +
            std::to_string(c.records_revised) + " revised) -> " + files.out + "\n";
   } else {
     out += "  index        no days with readings: nothing published -> " + files.out + "\n";
@@ -172,6 +172,7 @@ std::string SummaryJson(const BackfillSummary& s, double seconds) {
        {{"from", c.from ? FormatDate(*c.from) : ""},
         {"to", c.to ? FormatDate(*c.to) : ""},
         {"records", c.records},
+        {"groups", c.groups},
         {"new", c.records_new},
         {"revised", c.records_revised}}},
       {"dead_letters_written", s.dead_letters_written},

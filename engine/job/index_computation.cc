@@ -225,6 +225,11 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   }
   FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
   summary.records = records.size();
+  for (uint32_t g = 0; g < catalog.size(); ++g) {
+    bool published = false;
+    for (int i = first; i <= last && !published; ++i) published = sums[g][i].registered > 0;
+    summary.groups += published ? 1 : 0;
+  }
   summary.records_new = publisher.new_records();
   summary.records_revised = publisher.revised_records();
 

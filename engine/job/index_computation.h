@@ -36,6 +36,7 @@ struct ComputationSummary {
   uint64_t baselines_mean = 0;
   uint64_t baselines_invalid = 0;
   uint64_t records = 0;          // index records in the range
+  uint64_t groups = 0;           // distinct groups among them
   uint64_t records_new = 0;      // first published now
   uint64_t records_revised = 0;  // published again with revision + 1
 };
