@@ -9,31 +9,62 @@ namespace fugong {
 MeterDayAccumulator::MeterDayAccumulator(int intervals_per_day)
     : intervals_per_day_(intervals_per_day) {}
 
+uint64_t MeterDayAccumulator::HashMeter(std::string_view enterprise, std::string_view meter) {
+  // FNV-1a over enterprise, a separator and meter; then a final mix for the low bits.
+  uint64_t h = 1469598103934665603ull;
+  for (char c : enterprise) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  h = (h ^ 0xffu) * 1099511628211ull;
+  for (char c : meter) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  h ^= h >> 31;
+  h *= 0x9e3779b97f4a7c15ull;
+  return h ^ (h >> 29);
+}
+
+bool MeterDayAccumulator::KeyEquals(uint32_t index, std::string_view enterprise,
+                                    std::string_view meter) const {
+  const std::string& k = meter_keys_[index];
+  return k.size() == enterprise.size() + 1 + meter.size() &&
+         std::string_view(k).substr(0, enterprise.size()) == enterprise &&
+         std::string_view(k).substr(enterprise.size() + 1) == meter;
+}
+
+void MeterDayAccumulator::GrowMeterTable() {
+  std::vector<MeterSlot> old = std::move(meter_table_);
+  meter_table_.assign(old.empty() ? 1024 : old.size() * 2, MeterSlot{});
+  const size_t mask = meter_table_.size() - 1;
+  for (const MeterSlot& slot : old) {
+    if (slot.index == UINT32_MAX) continue;
+    size_t i = slot.hash & mask;
+    while (meter_table_[i].index != UINT32_MAX) i = (i + 1) & mask;
+    meter_table_[i] = slot;
+  }
+}
+
 uint32_t MeterDayAccumulator::MeterIndex(std::string_view enterprise, std::string_view meter,
                                          bool* is_new) {
   *is_new = false;
-  // Consecutive lines are usually of one meter; the views point into the previous line's
-  // buffer, so compare against the interned copy instead.
-  if (last_meter_index_ != UINT32_MAX) {
-    const std::string& k = meter_keys_[last_meter_index_];
-    if (k.size() == enterprise.size() + 1 + meter.size() &&
-        std::string_view(k).substr(enterprise.size() + 1) == meter &&
-        std::string_view(k).substr(0, enterprise.size()) == enterprise) {
-      return last_meter_index_;
+  // Consecutive lines are often of one meter.
+  if (last_meter_index_ != UINT32_MAX && KeyEquals(last_meter_index_, enterprise, meter)) {
+    return last_meter_index_;
+  }
+  if (meter_keys_.size() * 2 >= meter_table_.size()) GrowMeterTable();
+  const uint64_t hash = HashMeter(enterprise, meter);
+  const size_t mask = meter_table_.size() - 1;
+  size_t i = hash & mask;
+  while (meter_table_[i].index != UINT32_MAX) {
+    if (meter_table_[i].hash == hash && KeyEquals(meter_table_[i].index, enterprise, meter)) {
+      return last_meter_index_ = meter_table_[i].index;
     }
+    i = (i + 1) & mask;
   }
-  lookup_key_.assign(enterprise);
-  lookup_key_.push_back('\0');
-  lookup_key_.append(meter);
-  auto it = meter_index_.find(lookup_key_);
-  if (it == meter_index_.end()) {
-    const uint32_t index = static_cast<uint32_t>(meter_keys_.size());
-    meter_keys_.push_back(lookup_key_);
-    it = meter_index_.emplace(lookup_key_, index).first;
-    *is_new = true;
-  }
-  last_meter_index_ = it->second;
-  return it->second;
+  const uint32_t index = static_cast<uint32_t>(meter_keys_.size());
+  std::string key(enterprise);
+  key.push_back('\0');
+  key.append(meter);
+  meter_keys_.push_back(std::move(key));
+  meter_table_[i] = MeterSlot{hash, index};
+  *is_new = true;
+  return last_meter_index_ = index;
 }
 
 MeterDayAccumulator::Row& MeterDayAccumulator::RowFor(uint32_t meter, Day day) {

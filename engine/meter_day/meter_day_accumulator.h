@@ -46,11 +46,19 @@ class MeterDayAccumulator {
   };
   Row& RowFor(uint32_t meter, Day day);
 
+  // An open-addressing table from (enterprise, meter) to its index: readings of many meters
+  // interleave, so this lookup runs for nearly every reading and must not build a key string.
+  struct MeterSlot {
+    uint64_t hash = 0;
+    uint32_t index = UINT32_MAX;  // UINT32_MAX: empty
+  };
+  static uint64_t HashMeter(std::string_view enterprise, std::string_view meter);
+  bool KeyEquals(uint32_t index, std::string_view enterprise, std::string_view meter) const;
+  void GrowMeterTable();
+
   const int intervals_per_day_;
-  std::vector<std::string> meter_keys_;                    // index -> enterprise \0 meter
-  std::unordered_map<std::string, uint32_t> meter_index_;  // enterprise \0 meter -> index
-  std::string lookup_key_;
-  std::string_view last_enterprise_, last_meter_;
+  std::vector<std::string> meter_keys_;  // index -> enterprise \0 meter
+  std::vector<MeterSlot> meter_table_;   // size a power of two, at most half full
   uint32_t last_meter_index_ = UINT32_MAX;
 
   std::vector<Row> rows_;
