@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app/backfill_command.h"
+#include "app/chart_command.h"
 #include "app/demo_command.h"
 #include "app/generate_command.h"
 
@@ -20,6 +21,7 @@ void PrintUsage() {
                "  demo       generate a small province, backfill it, print the index, draw the map\n"
                "  backfill   compute the index from readings files\n"
                "  generate   write a synthetic province (enterprises, readings, weather, truth)\n"
+               "  chart      draw index records of one level as a line chart (SVG)\n"
                "\n"
                "`fugong <command> --help` lists a command's options.\n");
 }
@@ -35,6 +37,7 @@ int RunCommandLine(int argc, char** argv) {
   if (command == "backfill") return RunBackfillCommand(argc - 1, argv + 1);
   if (command == "generate") return RunGenerateCommand(argc - 1, argv + 1);
   if (command == "demo") return RunDemoCommand(argc - 1, argv + 1);
+  if (command == "chart") return RunChartCommand(argc - 1, argv + 1);
   if (command == "--help" || command == "-h" || command == "help") {
     PrintUsage();
     return 0;

@@ -9,6 +9,7 @@ packages=(
   librocksdb-dev libeigen3-dev librdkafka-dev libboost-dev libboost-system-dev
   nlohmann-json3-dev libyaml-cpp-dev zlib1g-dev libcli11-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  python3 tzdata gzip
 )
 missing=()
 for p in "${packages[@]}"; do
