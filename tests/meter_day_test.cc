@@ -191,3 +191,25 @@ TEST(KeyCodecTest, KeysSortByEnterpriseMeterDay) {
 
 }  // namespace
 }  // namespace fugong
+
+namespace fugong {
+namespace {
+
+TEST(MeterDayEnergyDaylightSavingTest, ExpectedIntervalsFollowTheDayLength) {
+  EngineConfig config;
+  ASSERT_TRUE(ApplyConfigYaml("timezone: Europe/London\ninterval_minutes: 60\n", &config).ok());
+  const Day autumn = D("2020-10-25"), spring = D("2020-03-29");
+  // 25 hourly readings make the long day complete; 24 would make it estimated.
+  MeterSeries long_day({Intervals(autumn, 25, 1.0)}, config);
+  EXPECT_EQ(long_day.EnergyOn(autumn).status, EnergyStatus::kComplete);
+  EXPECT_DOUBLE_EQ(long_day.EnergyOn(autumn).kwh, 25.0);
+  MeterSeries short_of_long({Intervals(autumn, 24, 1.0)}, config);
+  EXPECT_EQ(short_of_long.EnergyOn(autumn).status, EnergyStatus::kEstimated);
+  EXPECT_DOUBLE_EQ(short_of_long.EnergyOn(autumn).kwh, 25.0);
+  MeterSeries short_day({Intervals(spring, 23, 1.0)}, config);
+  EXPECT_EQ(short_day.EnergyOn(spring).status, EnergyStatus::kComplete);
+  EXPECT_DOUBLE_EQ(short_day.EnergyOn(spring).kwh, 23.0);
+}
+
+}  // namespace
+}  // namespace fugong

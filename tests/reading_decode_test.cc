@@ -138,3 +138,62 @@ TEST_F(ValidatorTest, FutureAndOversizedReadingsAreRejected) {
 
 }  // namespace
 }  // namespace fugong
+
+namespace fugong {
+namespace {
+
+// Daylight saving: a local day in Europe/London is 23 or 25 hours long twice a year, and its
+// intervals are counted in elapsed time, so the repeated hour gets slots of its own.
+TEST(ValidatorDaylightSavingTest, LondonDaysOf23And25Hours) {
+  EngineConfig config;
+  ASSERT_TRUE(ApplyConfigYaml("timezone: Europe/London\ninterval_minutes: 60\n", &config).ok());
+  Day spring, autumn, july;
+  ASSERT_TRUE(ParseDate("2020-03-29", &spring));
+  ASSERT_TRUE(ParseDate("2020-10-25", &autumn));
+  ASSERT_TRUE(ParseDate("2020-07-01", &july));
+  EXPECT_EQ(config.IntervalsOn(spring), 23);
+  EXPECT_EQ(config.IntervalsOn(autumn), 25);
+  EXPECT_EQ(config.IntervalsOn(july), 24);
+  EXPECT_GE(config.SlotsPerDay(), 25);
+
+  ReadingValidator v(config, 2000000000);
+  PlacedReading p;
+  DecodeError e;
+  Reading r;
+  // 01:00 BST and 01:00 GMT on 2020-10-25: the same wall clock, two different hours.
+  ASSERT_TRUE(ParseInstant("2020-10-25T01:00:00+01:00", &r.ts));
+  ASSERT_TRUE(v.Place(r, &p, &e)) << e.detail;
+  EXPECT_EQ(p.day, autumn);
+  EXPECT_EQ(p.slot, 0);
+  ASSERT_TRUE(ParseInstant("2020-10-25T01:00:00+00:00", &r.ts));
+  ASSERT_TRUE(v.Place(r, &p, &e)) << e.detail;
+  EXPECT_EQ(p.slot, 1);
+  // The interval ending at the next local midnight is the 25th of the long day.
+  ASSERT_TRUE(ParseInstant("2020-10-26T00:00:00+00:00", &r.ts));
+  ASSERT_TRUE(v.Place(r, &p, &e)) << e.detail;
+  EXPECT_EQ(p.day, autumn);
+  EXPECT_EQ(p.slot, 24);
+  // ...and the 23rd of the short one.
+  ASSERT_TRUE(ParseInstant("2020-03-30T00:00:00+01:00", &r.ts));
+  ASSERT_TRUE(v.Place(r, &p, &e)) << e.detail;
+  EXPECT_EQ(p.day, spring);
+  EXPECT_EQ(p.slot, 22);
+  // A register reading at local midnight in summer time.
+  r.kind = ReadingKind::kRegister;
+  ASSERT_TRUE(ParseInstant("2020-07-01T00:00:00+01:00", &r.ts));
+  ASSERT_TRUE(v.Place(r, &p, &e)) << e.detail;
+  EXPECT_EQ(p.day, july);
+  ASSERT_TRUE(ParseInstant("2020-07-01T00:00:00Z", &r.ts));  // 01:00 local
+  EXPECT_FALSE(v.Place(r, &p, &e));
+  EXPECT_EQ(e.reason, DeadLetterReason::kRegisterNotMidnight);
+}
+
+TEST(ValidatorDaylightSavingTest, UnknownZoneIsAConfigError) {
+  EngineConfig config;
+  Status st = ApplyConfigYaml("timezone: Mars/Olympus\n", &config);
+  EXPECT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("timezone"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fugong

@@ -31,7 +31,7 @@ TEST_F(RunConfigTest, ExampleFileHoldsTheDefaults) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   const EngineConfig defaults;
   EXPECT_EQ(c->engine.interval_minutes, defaults.interval_minutes);
-  EXPECT_EQ(c->engine.utc_offset_seconds, 8 * 3600);
+  EXPECT_EQ(c->engine.time_zone.OffsetAt(1581783300), 8 * 3600);
   EXPECT_EQ(c->engine.min_group_size, defaults.min_group_size);
   EXPECT_EQ(c->engine.levels, defaults.levels);
   EXPECT_DOUBLE_EQ(c->engine.resume_threshold, defaults.resume_threshold);
@@ -44,7 +44,7 @@ TEST_F(RunConfigTest, OverridesWinAndMistakesAreErrors) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->engine.min_group_size, 2);
   EXPECT_EQ(c->engine.levels, (std::vector<std::string>{"county", "city"}));
-  EXPECT_EQ(c->engine.utc_offset_seconds, 3600);
+  EXPECT_EQ(c->engine.time_zone.OffsetAt(1581783300), 3600);
   EXPECT_FALSE(LoadRunConfig(Write("typo.yaml", "min_grup_size: 5\n"), {}).ok());
   EXPECT_FALSE(LoadRunConfig(Write("bad.yaml", "interval_minutes: 7\n"), {}).ok());
   EXPECT_FALSE(LoadRunConfig(Write("type.yaml", "r_max: lots\n"), {}).ok());

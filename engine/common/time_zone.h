@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "engine/common/date.h"
 #include "engine/common/status.h"
@@ -79,7 +80,8 @@ class TimeZone {
   EpochSeconds StartOfLocalDay(Day day) const;
 
   // StartOfLocalDay(day + 1) - StartOfLocalDay(day): 86400, or 82800 / 90000 on DST change days,
-  // or whatever else the zone really had (84600 for Lord Howe's half-hour DST, 0 for a skipped day).
+  // or whatever else the zone really had (84600 for Lord Howe's half-hour DST, 0 for a skipped
+  // day).
   int64_t LocalDayLengthSeconds(Day day) const;
 
   const std::string& name() const { return name_; }

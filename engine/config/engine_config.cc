@@ -38,24 +38,19 @@ Status EngineConfig::Validate() const {
   return Status::OK();
 }
 
-bool ParseUtcOffset(const std::string& text, int* offset_seconds) {
-  static const std::map<std::string, int> kZones = {
-      {"Asia/Shanghai", 8 * 3600}, {"Asia/Chongqing", 8 * 3600}, {"PRC", 8 * 3600},
-      {"Asia/Hong_Kong", 8 * 3600}, {"Asia/Taipei", 8 * 3600},  {"UTC", 0},
-      {"Etc/UTC", 0},               {"Z", 0},                    {"GMT", 0}};
-  auto it = kZones.find(text);
-  if (it != kZones.end()) {
-    *offset_seconds = it->second;
-    return true;
-  }
-  if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return false;
-  auto digit = [&](int i) { return text[i] >= '0' && text[i] <= '9'; };
-  if (!digit(1) || !digit(2) || !digit(4) || !digit(5)) return false;
-  const int hours = (text[1] - '0') * 10 + (text[2] - '0');
-  const int minutes = (text[4] - '0') * 10 + (text[5] - '0');
-  if (hours > 14 || minutes > 59) return false;
-  *offset_seconds = (hours * 3600 + minutes * 60) * (text[0] == '-' ? -1 : 1);
-  return true;
+int EngineConfig::IntervalsOn(Day day) const {
+  const int interval_seconds = interval_minutes * 60;
+  if (time_zone.is_fixed()) return 1440 / interval_minutes;
+  const int64_t length = time_zone.LocalDayLengthSeconds(day);
+  const int n = static_cast<int>((length + interval_seconds / 2) / interval_seconds);
+  return n < 1 ? 1 : n;
+}
+
+int EngineConfig::SlotsPerDay() const {
+  if (time_zone.is_fixed()) return 1440 / interval_minutes;
+  // Daylight saving lengthens a day by an hour at most (26 hours covers every zone in tzdata).
+  const int longest = (26 * 3600 + interval_minutes * 30) / (interval_minutes * 60);
+  return longest < 1440 / interval_minutes ? 1440 / interval_minutes : longest;
 }
 
 namespace {
@@ -84,11 +79,11 @@ Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* c) {
       const std::string key = kv.first.as<std::string>();
       const YAML::Node& v = kv.second;
       if (key == "timezone") {
-        c->timezone = v.as<std::string>();
-        if (!ParseUtcOffset(c->timezone, &c->utc_offset_seconds)) {
-          return Status::InvalidArgument("timezone: use a fixed offset like +08:00, got " +
-                                         c->timezone);
-        }
+        const std::string text = v.as<std::string>();
+        if (text == "Asia/Shanghai" && c->time_zone.name() == text) continue;  // the default
+        Result<TimeZone> zone = TimeZone::Parse(text);
+        if (!zone.ok()) return Status::InvalidArgument("timezone: " + zone.status().message());
+        c->time_zone = std::move(zone).value();
       } else if (key == "interval_minutes") {
         c->interval_minutes = v.as<int>();
       } else if (key == "future_tolerance_seconds") {

@@ -8,6 +8,7 @@
 
 #include "engine/common/date.h"
 #include "engine/common/status.h"
+#include "engine/common/time_zone.h"
 
 namespace fugong {
 
@@ -15,9 +16,10 @@ enum class BaselineMethod { kCalendar, kMean };
 
 struct EngineConfig {
   // --- Time ---
-  // Local days are computed with this fixed UTC offset (SPEC: Asia/Shanghai, UTC+8).
-  int utc_offset_seconds = 8 * 3600;
-  std::string timezone = "Asia/Shanghai";
+  // Local days are days in this zone (SPEC: Asia/Shanghai). The default is the fixed +08:00 that
+  // Asia/Shanghai has kept since 1991, so it needs no zone files; `timezone: Europe/London`
+  // loads the zone with its daylight-saving rules from tzdata.
+  TimeZone time_zone = TimeZone::Fixed(8 * 3600, "Asia/Shanghai");
   // Length of one interval reading; must divide 1440.
   int interval_minutes = 15;
   // A reading time more than this far ahead of the clock is dead-lettered.
@@ -53,19 +55,20 @@ struct EngineConfig {
   std::vector<std::string> levels = {"province", "city",  "county", "industry",
                                      "county_industry", "scale", "tag"};
 
-  int IntervalsPerDay() const { return 1440 / interval_minutes; }
+  // Intervals expected on a local day: 96 at 15 minutes, 92 or 100 on a daylight-saving change
+  // day (the day's real length divided by the interval, rounded; at least 1).
+  int IntervalsOn(Day day) const;
+  // Interval slots a meter-day record holds: enough for the longest local day.
+  int SlotsPerDay() const;
 
   // Checks the values against their allowed ranges.
   Status Validate() const;
 };
 
 // Reads a YAML file whose keys are the field names above (dates as YYYY-MM-DD, `timezone` as
-// `+08:00` or a known zone name). Unknown keys are an error, so a typo is never silently ignored.
+// `+08:00` or an IANA zone name). Unknown keys are an error, so a typo is never silently ignored.
 Result<EngineConfig> LoadEngineConfig(const std::string& path);
 Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* config);
 
-// Parses `+08:00`, `-05:30`, `UTC`, `Z`, or a zone name with a fixed offset that the engine
-// knows (Asia/Shanghai). Returns false for anything else.
-bool ParseUtcOffset(const std::string& text, int* offset_seconds);
 
 }  // namespace fugong

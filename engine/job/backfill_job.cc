@@ -12,7 +12,7 @@ namespace {
 // continued.
 std::string StateFingerprint(const EngineConfig& config) {
   return "interval_minutes=" + std::to_string(config.interval_minutes) +
-         " utc_offset_seconds=" + std::to_string(config.utc_offset_seconds);
+         " timezone=" + config.time_zone.name();
 }
 
 // Reads every record of a small reference source, handing each line to `decode`; a line it

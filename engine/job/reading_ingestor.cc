@@ -27,7 +27,7 @@ ReadingIngestor::ReadingIngestor(const EngineConfig& config, const EnterpriseReg
       registry_(registry),
       state_(state),
       validator_(config, now),
-      accumulator_(config.IntervalsPerDay()) {}
+      accumulator_(config.SlotsPerDay()) {}
 
 void ReadingIngestor::LoadCounters() {
   counters_.records = state_->GetCounter("readings.records");

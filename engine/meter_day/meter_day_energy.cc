@@ -17,9 +17,7 @@ MeterDaySummary MeterDaySummary::Of(Day day, const MeterDayRecord& record) {
 }
 
 MeterSeries::MeterSeries(std::vector<MeterDaySummary> rows, const EngineConfig& config)
-    : rows_(std::move(rows)),
-      intervals_per_day_(config.IntervalsPerDay()),
-      min_coverage_(config.min_coverage) {}
+    : rows_(std::move(rows)), config_(&config) {}
 
 const MeterDaySummary* MeterSeries::Find(Day day) const {
   auto it = std::lower_bound(rows_.begin(), rows_.end(), day,
@@ -51,12 +49,11 @@ MeterEnergy MeterSeries::EnergyOn(Day day) const {
   e.reported = ReportedIn(day, day);
   const MeterDaySummary* row = Find(day);
   if (row && row->received > 0) {
-    const double coverage = static_cast<double>(row->received) / intervals_per_day_;
-    if (coverage >= min_coverage_) {
-      e.kwh = static_cast<double>(row->interval_sum) * intervals_per_day_ / row->received /
-              kMicroKwhPerKwh;
-      e.status = row->received == intervals_per_day_ ? EnergyStatus::kComplete
-                                                     : EnergyStatus::kEstimated;
+    const int expected = config_->IntervalsOn(day);
+    const double coverage = static_cast<double>(row->received) / expected;
+    if (coverage >= config_->min_coverage) {
+      e.kwh = static_cast<double>(row->interval_sum) * expected / row->received / kMicroKwhPerKwh;
+      e.status = row->received >= expected ? EnergyStatus::kComplete : EnergyStatus::kEstimated;
     }
     return e;
   }

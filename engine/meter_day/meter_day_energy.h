@@ -35,6 +35,7 @@ struct MeterEnergy {
 // One meter's rows, sorted by day, turned into per-day energies.
 class MeterSeries {
  public:
+  // `config` must outlive the series.
   MeterSeries(std::vector<MeterDaySummary> rows, const EngineConfig& config);
 
   // Energy on `day`. Interval readings win when a meter has both kinds on one day.
@@ -53,8 +54,7 @@ class MeterSeries {
  private:
   const MeterDaySummary* Find(Day day) const;
   std::vector<MeterDaySummary> rows_;
-  int intervals_per_day_;
-  double min_coverage_;
+  const EngineConfig* config_;
 };
 
 }  // namespace fugong

@@ -5,9 +5,8 @@
 namespace fugong {
 
 ReadingValidator::ReadingValidator(const EngineConfig& config, EpochSeconds now)
-    : utc_offset_(config.utc_offset_seconds),
+    : config_(config),
       interval_seconds_(config.interval_minutes * 60),
-      intervals_per_day_(config.IntervalsPerDay()),
       max_interval_(static_cast<MicroKwh>(std::llround(config.max_interval_kwh * kMicroKwhPerKwh))),
       latest_allowed_(now + config.future_tolerance_seconds) {}
 
@@ -16,9 +15,11 @@ bool ReadingValidator::Place(const Reading& r, PlacedReading* placed, DecodeErro
     *error = {DeadLetterReason::kFutureTimestamp, "ts lies more than a day in the future"};
     return false;
   }
-  const int64_t local = r.ts + utc_offset_;
-  const Day day = static_cast<Day>(FloorDiv(local, 86400));
-  const int64_t second_of_day = local - static_cast<int64_t>(day) * 86400;
+  // Seconds elapsed since the local day began (not wall-clock time: on a daylight-saving day the
+  // repeated hour gets slots of its own).
+  const TimeZone::LocalTime local = config_.time_zone.Localize(r.ts);
+  const Day day = local.day;
+  const int64_t second_of_day = local.seconds_into_day;
   if (r.kind == ReadingKind::kRegister) {
     if (second_of_day != 0) {
       *error = {DeadLetterReason::kRegisterNotMidnight,
@@ -40,7 +41,10 @@ bool ReadingValidator::Place(const Reading& r, PlacedReading* placed, DecodeErro
   }
   const int end_index = static_cast<int>(second_of_day / interval_seconds_);
   if (end_index == 0) {
-    *placed = {day - 1, intervals_per_day_ - 1};  // the interval ending at 00:00
+    *placed = {day - 1, config_.IntervalsOn(day - 1) - 1};  // the interval ending at 00:00
+  } else if (end_index > config_.IntervalsOn(day)) {
+    *error = {DeadLetterReason::kTsNotAligned, "ts is past the last interval of its local day"};
+    return false;
   } else {
     *placed = {day, end_index - 1};
   }

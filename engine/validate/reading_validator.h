@@ -16,14 +16,14 @@ struct PlacedReading {
 class ReadingValidator {
  public:
   // `now` comes from the injected clock: readings more than a day past it are rejected.
+  // `config` must outlive the validator.
   ReadingValidator(const EngineConfig& config, EpochSeconds now);
 
   bool Place(const Reading& reading, PlacedReading* placed, DecodeError* error) const;
 
  private:
-  int utc_offset_;
+  const EngineConfig& config_;
   int interval_seconds_;
-  int intervals_per_day_;
   MicroKwh max_interval_;
   EpochSeconds latest_allowed_;
 };

@@ -11,8 +11,9 @@ segment, so that the index's tag level shows the segments side by side:
 
 The source gives a day's mean power in W; a day's energy is W x 24 / 1000 kWh, computed in exact
 decimals. The days are French local days, so each day becomes one 1440-minute interval reading
-ending at the next day's 00:00+01:00 (a fixed offset: summer time is not modelled, and the day
-boundary is all that matters here). Columns are found by name, not position: the header is long
+ending at the next day's local 00:00 in Europe/Paris, written with the offset in force then
+(+01:00 in winter, +02:00 in summer), so the engine's `timezone: Europe/Paris` places it on
+exactly that French day. Columns are found by name, not position: the header is long
 French text whose order may change between exports.
 
 Writes into the work dir: enterprises.csv, readings.csv, weather.csv (the smoothed realised
@@ -30,9 +31,10 @@ import json
 import os
 import sys
 import unicodedata
+import zoneinfo
 
 SOURCE_FILE = "enedis_bilan_electrique_jour_2016-03-20_2021-03-19.csv"
-UTC_OFFSET = "+01:00"
+ZONE = "Europe/Paris"
 COUNTY = "ENEDIS"
 REGIONS = [
     ("FR", "France", ""),
@@ -110,6 +112,14 @@ def french_holidays():
     return sorted(days)
 
 
+def local_midnight(day):
+    """ISO-8601 of 00:00 on `day` (a date or YYYY-MM-DD text) in Europe/Paris, with its offset."""
+    if isinstance(day, str):
+        day = datetime.date.fromisoformat(day)
+    midnight = datetime.datetime(day.year, day.month, day.day, tzinfo=zoneinfo.ZoneInfo(ZONE))
+    return midnight.isoformat()
+
+
 def kwh_per_day(mean_watts):
     """Exact decimal kWh of a day at `mean_watts`, as plain text (no exponent)."""
     value = decimal.Decimal(mean_watts) * 24 / 1000
@@ -157,7 +167,7 @@ def main():
                 except decimal.InvalidOperation:
                     skipped["bad_value"] += 1
                     continue
-                w.writerow([f"enedis-{tag}", f"enedis-{tag}", f"{end}T00:00:00{UTC_OFFSET}", kwh,
+                w.writerow([f"enedis-{tag}", f"enedis-{tag}", local_midnight(end), kwh,
                             "interval"])
                 readings += 1
 
