@@ -18,25 +18,17 @@
 #include "app/generate/province_generator.h"
 #include "engine/common/date.h"
 
+#include "tests/support/files.h"
+
 namespace fugong {
 namespace {
 
+using testing::ReadFile;
+using testing::SplitLines;
+
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::stringstream s(text);
-  std::string line;
-  while (std::getline(s, line)) lines.push_back(line);
-  return lines;
-}
 
 // The index file with computed_at removed from every record.
 std::string Comparable(const fs::path& index) {

@@ -10,17 +10,16 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/files.h"
+
 namespace fugong {
 namespace {
 
+using testing::ReadFile;
+using testing::SplitLines;
+
 namespace fs = std::filesystem;
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 size_t Count(const std::string& text, const std::string& needle) {
   size_t n = 0;

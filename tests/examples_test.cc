@@ -21,8 +21,13 @@
 
 #include "engine/common/date.h"
 
+#include "tests/support/files.h"
+
 namespace fugong {
 namespace {
+
+using testing::ReadFile;
+using testing::SplitLines;
 
 namespace fs = std::filesystem;
 
@@ -33,12 +38,6 @@ fs::path RealDataDir() {
   return fs::path(FUGONG_SOURCE_DIR) / ".." / "shared" / "realdata";
 }
 
-std::string ReadFile(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 nlohmann::json ReadJson(const fs::path& p) {
   return nlohmann::json::parse(ReadFile(p), nullptr, /*allow_exceptions=*/false);
