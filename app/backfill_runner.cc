@@ -22,8 +22,7 @@ namespace {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "fugong-state-XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "fugong-state-XXXXXX").string();
     if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~TempDir() {
@@ -37,14 +36,14 @@ class TempDir {
 };
 
 std::string Counts(const IngestCounters& c) {
-  std::string s = std::to_string(c.records) + " records, " + std::to_string(c.used) +
-                  " used, " + std::to_string(c.dead_total()) + " dead-lettered";
+  std::string s = std::to_string(c.records) + " records, " + std::to_string(c.used) + " used, " +
+                  std::to_string(c.dead_total()) + " dead-lettered";
   std::string reasons;
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
     if (c.dead[i] == 0) continue;
     if (!reasons.empty()) reasons += ", ";
-    reasons += std::string(ReasonCode(static_cast<DeadLetterReason>(i))) + " " +
-               std::to_string(c.dead[i]);
+    reasons +=
+        std::string(ReasonCode(static_cast<DeadLetterReason>(i))) + " " + std::to_string(c.dead[i]);
   }
   if (!reasons.empty()) s += " (" + reasons + ")";
   if (c.blank > 0) s += ", " + std::to_string(c.blank) + " blank lines";
@@ -56,8 +55,11 @@ nlohmann::json CountsJson(const IngestCounters& c) {
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
     if (c.dead[i] > 0) dead[std::string(ReasonCode(static_cast<DeadLetterReason>(i)))] = c.dead[i];
   }
-  return {{"records", c.records}, {"used", c.used}, {"blank", c.blank},
-          {"dead_lettered", c.dead_total()}, {"dead_letter_reasons", dead}};
+  return {{"records", c.records},
+          {"used", c.used},
+          {"blank", c.blank},
+          {"dead_lettered", c.dead_total()},
+          {"dead_letter_reasons", dead}};
 }
 
 }  // namespace
@@ -134,13 +136,13 @@ std::string SummaryText(const BackfillSummary& s, const BackfillFiles& files, do
   if (c.from) {
     out += "  index        " + FormatDate(*c.from) + ".." + FormatDate(*c.to) + ": " +
            std::to_string(*c.to - *c.from + 1) + " days x " + std::to_string(c.groups) +
-           " groups: " + std::to_string(c.records) + " records (" + std::to_string(c.records_new) + " new, " +
-           std::to_string(c.records_revised) + " revised) -> " + files.out + "\n";
+           " groups: " + std::to_string(c.records) + " records (" + std::to_string(c.records_new) +
+           " new, " + std::to_string(c.records_revised) + " revised) -> " + files.out + "\n";
   } else {
     out += "  index        no days with readings: nothing published -> " + files.out + "\n";
   }
-  out += "  dead letters " + std::to_string(s.dead_letters_written) + " -> " + files.deadletter +
-         "\n";
+  out +=
+      "  dead letters " + std::to_string(s.dead_letters_written) + " -> " + files.deadletter + "\n";
   if (seconds > 0) {
     std::snprintf(buf, sizeof buf, "  rate         %.0f readings/s this run\n",
                   s.readings_this_run / seconds);
@@ -151,32 +153,31 @@ std::string SummaryText(const BackfillSummary& s, const BackfillFiles& files, do
 
 std::string SummaryJson(const BackfillSummary& s, double seconds) {
   const ComputationSummary& c = s.computation;
-  nlohmann::json j = {
-      {"seconds", seconds},
-      {"readings", CountsJson(s.readings)},
-      {"readings_this_run", s.readings_this_run},
-      {"enterprises", CountsJson(s.enterprises)},
-      {"weather", CountsJson(s.weather)},
-      {"meter_days",
-       {{"total", c.meter_days},
-        {"estimated", c.meter_days_estimated},
-        {"missing", c.meter_days_missing},
-        {"register_rollovers", c.register_rollovers},
-        {"duplicates", c.duplicates},
-        {"corrections", c.corrections}}},
-      {"baselines",
-       {{"calendar", c.baselines_calendar},
-        {"mean", c.baselines_mean},
-        {"invalid", c.baselines_invalid}}},
-      {"index",
-       {{"from", c.from ? FormatDate(*c.from) : ""},
-        {"to", c.to ? FormatDate(*c.to) : ""},
-        {"records", c.records},
-        {"groups", c.groups},
-        {"new", c.records_new},
-        {"revised", c.records_revised}}},
-      {"dead_letters_written", s.dead_letters_written},
-      {"state_bytes", s.state_bytes}};
+  nlohmann::json j = {{"seconds", seconds},
+                      {"readings", CountsJson(s.readings)},
+                      {"readings_this_run", s.readings_this_run},
+                      {"enterprises", CountsJson(s.enterprises)},
+                      {"weather", CountsJson(s.weather)},
+                      {"meter_days",
+                       {{"total", c.meter_days},
+                        {"estimated", c.meter_days_estimated},
+                        {"missing", c.meter_days_missing},
+                        {"register_rollovers", c.register_rollovers},
+                        {"duplicates", c.duplicates},
+                        {"corrections", c.corrections}}},
+                      {"baselines",
+                       {{"calendar", c.baselines_calendar},
+                        {"mean", c.baselines_mean},
+                        {"invalid", c.baselines_invalid}}},
+                      {"index",
+                       {{"from", c.from ? FormatDate(*c.from) : ""},
+                        {"to", c.to ? FormatDate(*c.to) : ""},
+                        {"records", c.records},
+                        {"groups", c.groups},
+                        {"new", c.records_new},
+                        {"revised", c.records_revised}}},
+                      {"dead_letters_written", s.dead_letters_written},
+                      {"state_bytes", s.state_bytes}};
   return j.dump(2);
 }
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/common/status.h"
 #include "app/run_config.h"
+#include "engine/common/status.h"
 #include "engine/job/backfill_job.h"
 
 namespace fugong {
@@ -27,8 +27,7 @@ Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const Back
                                              ProgressListener* progress);
 
 // The summary as text lines for people, and as JSON for tools.
-std::string SummaryText(const BackfillSummary& summary, const BackfillFiles& files,
-                        double seconds);
+std::string SummaryText(const BackfillSummary& summary, const BackfillFiles& files, double seconds);
 std::string SummaryJson(const BackfillSummary& summary, double seconds);
 
 }  // namespace fugong

@@ -14,16 +14,17 @@ namespace fugong {
 namespace {
 
 void PrintUsage() {
-  std::fprintf(stderr,
-               "usage: fugong <command> [options]\n"
-               "\n"
-               "commands:\n"
-               "  demo       generate a small province, backfill it, print the index, draw the map\n"
-               "  backfill   compute the index from readings files\n"
-               "  generate   write a synthetic province (enterprises, readings, weather, truth)\n"
-               "  chart      draw index records of one level as a line chart (SVG)\n"
-               "\n"
-               "`fugong <command> --help` lists a command's options.\n");
+  std::fprintf(
+      stderr,
+      "usage: fugong <command> [options]\n"
+      "\n"
+      "commands:\n"
+      "  demo       generate a small province, backfill it, print the index, draw the map\n"
+      "  backfill   compute the index from readings files\n"
+      "  generate   write a synthetic province (enterprises, readings, weather, truth)\n"
+      "  chart      draw index records of one level as a line chart (SVG)\n"
+      "\n"
+      "`fugong <command> --help` lists a command's options.\n");
 }
 
 }  // namespace

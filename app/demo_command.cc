@@ -92,9 +92,8 @@ int RunDemoCommand(int argc, char** argv) {
               gen.enterprises, FormatDate(gen.from).c_str(), FormatDate(gen.to).c_str(),
               gen.out_dir.c_str());
   std::fflush(stdout);
-  Result<GenerateSummary> generated = GenerateProvince(gen, [&](int done, int total) {
-    progress.OnProgress("generate", done, done, total);
-  });
+  Result<GenerateSummary> generated = GenerateProvince(
+      gen, [&](int done, int total) { progress.OnProgress("generate", done, done, total); });
   progress.OnPhaseDone("generate");
   if (!generated.ok()) {
     std::fprintf(stderr, "fugong demo: %s\n", generated.status().ToString().c_str());
@@ -124,8 +123,10 @@ int RunDemoCommand(int argc, char** argv) {
   // The table: the province and its 11 cities, composite per day.
   const RegionTable& regions = RegionTable::Zhejiang();
   const auto index = ReadIndex(files.out);
-  std::printf("\nComposite index (0-100; T1 >= 80 green, T2 >= 60 blue, T3 >= 40 yellow, "
-              "T4 >= 20 orange, T5 red)\n\n%-10s %-2s %8s", "date", "", "Zhejiang");
+  std::printf(
+      "\nComposite index (0-100; T1 >= 80 green, T2 >= 60 blue, T3 >= 40 yellow, "
+      "T4 >= 20 orange, T5 red)\n\n%-10s %-2s %8s",
+      "date", "", "Zhejiang");
   for (const std::string& city : regions.cities()) {
     std::printf(" %7.7s", regions.Find(city)->name_pinyin.c_str());
   }

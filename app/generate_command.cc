@@ -41,9 +41,8 @@ int RunGenerateCommand(int argc, char** argv) {
   }
   ProgressLine progress;
   const auto start = std::chrono::steady_clock::now();
-  Result<GenerateSummary> s = GenerateProvince(options, [&](int done, int total) {
-    progress.OnProgress("generate", done, done, total);
-  });
+  Result<GenerateSummary> s = GenerateProvince(
+      options, [&](int done, int total) { progress.OnProgress("generate", done, done, total); });
   progress.OnPhaseDone("generate");
   if (!s.ok()) {
     std::fprintf(stderr, "fugong generate: %s\n", s.status().ToString().c_str());

@@ -15,8 +15,7 @@ class ProgressLine final : public ProgressListener {
   ProgressLine();
   explicit ProgressLine(bool enabled) : enabled_(enabled) {}
 
-  void OnProgress(std::string_view phase, uint64_t records, uint64_t done,
-                  uint64_t total) override;
+  void OnProgress(std::string_view phase, uint64_t records, uint64_t done, uint64_t total) override;
   void OnPhaseDone(std::string_view phase) override;
 
   // "1.23 M", "456 k", "789".

@@ -21,9 +21,10 @@ const std::string& Lines() {
     for (int m = 0; m < 200; ++m) {
       for (int i = 1; i <= 96; ++i) {
         const int minutes = i * 15;
-        std::snprintf(buf, sizeof buf, "M%07d,E%06d,2020-02-%02dT%02d:%02d:00+08:00,%d.%03d,interval\n",
-                      m, m / 2, minutes == 1440 ? 17 : 16, (minutes / 60) % 24, minutes % 60,
-                      10 + i % 7, (m * 37 + i) % 1000);
+        std::snprintf(buf, sizeof buf,
+                      "M%07d,E%06d,2020-02-%02dT%02d:%02d:00+08:00,%d.%03d,interval\n", m, m / 2,
+                      minutes == 1440 ? 17 : 16, (minutes / 60) % 24, minutes % 60, 10 + i % 7,
+                      (m * 37 + i) % 1000);
         t += buf;
       }
     }

@@ -28,8 +28,6 @@ using testing::SplitLines;
 
 namespace fs = std::filesystem;
 
-
-
 // The index file with computed_at removed from every record.
 std::string Comparable(const fs::path& index) {
   std::string out;
@@ -56,7 +54,8 @@ Day D(const char* text) {
 class GeneratedProvince : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() / ("fugong-cli-test-" + std::to_string(getpid())));
+    dir_ =
+        new fs::path(fs::temp_directory_path() / ("fugong-cli-test-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     GenerateOptions options;
     options.seed = 11;
@@ -77,8 +76,8 @@ class GeneratedProvince : public ::testing::Test {
 
   static std::string Inputs() {
     std::string args = " --enterprises " + (*dir_ / "input/enterprises.csv").string() +
-                       " --weather " + (*dir_ / "input/weather.csv").string() +
-                       " --config " + Config().string();
+                       " --weather " + (*dir_ / "input/weather.csv").string() + " --config " +
+                       Config().string();
     return args;
   }
   static fs::path Config() {
@@ -97,9 +96,9 @@ class GeneratedProvince : public ::testing::Test {
     const fs::path out = *dir_ / name;
     fs::create_directories(out);
     const int rc = RunFugong("backfill" + Inputs() + Readings(readings) + " --out " +
-                       (out / "index.jsonl").string() + " --deadletter " +
-                       (out / "dead.jsonl").string() + " --summary " +
-                       (out / "summary.json").string() + extra);
+                             (out / "index.jsonl").string() + " --deadletter " +
+                             (out / "dead.jsonl").string() + " --summary " +
+                             (out / "summary.json").string() + extra);
     EXPECT_EQ(rc, 0) << name;
     return Comparable(out / "index.jsonl");
   }
@@ -132,9 +131,11 @@ TEST_F(GeneratedProvince, ShuffledAndSplitInputGivesIdenticalRecords) {
     const size_t c1 = line.find(',');
     const size_t c2 = line.find(',', c1 + 1);
     const size_t c3 = line.find(',', c2 + 1);
-    return c3 == std::string::npos ? line : line.substr(0, c1) + "|" + line.substr(c2 + 1, c3 - c2 - 1);
+    return c3 == std::string::npos ? line
+                                   : line.substr(0, c1) + "|" + line.substr(c2 + 1, c3 - c2 - 1);
   };
-  for (size_t slot = 0; slot < order.size(); ++slot) by_key[key_of(lines[order[slot]])].push_back(slot);
+  for (size_t slot = 0; slot < order.size(); ++slot)
+    by_key[key_of(lines[order[slot]])].push_back(slot);
   for (auto& [key, slots] : by_key) {
     std::vector<size_t> originals;
     for (size_t s : slots) originals.push_back(order[s]);
@@ -177,7 +178,7 @@ TEST_F(GeneratedProvince, CrashAfterCommitsThenResumeIsIdentical) {
                              (out / "dead.jsonl").string() + " --state " + state.string() +
                              " --commit-every 50000";
   EXPECT_EQ(RunFugong(common + " --crash-after-commits 3"), 137);
-  EXPECT_FALSE(fs::exists(out / "index.jsonl"));  // it died before publishing
+  EXPECT_FALSE(fs::exists(out / "index.jsonl"));                   // it died before publishing
   EXPECT_EQ(RunFugong(common + " --crash-after-commits 5"), 137);  // and again, later on
   EXPECT_EQ(RunFugong(common), 0);
   EXPECT_EQ(Comparable(out / "index.jsonl"), reference);
@@ -193,13 +194,14 @@ TEST_F(GeneratedProvince, KillNineMidRunThenResumeIsIdentical) {
   fs::remove_all(state);
   const fs::path out = *dir_ / "killed";
   fs::create_directories(out);
-  std::vector<std::string> args = {FUGONG_BINARY, "backfill",
-                                   "--enterprises", (*dir_ / "input/enterprises.csv").string(),
-                                   "--weather", (*dir_ / "input/weather.csv").string(),
-                                   "--config", Config().string(),
-                                   "--out", (out / "index.jsonl").string(),
-                                   "--deadletter", (out / "dead.jsonl").string(),
-                                   "--state", state.string(), "--commit-every", "20000",
+  std::vector<std::string> args = {FUGONG_BINARY,    "backfill",
+                                   "--enterprises",  (*dir_ / "input/enterprises.csv").string(),
+                                   "--weather",      (*dir_ / "input/weather.csv").string(),
+                                   "--config",       Config().string(),
+                                   "--out",          (out / "index.jsonl").string(),
+                                   "--deadletter",   (out / "dead.jsonl").string(),
+                                   "--state",        state.string(),
+                                   "--commit-every", "20000",
                                    "--readings"};
   for (const std::string& f : summary_->readings_files) args.push_back(f);
   const pid_t pid = fork();
@@ -235,8 +237,8 @@ TEST_F(GeneratedProvince, KillNineMidRunThenResumeIsIdentical) {
   }
   EXPECT_TRUE(killed) << "the backfill finished before it could be killed";
   ASSERT_EQ(RunFugong("backfill" + Inputs() + Readings(summary_->readings_files) + " --out " +
-                (out / "index.jsonl").string() + " --deadletter " + (out / "dead.jsonl").string() +
-                " --state " + state.string()),
+                      (out / "index.jsonl").string() + " --deadletter " +
+                      (out / "dead.jsonl").string() + " --state " + state.string()),
             0);
   EXPECT_EQ(Comparable(out / "index.jsonl"), reference);
 }
@@ -252,7 +254,8 @@ TEST_F(GeneratedProvince, EveryLineIsUsedOrDeadLetteredAndFaultsAreCounted) {
   EXPECT_EQ(reasons.value("unknown_enterprise", 0u), summary_->unknown_enterprise_lines);
   EXPECT_EQ(reasons.value("negative_kwh", 0u), summary_->negative_lines);
   uint64_t malformed = 0;
-  for (const char* k : {"parse_error", "bad_timestamp", "bad_kwh"}) malformed += reasons.value(k, 0u);
+  for (const char* k : {"parse_error", "bad_timestamp", "bad_kwh"})
+    malformed += reasons.value(k, 0u);
   EXPECT_EQ(malformed, summary_->malformed_lines);
   EXPECT_EQ(s["meter_days"]["duplicates"].get<uint64_t>(), summary_->duplicate_lines);
   EXPECT_EQ(s["meter_days"]["corrections"].get<uint64_t>(), summary_->correction_lines);
@@ -332,7 +335,8 @@ TEST_F(GeneratedProvince, CountyResumptionFollowsTheTruth) {
   EXPECT_GT(compared, 10);
   EXPECT_GT(county_compared, 300);
   EXPECT_LT(worst_province, 0.02) << "province resumption rate strays from the truth";
-  EXPECT_LT(county_abs_sum / county_compared, 0.02) << "county resumption rates stray from the truth";
+  EXPECT_LT(county_abs_sum / county_compared, 0.02)
+      << "county resumption rates stray from the truth";
 }
 
 }  // namespace

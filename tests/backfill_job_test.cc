@@ -144,9 +144,9 @@ TEST_F(BackfillJobTest, RerunKeepsRevisionAndLateDataRevisesOnlyWhatChanged) {
 
 TEST_F(BackfillJobTest, BadRecordsAreDeadLetteredAndCounted) {
   std::string enterprises = std::string(kEnterprises) +
-                            "E4,999999,I07,above,,,\n"   // unknown county
-                            "E5,330102,C,above,,,\n"     // ambiguous section
-                            "E6,330102,I07,huge,,,\n";   // bad scale
+                            "E4,999999,I07,above,,,\n"  // unknown county
+                            "E5,330102,C,above,,,\n"    // ambiguous section
+                            "E6,330102,I07,huge,,,\n";  // bad scale
   std::string readings = BaselineReadings();
   readings += "M9,E404,2020-01-07T00:00:00+08:00,5,interval\n";  // unknown enterprise
   readings += "this is not a reading\n";
@@ -183,7 +183,6 @@ TEST_F(BackfillJobTest, BadRecordsAreDeadLetteredAndCounted) {
   EXPECT_EQ(FormatDate(*summary->computation.to), "2020-01-19");
 }
 
-
 TEST_F(BackfillJobTest, SundayClosedEnterpriseIsNeitherResumedNorIdleOnSunday) {
   config_.baseline_method = BaselineMethod::kCalendar;
   // Two of every weekday and no holiday or make-up workday (2020-01-19 is one) in the window.
@@ -205,8 +204,8 @@ TEST_F(BackfillJobTest, SundayClosedEnterpriseIsNeitherResumedNorIdleOnSunday) {
   readings += DailyReading("M2", "E2", sunday, "150");
   readings += DailyReading("M3", "E3", sunday, "40");
   readings += DailyReading("M1", "E1", monday, "100");
-  readings += DailyReading("M2", "E2", monday, "50");   // r = 0.25: eligible, not resumed
-  readings += DailyReading("M3", "E3", monday, "50");   // no longer active: not counted
+  readings += DailyReading("M2", "E2", monday, "50");  // r = 0.25: eligible, not resumed
+  readings += DailyReading("M3", "E3", monday, "50");  // no longer active: not counted
   MemorySink out, dead;
   auto summary = Run(enterprises, readings, sunday, monday, &out, &dead);
   ASSERT_TRUE(summary.ok()) << summary.status().ToString();

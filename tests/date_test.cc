@@ -10,7 +10,8 @@ namespace {
 TEST(DateTest, CivilRoundTrip) {
   EXPECT_EQ(DayFromCivil(1970, 1, 1), 0);
   EXPECT_EQ(FormatDate(DayFromCivil(2020, 2, 29)), "2020-02-29");
-  for (Day d = -1000; d < 30000; d += 7) EXPECT_EQ(DayFromCivil(CivilFromDay(d).year, CivilFromDay(d).month, CivilFromDay(d).day), d);
+  for (Day d = -1000; d < 30000; d += 7)
+    EXPECT_EQ(DayFromCivil(CivilFromDay(d).year, CivilFromDay(d).month, CivilFromDay(d).day), d);
 }
 
 TEST(DateTest, Weekday) {
@@ -43,8 +44,8 @@ TEST(DecimalTest, RoundsHalfAwayFromZero) {
   EXPECT_EQ(FormatFixed(0.0078125, 6), "0.007813");  // an exact tie: away from zero
   EXPECT_EQ(FormatFixed(-0.0078125, 6), "-0.007813");
   EXPECT_EQ(FormatFixed(42.4, 4), "42.4000");
-  EXPECT_EQ(FormatFixed(0.1234565, 6), "0.123456");   // 0.1234565 is stored just below the tie
-  EXPECT_EQ(FormatFixed(79.99995, 4), "79.9999");  // stored as 79.999949999...: below the tie
+  EXPECT_EQ(FormatFixed(0.1234565, 6), "0.123456");  // 0.1234565 is stored just below the tie
+  EXPECT_EQ(FormatFixed(79.99995, 4), "79.9999");    // stored as 79.999949999...: below the tie
   EXPECT_EQ(FormatFixed(79.99996, 4), "80.0000");
   EXPECT_EQ(FormatFixed(2.5, 0), "3");
   EXPECT_EQ(FormatFixed(-2.5, 0), "-3");

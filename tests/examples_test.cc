@@ -38,7 +38,6 @@ fs::path RealDataDir() {
   return fs::path(FUGONG_SOURCE_DIR) / ".." / "shared" / "realdata";
 }
 
-
 nlohmann::json ReadJson(const fs::path& p) {
   return nlohmann::json::parse(ReadFile(p), nullptr, /*allow_exceptions=*/false);
 }

@@ -57,9 +57,9 @@ TEST(MeterDayEnergyTest, CoverageDecidesEstimatedOrMissing) {
 TEST(MeterDayEnergyTest, RegisterDifferenceAndRollover) {
   EngineConfig config;
   const Day d = D("2020-02-16");
-  MeterSeries m({Register(d, 1000.0), Register(d + 1, 1250.5), Register(d + 2, 3.0),
-                 Register(d + 3, 10.0)},
-                config);
+  MeterSeries m(
+      {Register(d, 1000.0), Register(d + 1, 1250.5), Register(d + 2, 3.0), Register(d + 3, 10.0)},
+      config);
   EXPECT_EQ(m.EnergyOn(d).status, EnergyStatus::kComplete);
   EXPECT_DOUBLE_EQ(m.EnergyOn(d).kwh, 250.5);
   EXPECT_EQ(m.EnergyOn(d + 1).status, EnergyStatus::kMissing);  // 3.0 - 1250.5 < 0
@@ -76,8 +76,8 @@ TEST(EnterpriseDayTest, MissingMeterMakesTheDayMissingAndNoReadingIsNotZero) {
   const Day d = D("2020-02-16");
   // Meter A reported in the window and on d; meter B only in the window.
   std::vector<MeterSeries> meters;
-  meters.emplace_back(std::vector<MeterDaySummary>{Intervals(w_from, 96, 1.0), Intervals(d, 96, 1.0)},
-                      config);
+  meters.emplace_back(
+      std::vector<MeterDaySummary>{Intervals(w_from, 96, 1.0), Intervals(d, 96, 1.0)}, config);
   meters.emplace_back(std::vector<MeterDaySummary>{Intervals(w_from, 96, 2.0)}, config);
   EnterpriseDayEnergies energies(&meters);
   EXPECT_EQ(energies.EnergyOn(w_from, w_from, w_to).status, EnergyStatus::kComplete);

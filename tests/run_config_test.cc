@@ -54,16 +54,19 @@ TEST_F(RunConfigTest, OverridesWinAndMistakesAreErrors) {
 }
 
 TEST_F(RunConfigTest, UserRegionTableAndCalendar) {
-  Write("regions.csv", "code,name,parent\nUK,United Kingdom,\nCAMBS,Cambridgeshire,UK\n"
-                       "CAMB,Cambridge,CAMBS\nPBO,Peterborough,CAMBS\n");
+  Write("regions.csv",
+        "code,name,parent\nUK,United Kingdom,\nCAMBS,Cambridgeshire,UK\n"
+        "CAMB,Cambridge,CAMBS\nPBO,Peterborough,CAMBS\n");
   Write("calendar.csv", "date,type\n2020-04-10,holiday\n2020-04-13,holiday\n");
   // Without a window a calendar with no Spring Festival cannot place baselines.
-  EXPECT_FALSE(LoadRunConfig(Write("no-window.yaml", "region_table: regions.csv\n"
-                                                     "calendar: calendar.csv\n"),
+  EXPECT_FALSE(LoadRunConfig(Write("no-window.yaml",
+                                   "region_table: regions.csv\n"
+                                   "calendar: calendar.csv\n"),
                              {})
                    .ok());
-  auto c = LoadRunConfig(Write("uk.yaml", "region_table: regions.csv\ncalendar: calendar.csv\n"
-                                          "baseline_from: 2020-01-06\nbaseline_to: 2020-02-16\n"),
+  auto c = LoadRunConfig(Write("uk.yaml",
+                               "region_table: regions.csv\ncalendar: calendar.csv\n"
+                               "baseline_from: 2020-01-06\nbaseline_to: 2020-02-16\n"),
                          {});
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->regions->counties(), (std::vector<std::string>{"CAMB", "PBO"}));

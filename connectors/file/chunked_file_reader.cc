@@ -19,7 +19,8 @@ Result<std::unique_ptr<ChunkedFileReader>> ChunkedFileReader::Open(const std::st
   std::unique_ptr<ChunkedFileReader> r(new ChunkedFileReader());
   r->path_ = path;
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
+  if (::stat(path.c_str(), &st) != 0)
+    return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return Status::IOError(path + " is a directory");
   r->disk_size_ = static_cast<uint64_t>(st.st_size);
   FILE* f = std::fopen(path.c_str(), "rb");

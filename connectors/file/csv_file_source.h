@@ -28,9 +28,9 @@ class CsvFileSource final : public RecordSource {
   std::string path_;
   std::unique_ptr<ChunkedFileReader> reader_;
   std::string header_;
-  uint64_t fingerprint_ = 0;    // of the file's first bytes, to tell another file at this path
-  std::string_view pending_;    // the rest of the first chunk after the header
-  uint64_t consumed_bytes_ = 0; // uncompressed bytes handed out, header included
+  uint64_t fingerprint_ = 0;     // of the file's first bytes, to tell another file at this path
+  std::string_view pending_;     // the rest of the first chunk after the header
+  uint64_t consumed_bytes_ = 0;  // uncompressed bytes handed out, header included
   int64_t next_line_ = 2;
 };
 

@@ -20,7 +20,8 @@ std::string FormatFixed(double value, int decimals) {
   const bool negative = std::signbit(value);
   const double magnitude = std::fabs(value);
   char buf[512];
-  auto res = std::to_chars(buf, buf + sizeof buf, magnitude, std::chars_format::fixed, kExactDigits);
+  auto res =
+      std::to_chars(buf, buf + sizeof buf, magnitude, std::chars_format::fixed, kExactDigits);
   std::string digits(buf, res.ptr);
   const size_t point = digits.find('.');
   std::string int_part = digits.substr(0, point);

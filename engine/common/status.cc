@@ -4,11 +4,16 @@ namespace fugong {
 
 std::string Status::ToString() const {
   switch (code_) {
-    case Code::kOk: return "OK";
-    case Code::kInvalidArgument: return "invalid argument: " + message_;
-    case Code::kNotFound: return "not found: " + message_;
-    case Code::kIOError: return "I/O error: " + message_;
-    case Code::kCorruption: return "corruption: " + message_;
+    case Code::kOk:
+      return "OK";
+    case Code::kInvalidArgument:
+      return "invalid argument: " + message_;
+    case Code::kNotFound:
+      return "not found: " + message_;
+    case Code::kIOError:
+      return "I/O error: " + message_;
+    case Code::kCorruption:
+      return "corruption: " + message_;
   }
   return message_;
 }

@@ -15,7 +15,9 @@ class Status {
 
   Status() = default;
   static Status OK() { return Status(); }
-  static Status InvalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status InvalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status NotFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
@@ -35,7 +37,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {}  // NOLINT: implicit by design
 
   bool ok() const { return value_.has_value(); }
@@ -56,8 +58,8 @@ class Result {
 }  // namespace fugong
 
 // Returns early from the calling function when `expr` yields a non-OK Status.
-#define FUGONG_RETURN_IF_ERROR(expr)      \
-  do {                                    \
-    ::fugong::Status _st = (expr);        \
-    if (!_st.ok()) return _st;            \
+#define FUGONG_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::fugong::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)

@@ -28,7 +28,7 @@ Status EngineConfig::Validate() const {
     return Status::InvalidArgument("composite_weight must be in [0, 1]");
   }
   if (min_group_size < 1) return Status::InvalidArgument("min_group_size must be >= 1");
-  static const char* kLevels[] = {"province", "city", "county", "industry",
+  static const char* kLevels[] = {"province",        "city",  "county", "industry",
                                   "county_industry", "scale", "tag"};
   for (const std::string& level : levels) {
     bool known = false;

@@ -38,8 +38,8 @@ struct EngineConfig {
   int baseline_days = 42;
   int baseline_gap_days = 15;
   double min_baseline_kwh = 1.0;
-  int min_valid_days = 14;       // fewer valid window days: fall back to `mean`
-  int min_days_per_type = 2;     // fewer of any day type: fall back to `mean`
+  int min_valid_days = 14;    // fewer valid window days: fall back to `mean`
+  int min_days_per_type = 2;  // fewer of any day type: fall back to `mean`
   double hdd_base_c = 18.0;
   double cdd_base_c = 26.0;
   int min_weather_nonzero_days = 5;
@@ -52,7 +52,7 @@ struct EngineConfig {
   // --- Groups ---
   double composite_weight = 0.5;
   int min_group_size = 3;
-  std::vector<std::string> levels = {"province", "city",  "county", "industry",
+  std::vector<std::string> levels = {"province",        "city",  "county", "industry",
                                      "county_industry", "scale", "tag"};
 
   // Intervals expected on a local day: 96 at 15 minutes, 92 or 100 on a daylight-saving change
@@ -69,6 +69,5 @@ struct EngineConfig {
 // `+08:00` or an IANA zone name). Unknown keys are an error, so a typo is never silently ignored.
 Result<EngineConfig> LoadEngineConfig(const std::string& path);
 Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* config);
-
 
 }  // namespace fugong

@@ -34,9 +34,9 @@ bool SplitFields(std::string_view line, size_t columns, std::vector<std::string>
     return false;
   }
   if (fields->size() != columns) {
-    *error = {DeadLetterReason::kParseError, "expected " + std::to_string(columns) +
-                                                 " fields, found " +
-                                                 std::to_string(fields->size())};
+    *error = {
+        DeadLetterReason::kParseError,
+        "expected " + std::to_string(columns) + " fields, found " + std::to_string(fields->size())};
     return false;
   }
   for (std::string& f : *fields) {
@@ -98,7 +98,8 @@ bool EnterpriseCsvDecoder::Decode(std::string_view line, Enterprise* out, Decode
   } else if (scale == "below") {
     e.scale = Scale::kBelow;
   } else {
-    *error = {DeadLetterReason::kBadEnterprise, "scale must be above or below, got '" + scale + "'"};
+    *error = {DeadLetterReason::kBadEnterprise,
+              "scale must be above or below, got '" + scale + "'"};
     return false;
   }
   if (tags_ >= 0) {

@@ -16,15 +16,21 @@ Result<ReadingCsvDecoder> ReadingCsvDecoder::FromHeader(std::string_view header_
   d.columns_ = static_cast<int>(names.size());
   for (int i = 0; i < d.columns_; ++i) {
     const std::string& n = names[i];
-    if (n == "meter_id") d.meter_ = i;
-    else if (n == "enterprise_id") d.enterprise_ = i;
-    else if (n == "ts") d.ts_ = i;
-    else if (n == "kwh") d.kwh_ = i;
-    else if (n == "kind") d.kind_ = i;
+    if (n == "meter_id")
+      d.meter_ = i;
+    else if (n == "enterprise_id")
+      d.enterprise_ = i;
+    else if (n == "ts")
+      d.ts_ = i;
+    else if (n == "kwh")
+      d.kwh_ = i;
+    else if (n == "kind")
+      d.kind_ = i;
   }
   if (d.meter_ < 0 || d.enterprise_ < 0 || d.ts_ < 0 || d.kwh_ < 0) {
-    return Status::InvalidArgument("readings header must name meter_id, enterprise_id, ts, kwh; got: " +
-                                   std::string(header_line));
+    return Status::InvalidArgument(
+        "readings header must name meter_id, enterprise_id, ts, kwh; got: " +
+        std::string(header_line));
   }
   d.fields_.resize(d.columns_);
   return d;
@@ -43,7 +49,8 @@ bool ParseReadingKind(std::string_view text, ReadingKind* kind) {
 
 bool DecodeEnergy(std::string_view text, MicroKwh* out, DecodeError* error) {
   switch (ParseMicroKwh(text, out)) {
-    case EnergyParse::kOk: return true;
+    case EnergyParse::kOk:
+      return true;
     case EnergyParse::kNotANumber:
       *error = {DeadLetterReason::kBadKwh, "kwh is not a number: '" + std::string(text) + "'"};
       return false;
@@ -97,9 +104,9 @@ bool ReadingCsvDecoder::Decode(std::string_view line, Reading* out, DecodeError*
     }
   }
   if (n != columns_) {
-    *error = {DeadLetterReason::kParseError,
-              "expected " + std::to_string(columns_) + " fields, found " +
-                  (n > columns_ ? "more" : std::to_string(n))};
+    *error = {DeadLetterReason::kParseError, "expected " + std::to_string(columns_) +
+                                                 " fields, found " +
+                                                 (n > columns_ ? "more" : std::to_string(n))};
     return false;
   }
   out->meter_id = fields_[meter_];
@@ -109,9 +116,9 @@ bool ReadingCsvDecoder::Decode(std::string_view line, Reading* out, DecodeError*
     return false;
   }
   if (!ParseInstant(fields_[ts_], &out->ts)) {
-    *error = {DeadLetterReason::kBadTimestamp,
-              "ts is not ISO-8601 with offset or epoch seconds: '" + std::string(fields_[ts_]) +
-                  "'"};
+    *error = {
+        DeadLetterReason::kBadTimestamp,
+        "ts is not ISO-8601 with offset or epoch seconds: '" + std::string(fields_[ts_]) + "'"};
     return false;
   }
   if (!DecodeEnergy(fields_[kwh_], &out->energy, error)) return false;

@@ -27,7 +27,8 @@ std::string GroupCatalog::NameOf(const GroupKey& key) const {
     }
     case GroupLevel::kScale:
       return key.code == "above" ? "Above designated size" : "Below designated size";
-    case GroupLevel::kTag: return key.code;
+    case GroupLevel::kTag:
+      return key.code;
   }
   return key.code;
 }

@@ -3,7 +3,7 @@
 namespace fugong {
 
 namespace {
-constexpr const char* kLevelNames[] = {"province", "city",  "county", "industry",
+constexpr const char* kLevelNames[] = {"province",        "city",  "county", "industry",
                                        "county_industry", "scale", "tag"};
 }  // namespace
 
@@ -24,12 +24,24 @@ std::vector<GroupKey> GroupKeysOf(const Enterprise& e, const RegionTable& region
   std::vector<GroupKey> keys;
   for (GroupLevel level : levels) {
     switch (level) {
-      case GroupLevel::kProvince: keys.push_back({level, regions.ProvinceOf(e.county)}); break;
-      case GroupLevel::kCity: keys.push_back({level, regions.CityOf(e.county)}); break;
-      case GroupLevel::kCounty: keys.push_back({level, e.county}); break;
-      case GroupLevel::kIndustry: keys.push_back({level, e.industry}); break;
-      case GroupLevel::kCountyIndustry: keys.push_back({level, e.county + ":" + e.industry}); break;
-      case GroupLevel::kScale: keys.push_back({level, ScaleCode(e.scale)}); break;
+      case GroupLevel::kProvince:
+        keys.push_back({level, regions.ProvinceOf(e.county)});
+        break;
+      case GroupLevel::kCity:
+        keys.push_back({level, regions.CityOf(e.county)});
+        break;
+      case GroupLevel::kCounty:
+        keys.push_back({level, e.county});
+        break;
+      case GroupLevel::kIndustry:
+        keys.push_back({level, e.industry});
+        break;
+      case GroupLevel::kCountyIndustry:
+        keys.push_back({level, e.county + ":" + e.industry});
+        break;
+      case GroupLevel::kScale:
+        keys.push_back({level, ScaleCode(e.scale)});
+        break;
       case GroupLevel::kTag:
         for (const std::string& tag : e.tags) keys.push_back({level, tag});
         break;

@@ -17,9 +17,8 @@ std::string StateFingerprint(const EngineConfig& config) {
 
 // Reads every record of a small reference source, handing each line to `decode`; a line it
 // rejects becomes a dead letter (stored under its source and line, so a rerun writes the same).
-Status ReadReferenceSource(
-    RecordSource* source, StateStore* state, IngestCounters* counters,
-    const std::function<bool(std::string_view, DecodeError*)>& decode) {
+Status ReadReferenceSource(RecordSource* source, StateStore* state, IngestCounters* counters,
+                           const std::function<bool(std::string_view, DecodeError*)>& decode) {
   FUGONG_RETURN_IF_ERROR(source->Resume(""));
   StateBatch batch(state);
   SourceBatch records;
@@ -83,7 +82,8 @@ Status BackfillJob::LoadEnterprises(RecordSource* source, EnterpriseRegistry* re
   FUGONG_RETURN_IF_ERROR(source->Resume(""));
   Result<EnterpriseCsvDecoder> decoder =
       EnterpriseCsvDecoder::FromHeader(source->header(), &regions_, &industries_);
-  if (!decoder.ok()) return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
+  if (!decoder.ok())
+    return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
   Enterprise enterprise;
   return ReadReferenceSource(source, state_, counters, [&](std::string_view line, DecodeError* e) {
     if (!decoder->Decode(line, &enterprise, e)) return false;
@@ -96,7 +96,8 @@ Status BackfillJob::LoadWeather(RecordSource* source, WeatherTable* weather,
                                 IngestCounters* counters) {
   FUGONG_RETURN_IF_ERROR(source->Resume(""));
   Result<WeatherCsvDecoder> decoder = WeatherCsvDecoder::FromHeader(source->header(), &regions_);
-  if (!decoder.ok()) return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
+  if (!decoder.ok())
+    return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
   WeatherCsvDecoder::Row row;
   return ReadReferenceSource(source, state_, counters, [&](std::string_view line, DecodeError* e) {
     if (!decoder->Decode(line, &row, e)) return false;
@@ -151,8 +152,7 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
 }
 
 Result<BackfillSummary> BackfillJob::Run(const BackfillRequest& request, IndexSink* index,
-                                         DeadLetterSink* dead_letters,
-                                         ProgressListener* progress) {
+                                         DeadLetterSink* dead_letters, ProgressListener* progress) {
   BackfillSummary summary;
   FUGONG_RETURN_IF_ERROR(config_.Validate());
   FUGONG_RETURN_IF_ERROR(CheckStateFits());

@@ -44,8 +44,8 @@ struct BackfillSummary {
 class BackfillJob {
  public:
   BackfillJob(const EngineConfig& config, const RegionTable& regions,
-              const IndustryTable& industries, const HolidayCalendar& calendar,
-              const Clock& clock, StateStore* state);
+              const IndustryTable& industries, const HolidayCalendar& calendar, const Clock& clock,
+              StateStore* state);
 
   Result<BackfillSummary> Run(const BackfillRequest& request, IndexSink* index,
                               DeadLetterSink* dead_letters, ProgressListener* progress);

@@ -4,8 +4,8 @@
 #include <cstring>
 #include <map>
 
-#include "engine/baseline/enterprise_baseline.h"
 #include "engine/baseline/baseline_window.h"
+#include "engine/baseline/enterprise_baseline.h"
 #include "engine/enterprise_day/enterprise_day_energy.h"
 #include "engine/groups/group_catalog.h"
 #include "engine/groups/group_day_sums.h"

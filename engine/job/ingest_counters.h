@@ -11,9 +11,9 @@
 namespace fugong {
 
 struct IngestCounters {
-  uint64_t records = 0;      // records read (lines after the header, messages)
-  uint64_t used = 0;         // readings applied to a meter-day
-  uint64_t blank = 0;        // empty lines: not records, counted so nothing is unaccounted
+  uint64_t records = 0;  // records read (lines after the header, messages)
+  uint64_t used = 0;     // readings applied to a meter-day
+  uint64_t blank = 0;    // empty lines: not records, counted so nothing is unaccounted
   std::array<uint64_t, kDeadLetterReasonCount> dead = {};
 
   uint64_t dead_total() const {

@@ -69,7 +69,8 @@ void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, ReadingCsvDecoder* d
       continue;
     }
     bool is_new;
-    const uint32_t meter = accumulator_.MeterIndex(reading.enterprise_id, reading.meter_id, &is_new);
+    const uint32_t meter =
+        accumulator_.MeterIndex(reading.enterprise_id, reading.meter_id, &is_new);
     if (is_new) {
       meter_known_.push_back(registry_ == nullptr || registry_->Find(reading.enterprise_id));
     }

@@ -22,8 +22,8 @@ class ReadingIngestor {
  public:
   // `registry` may be null: then readings of any enterprise are kept (streaming keeps them until
   // the registry knows the enterprise); otherwise unknown enterprises are dead-lettered.
-  ReadingIngestor(const EngineConfig& config, const EnterpriseRegistry* registry,
-                  EpochSeconds now, StateStore* state);
+  ReadingIngestor(const EngineConfig& config, const EnterpriseRegistry* registry, EpochSeconds now,
+                  StateStore* state);
 
   // Restores the counters committed by earlier runs.
   void LoadCounters();

@@ -124,8 +124,8 @@ void MeterDayAccumulator::FlushTo(StateBatch* batch) {
     AppendDay(row.day, &key);
     const MicroKwh* slots =
         row.pool_offset == UINT32_MAX ? no_slots.data() : pool_.data() + row.pool_offset;
-    EncodeMeterDay(slots, intervals_per_day_, row.has_register, row.register_start,
-                   row.corrections, row.duplicates, &value);
+    EncodeMeterDay(slots, intervals_per_day_, row.has_register, row.register_start, row.corrections,
+                   row.duplicates, &value);
     batch->Merge(Store::kMeterDay, key, value);
   }
   rows_.clear();

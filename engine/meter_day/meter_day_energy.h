@@ -15,9 +15,9 @@ enum class EnergyStatus : uint8_t { kComplete, kEstimated, kMissing };
 // What a meter-day row says, reduced to what energy needs.
 struct MeterDaySummary {
   Day day;
-  int received = 0;            // distinct intervals
+  int received = 0;  // distinct intervals
   MicroKwh interval_sum = 0;
-  bool has_register = false;   // a register value at the 00:00 that opens the day
+  bool has_register = false;  // a register value at the 00:00 that opens the day
   MicroKwh register_start = 0;
   uint32_t corrections = 0;
   uint32_t duplicates = 0;

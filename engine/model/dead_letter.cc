@@ -6,10 +6,10 @@ namespace fugong {
 
 std::string_view ReasonCode(DeadLetterReason reason) {
   static constexpr std::array<std::string_view, kDeadLetterReasonCount> kCodes = {
-      "parse_error",          "bad_timestamp",     "ts_not_aligned", "future_timestamp",
-      "bad_kwh",              "negative_kwh",      "non_finite_kwh", "kwh_above_max",
-      "bad_kind",             "register_not_midnight", "unknown_enterprise", "bad_enterprise",
-      "unknown_county",       "unknown_industry",  "bad_weather"};
+      "parse_error",    "bad_timestamp",         "ts_not_aligned",     "future_timestamp",
+      "bad_kwh",        "negative_kwh",          "non_finite_kwh",     "kwh_above_max",
+      "bad_kind",       "register_not_midnight", "unknown_enterprise", "bad_enterprise",
+      "unknown_county", "unknown_industry",      "bad_weather"};
   return kCodes[static_cast<size_t>(reason)];
 }
 

@@ -16,7 +16,7 @@ struct Enterprise {
   std::string county;    // a county of the region table
   std::string industry;  // I01..I15 (mapped from GB/T 4754 when given so)
   Scale scale = Scale::kBelow;
-  std::vector<std::string> tags;  // sorted, unique
+  std::vector<std::string> tags;   // sorted, unique
   std::optional<Day> active_from;  // inclusive
   std::optional<Day> active_to;    // inclusive
 

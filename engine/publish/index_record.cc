@@ -11,8 +11,8 @@ std::string IndexRecordKey(Day day, const GroupKey& key) {
   return FormatDate(day) + "|" + LevelName(key.level) + "|" + key.code;
 }
 
-std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& sums,
-                               bool holiday, const EngineConfig& config) {
+std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& sums, bool holiday,
+                               const EngineConfig& config) {
   const bool suppressed = static_cast<int>(sums.eligible) < config.min_group_size;
   JsonWriter w;
   w.BeginObject();

@@ -15,8 +15,8 @@ std::string IndexRecordKey(Day day, const GroupKey& key);
 // Every field of the record up to and including `holiday`, as an unterminated JSON object
 // (`{"date":...,"holiday":false`). This is what decides whether a record changed: revision and
 // computed_at are appended by FinishIndexRecord.
-std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& sums,
-                               bool holiday, const EngineConfig& config);
+std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& sums, bool holiday,
+                               const EngineConfig& config);
 
 std::string FinishIndexRecord(const std::string& content, uint32_t revision,
                               EpochSeconds computed_at);

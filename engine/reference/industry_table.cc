@@ -22,7 +22,8 @@ Result<IndustryTable> IndustryTable::Parse(std::string_view categories_csv,
     return Status::InvalidArgument("industry tables lack required columns");
   }
   IndustryTable t;
-  for (const auto& row : cats->rows()) t.categories_.push_back({row[c_code], row[c_name], row[c_zh]});
+  for (const auto& row : cats->rows())
+    t.categories_.push_back({row[c_code], row[c_name], row[c_zh]});
   std::map<std::string, std::set<std::string>> section_categories;
   for (const auto& row : divs->rows()) {
     if (!t.Find(row[d_cat])) {

@@ -54,7 +54,7 @@ Result<RegionTable> RegionTable::Parse(std::string_view csv_text, const std::str
   std::set<std::string> cities, provinces;
   for (const auto& [code, r] : table.regions_) {
     if (has_children.count(code)) continue;  // not a leaf
-    if (r.parent.empty()) continue;           // a lone root is not a county
+    if (r.parent.empty()) continue;          // a lone root is not a county
     const Region& city = table.regions_.at(r.parent);
     if (city.parent.empty()) {
       return Status::InvalidArgument(source + ": county " + code +

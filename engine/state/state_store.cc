@@ -82,9 +82,9 @@ Status StateStore::Write(StateBatch* batch) {
 }
 
 Status StateStore::Get(Store s, std::string_view key, std::string* value) const {
-  return FromRocks(db_->Get(rocksdb::ReadOptions(), handle(s),
-                            rocksdb::Slice(key.data(), key.size()), value),
-                   std::string(kStoreNames[static_cast<int>(s)]) + " key");
+  return FromRocks(
+      db_->Get(rocksdb::ReadOptions(), handle(s), rocksdb::Slice(key.data(), key.size()), value),
+      std::string(kStoreNames[static_cast<int>(s)]) + " key");
 }
 
 std::unique_ptr<rocksdb::Iterator> StateStore::NewIterator(Store s) const {

@@ -2,14 +2,14 @@
 //
 // | store          | key                          | value                                   |
 // |----------------|------------------------------|-----------------------------------------|
-// | meter_day      | enterprise, meter, day       | MeterDayRecord (merged, never read-modify-written) |
-// | enterprise_day | enterprise, day              | energy and status                       |
-// | baseline       | enterprise, window           | BaselineModel                           |
-// | group_day      | DATE|LEVEL|CODE              | the published index record (JSON)       |
-// | progress       | source                       | how far that input has been consumed   |
-// | dead_letter    | source, partition, position  | the dead letter (JSON)                  |
-// | stats          | counter name                 | int64 count                             |
-// | meta           | name                         | e.g. the fingerprint of the config the state was built with |
+// | meter_day      | enterprise, meter, day       | MeterDayRecord (merged, never
+// read-modify-written) | | enterprise_day | enterprise, day              | energy and status | |
+// baseline       | enterprise, window           | BaselineModel                           | |
+// group_day      | DATE|LEVEL|CODE              | the published index record (JSON)       | |
+// progress       | source                       | how far that input has been consumed   | |
+// dead_letter    | source, partition, position  | the dead letter (JSON)                  | | stats
+// | counter name                 | int64 count                             | | meta           |
+// name                         | e.g. the fingerprint of the config the state was built with |
 //
 // Everything one input batch changes, the progress marker included, goes into one StateBatch:
 // that is what makes a kill -9 harmless.

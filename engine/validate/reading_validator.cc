@@ -34,9 +34,9 @@ bool ReadingValidator::Place(const Reading& r, PlacedReading* placed, DecodeErro
     return false;
   }
   if (second_of_day % interval_seconds_ != 0) {
-    *error = {DeadLetterReason::kTsNotAligned,
-              "ts is not the end of a " + std::to_string(interval_seconds_ / 60) +
-                  "-minute interval"};
+    *error = {
+        DeadLetterReason::kTsNotAligned,
+        "ts is not the end of a " + std::to_string(interval_seconds_ / 60) + "-minute interval"};
     return false;
   }
   const int end_index = static_cast<int>(second_of_day / interval_seconds_);

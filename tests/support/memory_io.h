@@ -13,7 +13,8 @@ namespace fugong::testing {
 // A CSV text as a RecordSource: header line, then lines numbered from 2.
 class StringSource final : public RecordSource {
  public:
-  StringSource(std::string name, std::string text) : name_(std::move(name)), text_(std::move(text)) {
+  StringSource(std::string name, std::string text)
+      : name_(std::move(name)), text_(std::move(text)) {
     size_t start = 0;
     while (start < text_.size()) {
       size_t nl = text_.find('\n', start);
@@ -64,8 +65,8 @@ class MemorySink final : public IndexSink, public DeadLetterSink {
   Status Close() override { return Status::OK(); }
 
   std::map<std::string, std::string> records;  // key -> value
-  std::vector<std::string> order;               // keys in the order written
-  std::vector<std::string> lines;               // dead letters
+  std::vector<std::string> order;              // keys in the order written
+  std::vector<std::string> lines;              // dead letters
 };
 
 // The value without its `computed_at` (which is wall-clock time).
