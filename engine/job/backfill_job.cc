@@ -131,7 +131,7 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
     while (true) {
       FUGONG_RETURN_IF_ERROR(source->Next(&batch));
       const bool done = batch.records.empty();
-      if (!done) ingestor.AddCsvBatch(batch, &*decoder, source->name());
+      if (!done) ingestor.AddCsvBatch(batch, *decoder, source->name());
       if (done || ingestor.ShouldCommit()) {
         FUGONG_RETURN_IF_ERROR(ingestor.Commit({{source->name(), source->Checkpoint()}}));
         if (request.after_commit) request.after_commit(++commits);

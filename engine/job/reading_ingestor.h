@@ -1,5 +1,11 @@
 // decode -> validate -> meter_day: turns raw reading records into meter-day rows, dead letters
 // and counters, and commits them to state together with the input positions, in one batch.
+//
+// It uses every core it is given, without giving up determinism: a batch of lines is cut into
+// contiguous parts that are decoded and validated in parallel; then the readings are applied by
+// meter shards in parallel, each shard owning the meters whose key hashes to it and taking the
+// parts in line order, so every meter sees its readings in arrival order — the order that decides
+// which of two conflicting values wins.
 #pragma once
 
 #include <optional>
@@ -22,13 +28,15 @@ class ReadingIngestor {
  public:
   // `registry` may be null: then readings of any enterprise are kept (streaming keeps them until
   // the registry knows the enterprise); otherwise unknown enterprises are dead-lettered.
-  ReadingIngestor(const EngineConfig& config, const EnterpriseRegistry* registry, EpochSeconds now,
-                  StateStore* state);
+  // `threads` 0 means one per core.
+  ReadingIngestor(const EngineConfig& config, const EnterpriseRegistry* registry,
+                  EpochSeconds now, StateStore* state, int threads = 0);
 
   // Restores the counters committed by earlier runs.
   void LoadCounters();
 
-  void AddCsvBatch(const SourceBatch& batch, ReadingCsvDecoder* decoder, const std::string& source);
+  void AddCsvBatch(const SourceBatch& batch, const ReadingCsvDecoder& decoder,
+                   const std::string& source);
 
   // Whether enough is held in memory to be worth a commit.
   bool ShouldCommit() const;
@@ -44,17 +52,44 @@ class ReadingIngestor {
   std::optional<std::pair<Day, Day>> day_span() const;
 
  private:
-  void DeadLetterRecord(DeadLetterReason reason, std::string detail, const std::string& source,
-                        int64_t position, std::string_view raw);
+  // A line that decoded and validated, waiting for its meter shard.
+  struct ParsedReading {
+    std::string_view enterprise;
+    std::string_view meter;
+    std::string_view line;
+    uint64_t hash;
+    PlacedReading placed;
+    MicroKwh value;
+    int64_t position;
+  };
+  using PendingDeadLetters = std::vector<std::pair<std::string, std::string>>;  // key, json
+  struct ParsePart {
+    std::vector<ParsedReading> parsed;
+    PendingDeadLetters dead;
+    IngestCounters counters;
+  };
+  struct MeterShard {
+    explicit MeterShard(int slots_per_day) : accumulator(slots_per_day) {}
+    MeterDayAccumulator accumulator;
+    std::vector<uint8_t> meter_known;  // by meter index: is its enterprise registered?
+    PendingDeadLetters dead;
+    IngestCounters counters;
+    Day min_day = INT32_MAX;
+    Day max_day = INT32_MIN;
+  };
+
+  void ParseLines(const SourceBatch& batch, size_t begin, size_t end, ReadingCsvDecoder decoder,
+                  const std::string& source, ParsePart* part) const;
+  void ApplyToShard(int shard, const std::string& source, MeterShard* target);
 
   const EngineConfig& config_;
   const EnterpriseRegistry* registry_;
   StateStore* state_;
   ReadingValidator validator_;
-  MeterDayAccumulator accumulator_;
-  std::vector<uint8_t> meter_known_;  // by meter index: is its enterprise registered?
-  std::vector<std::pair<std::string, std::string>> pending_dead_;  // key, json
-  IngestCounters counters_;
+  int threads_;
+  std::vector<ParsePart> parts_;
+  std::vector<MeterShard> shards_;
+  IngestCounters counters_;  // committed before this run plus everything added since
   uint64_t commit_records_ = UINT64_MAX;
   uint64_t records_at_last_commit_ = 0;
   Day min_day_ = INT32_MAX;

@@ -41,14 +41,13 @@ void MeterDayAccumulator::GrowMeterTable() {
 }
 
 uint32_t MeterDayAccumulator::MeterIndex(std::string_view enterprise, std::string_view meter,
-                                         bool* is_new) {
+                                         uint64_t hash, bool* is_new) {
   *is_new = false;
   // Consecutive lines are often of one meter.
   if (last_meter_index_ != UINT32_MAX && KeyEquals(last_meter_index_, enterprise, meter)) {
     return last_meter_index_;
   }
   if (meter_keys_.size() * 2 >= meter_table_.size()) GrowMeterTable();
-  const uint64_t hash = HashMeter(enterprise, meter);
   const size_t mask = meter_table_.size() - 1;
   size_t i = hash & mask;
   while (meter_table_[i].index != UINT32_MAX) {

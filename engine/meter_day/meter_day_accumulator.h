@@ -22,7 +22,13 @@ class MeterDayAccumulator {
   explicit MeterDayAccumulator(int intervals_per_day);
 
   // Interns (enterprise, meter) and returns its index; `is_new` says it was first seen now.
-  uint32_t MeterIndex(std::string_view enterprise, std::string_view meter, bool* is_new);
+  uint32_t MeterIndex(std::string_view enterprise, std::string_view meter, bool* is_new) {
+    return MeterIndex(enterprise, meter, HashMeter(enterprise, meter), is_new);
+  }
+  // The same with the key's HashMeter already computed (by a parser thread).
+  uint32_t MeterIndex(std::string_view enterprise, std::string_view meter, uint64_t hash,
+                      bool* is_new);
+  static uint64_t HashMeter(std::string_view enterprise, std::string_view meter);
 
   // Applies one placed reading of meter `meter_index`, in arrival order.
   void Add(uint32_t meter_index, const PlacedReading& placed, MicroKwh value);
@@ -52,7 +58,6 @@ class MeterDayAccumulator {
     uint64_t hash = 0;
     uint32_t index = UINT32_MAX;  // UINT32_MAX: empty
   };
-  static uint64_t HashMeter(std::string_view enterprise, std::string_view meter);
   bool KeyEquals(uint32_t index, std::string_view enterprise, std::string_view meter) const;
   void GrowMeterTable();
 
