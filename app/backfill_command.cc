@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "app/backfill_runner.h"
+#include "app/phase_timer.h"
 #include "app/progress_line.h"
 
 namespace fugong {
@@ -66,7 +67,8 @@ int RunBackfillCommand(int argc, char** argv) {
     std::fprintf(stderr, "fugong backfill: %s\n", config.status().ToString().c_str());
     return 2;
   }
-  ProgressLine progress;
+  ProgressLine progress_line;
+  PhaseTimer progress(&progress_line);
   const auto start = std::chrono::steady_clock::now();
   Result<BackfillSummary> summary = RunBackfillFromFiles(*config, files, &progress);
   const double seconds =
@@ -76,6 +78,7 @@ int RunBackfillCommand(int argc, char** argv) {
     return summary.status().code() == Status::Code::kInvalidArgument ? 2 : 1;
   }
   std::fputs(SummaryText(*summary, files, seconds).c_str(), stdout);
+  std::printf("  phases       %s\n", progress.Report().c_str());
   if (!summary_path.empty()) {
     std::ofstream(summary_path) << SummaryJson(*summary, seconds) << "\n";
   }
