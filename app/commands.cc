@@ -5,9 +5,11 @@
 #include <string>
 
 #include "app/backfill_command.h"
+#include "app/broker_command.h"
 #include "app/chart_command.h"
 #include "app/demo_command.h"
 #include "app/generate_command.h"
+#include "app/produce_command.h"
 
 namespace fugong {
 
@@ -23,6 +25,8 @@ void PrintUsage() {
       "  backfill   compute the index from readings files\n"
       "  generate   write a synthetic province (enterprises, readings, weather, truth)\n"
       "  chart      draw index records of one level as a line chart (SVG)\n"
+      "  broker     run an embedded Kafka cluster (librdkafka's mock) until stopped\n"
+      "  produce    replay CSV files into a Kafka topic (the streaming load generator)\n"
       "\n"
       "`fugong <command> --help` lists a command's options.\n");
 }
@@ -39,6 +43,8 @@ int RunCommandLine(int argc, char** argv) {
   if (command == "generate") return RunGenerateCommand(argc - 1, argv + 1);
   if (command == "demo") return RunDemoCommand(argc - 1, argv + 1);
   if (command == "chart") return RunChartCommand(argc - 1, argv + 1);
+  if (command == "broker") return RunBrokerCommand(argc - 1, argv + 1);
+  if (command == "produce") return RunProduceCommand(argc - 1, argv + 1);
   if (command == "--help" || command == "-h" || command == "help") {
     PrintUsage();
     return 0;

@@ -1,0 +1,23 @@
+#include "connectors/kafka/client_defaults.h"
+
+namespace fugong {
+
+void SetReplayProducerDefaults(KafkaConfig* config) {
+  config->SetDefault("enable.idempotence", "true");
+  // Throughput over latency: wait up to 50 ms to fill batches of up to ~1 MB.
+  config->SetDefault("linger.ms", "50");
+  config->SetDefault("batch.size", "1000000");
+  config->SetDefault("batch.num.messages", "100000");
+  config->SetDefault("queue.buffering.max.messages", "1000000");
+  // Java clients' default partitioner: a key lands in the same partition whichever client
+  // produced it, so a Kafka Streams or Java consumer co-partitions with Fugong.
+  config->SetDefault("partitioner", "murmur2_random");
+}
+
+void SetStreamConsumerDefaults(KafkaConfig* config) {
+  config->SetDefault("queued.min.messages", "1000000");
+  config->SetDefault("queued.max.messages.kbytes", "262144");  // 256 MiB
+  config->SetDefault("fetch.wait.max.ms", "100");
+}
+
+}  // namespace fugong

@@ -1,0 +1,130 @@
+#include "connectors/kafka/kafka_producer.h"
+
+#include <algorithm>
+
+namespace fugong {
+
+Result<std::unique_ptr<KafkaProducer>> KafkaProducer::Create(
+    const KafkaConfig& config, const std::string& topic,
+    std::function<void(std::string_view)> on_error) {
+  if (!config.Get("bootstrap.servers").has_value()) {
+    return Status::InvalidArgument("a Kafka producer needs bootstrap.servers");
+  }
+  Result<KafkaConfPtr> conf = config.Build();
+  if (!conf.ok()) return conf.status();
+  std::unique_ptr<KafkaProducer> producer(new KafkaProducer());
+  producer->topic_name_ = topic;
+  producer->on_error_ = std::move(on_error);
+  // The callbacks find this object through the handle's opaque pointer: no global state.
+  rd_kafka_conf_set_opaque(conf->get(), producer.get());
+  rd_kafka_conf_set_dr_msg_cb(conf->get(), &KafkaProducer::OnDelivery);
+  rd_kafka_conf_set_error_cb(conf->get(), &KafkaProducer::OnError);
+  char errstr[512];
+  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof errstr);
+  if (rk == nullptr) return Status::InvalidArgument(std::string("Kafka producer: ") + errstr);
+  conf->release();  // owned by the handle now
+  producer->handle_.reset(rk);
+  producer->topic_.reset(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+  if (producer->topic_ == nullptr) {
+    return Status::InvalidArgument("Kafka topic " + topic + ": " +
+                                   rd_kafka_err2str(rd_kafka_last_error()));
+  }
+  return producer;
+}
+
+KafkaProducer::~KafkaProducer() {
+  // The topic handle must go before the client handle.
+  topic_.reset();
+  handle_.reset();
+}
+
+void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, void* opaque) {
+  auto* self = static_cast<KafkaProducer*>(opaque);
+  if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+    ++self->counts_.delivered;
+    self->counts_.delivered_bytes += message->len + message->key_len;
+  } else {
+    ++self->counts_.failed;
+    if (self->counts_.first_error.empty()) {
+      self->counts_.first_error = rd_kafka_err2str(message->err);
+    }
+  }
+}
+
+void KafkaProducer::OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
+  auto* self = static_cast<KafkaProducer*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR__FATAL) {
+    char fatal[512];
+    const rd_kafka_resp_err_t code = rd_kafka_fatal_error(rk, fatal, sizeof fatal);
+    self->fatal_ = Status::IOError(std::string("fatal Kafka producer error: ") +
+                                   rd_kafka_err2name(code) + ": " + fatal);
+    if (self->on_error_) self->on_error_(self->fatal_.message());
+    return;
+  }
+  if (self->on_error_) {
+    self->on_error_(std::string(rd_kafka_err2name(static_cast<rd_kafka_resp_err_t>(err))) + ": " +
+                    reason);
+  }
+}
+
+Status KafkaProducer::Produce(std::string_view key, std::string_view value) {
+  // A non-null pointer even for an empty key: an empty key and no key differ in Kafka.
+  return ProduceOne(key.data() != nullptr ? key.data() : "", key.size(), value);
+}
+
+Status KafkaProducer::ProduceWithoutKey(std::string_view value) {
+  return ProduceOne(nullptr, 0, value);
+}
+
+Status KafkaProducer::ProduceOne(const void* key, size_t key_size, std::string_view value) {
+  while (true) {
+    if (!fatal_.ok()) return fatal_;
+    const int rc =
+        rd_kafka_produce(topic_.get(), RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+                         const_cast<char*>(value.data()), value.size(), key, key_size, nullptr);
+    if (rc == 0) {
+      ++counts_.produced;
+      return Status::OK();
+    }
+    const rd_kafka_resp_err_t err = rd_kafka_last_error();
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+      // Back-pressure: wait for deliveries to make room.
+      rd_kafka_poll(handle_.get(), 10);
+      continue;
+    }
+    if (err == RD_KAFKA_RESP_ERR__FATAL) {
+      char fatal[512];
+      rd_kafka_fatal_error(handle_.get(), fatal, sizeof fatal);
+      fatal_ = Status::IOError(std::string("fatal Kafka producer error: ") + fatal);
+      return fatal_;
+    }
+    // Refused at once (too large, unknown partition, ...): a failed delivery like any other.
+    ++counts_.produced;
+    ++counts_.failed;
+    if (counts_.first_error.empty()) {
+      counts_.first_error = std::string(rd_kafka_err2str(err)) + " (topic " + topic_name_ + ")";
+    }
+    return Status::OK();
+  }
+}
+
+void KafkaProducer::Poll(std::chrono::milliseconds timeout) {
+  rd_kafka_poll(handle_.get(), static_cast<int>(timeout.count()));
+}
+
+Status KafkaProducer::Flush(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (in_flight() > 0) {
+    if (!fatal_.ok()) return fatal_;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      return Status::IOError(std::to_string(in_flight()) + " messages to " + topic_name_ +
+                             " still undelivered after the flush timeout");
+    }
+    rd_kafka_flush(handle_.get(), static_cast<int>(std::min<int64_t>(left.count(), 100)));
+  }
+  return Status::OK();
+}
+
+}  // namespace fugong
