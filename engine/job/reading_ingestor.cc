@@ -92,14 +92,13 @@ void ReadingIngestor::ParseLines(const SourceBatch& batch, size_t begin, size_t 
     parsed.hash = MeterDayAccumulator::HashMeter(reading.enterprise_id, reading.meter_id);
     parsed.value = reading.energy;
     parsed.position = at;
-    part->parsed.push_back(parsed);
+    part->by_shard[(parsed.hash >> 32) % part->by_shard.size()].push_back(parsed);
   }
 }
 
 void ReadingIngestor::ApplyToShard(int shard, const std::string& source, MeterShard* target) {
   for (const ParsePart& part : parts_) {  // parts in line order
-    for (const ParsedReading& r : part.parsed) {
-      if (static_cast<int>((r.hash >> 32) % static_cast<uint64_t>(threads_)) != shard) continue;
+    for (const ParsedReading& r : part.by_shard[shard]) {
       bool is_new;
       const uint32_t meter = target->accumulator.MeterIndex(r.enterprise, r.meter, r.hash, &is_new);
       if (is_new) {
@@ -125,7 +124,8 @@ void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, const ReadingCsvDeco
   // Small batches are not worth the threads.
   const int workers = n < 4096 ? 1 : threads_;
   for (ParsePart& part : parts_) {
-    part.parsed.clear();
+    part.by_shard.resize(threads_);
+    for (auto& readings : part.by_shard) readings.clear();
     part.counters = IngestCounters();
   }
   ParallelFor(workers, [&](int w) {

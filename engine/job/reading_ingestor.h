@@ -64,7 +64,7 @@ class ReadingIngestor {
   };
   using PendingDeadLetters = std::vector<std::pair<std::string, std::string>>;  // key, json
   struct ParsePart {
-    std::vector<ParsedReading> parsed;
+    std::vector<std::vector<ParsedReading>> by_shard;  // parsed readings, per meter shard
     PendingDeadLetters dead;
     IngestCounters counters;
   };

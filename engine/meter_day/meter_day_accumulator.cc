@@ -67,12 +67,16 @@ uint32_t MeterDayAccumulator::MeterIndex(std::string_view enterprise, std::strin
 }
 
 MeterDayAccumulator::Row& MeterDayAccumulator::RowFor(uint32_t meter, Day day) {
+  if (meter >= meter_row_day_.size()) {
+    meter_row_day_.resize(meter_keys_.size(), INT32_MIN);
+    meter_row_.resize(meter_keys_.size(), 0);
+  }
+  if (meter_row_day_[meter] == day) return rows_[meter_row_[meter]];
   const uint64_t key = (static_cast<uint64_t>(meter) << 32) | static_cast<uint32_t>(day);
-  if (key == last_row_key_) return rows_[last_row_];
   auto [it, inserted] = row_index_.try_emplace(key, static_cast<uint32_t>(rows_.size()));
   if (inserted) rows_.push_back(Row{meter, day, UINT32_MAX, false, 0, 0, 0});
-  last_row_key_ = key;
-  last_row_ = it->second;
+  meter_row_day_[meter] = day;
+  meter_row_[meter] = it->second;
   return rows_[it->second];
 }
 
@@ -130,7 +134,7 @@ void MeterDayAccumulator::FlushTo(StateBatch* batch) {
   rows_.clear();
   row_index_.clear();
   pool_.clear();
-  last_row_key_ = UINT64_MAX;
+  std::fill(meter_row_day_.begin(), meter_row_day_.end(), INT32_MIN);
 }
 
 }  // namespace fugong

@@ -68,8 +68,10 @@ class MeterDayAccumulator {
 
   std::vector<Row> rows_;
   std::unordered_map<uint64_t, uint32_t> row_index_;  // (meter, day) -> rows_ index
-  uint64_t last_row_key_ = UINT64_MAX;
-  uint32_t last_row_ = 0;
+  // Each meter's latest row: readings of a meter mostly come day after day, so this dense array
+  // answers nearly every lookup without touching the hash map.
+  std::vector<Day> meter_row_day_;  // by meter index; INT32_MIN when none since the last flush
+  std::vector<uint32_t> meter_row_;
   std::vector<MicroKwh> pool_;
 };
 
