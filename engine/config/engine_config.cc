@@ -2,9 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <map>
-#include <sstream>
 
 namespace fugong {
 
@@ -143,15 +141,5 @@ Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* c) {
   return c->Validate();
 }
 
-Result<EngineConfig> LoadEngineConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::IOError("cannot open config " + path);
-  std::stringstream buf;
-  buf << in.rdbuf();
-  EngineConfig config;
-  Status st = ApplyConfigYaml(buf.str(), &config);
-  if (!st.ok()) return Status::InvalidArgument(path + ": " + st.message());
-  return config;
-}
 
 }  // namespace fugong

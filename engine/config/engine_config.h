@@ -65,9 +65,9 @@ struct EngineConfig {
   Status Validate() const;
 };
 
-// Reads a YAML file whose keys are the field names above (dates as YYYY-MM-DD, `timezone` as
+// Applies YAML text whose keys are the field names above (dates as YYYY-MM-DD, `timezone` as
 // `+08:00` or an IANA zone name). Unknown keys are an error, so a typo is never silently ignored.
-Result<EngineConfig> LoadEngineConfig(const std::string& path);
+// Files, table paths and overrides are the app's business (app/run_config.h).
 Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* config);
 
 }  // namespace fugong

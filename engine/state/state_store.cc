@@ -93,18 +93,6 @@ std::unique_ptr<rocksdb::Iterator> StateStore::NewIterator(Store s) const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, handle(s)));
 }
 
-Status StateStore::Clear(Store s) {
-  StateBatch batch(this);
-  std::unique_ptr<rocksdb::Iterator> it = NewIterator(s);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    batch.Delete(s, std::string_view(it->key().data(), it->key().size()));
-    if (batch.Count() >= 100000) {
-      FUGONG_RETURN_IF_ERROR(Write(&batch));
-      batch = StateBatch(this);
-    }
-  }
-  return Write(&batch);
-}
 
 int64_t StateStore::GetCounter(std::string_view name) const {
   std::string value;

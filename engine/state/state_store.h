@@ -67,8 +67,6 @@ class StateStore {
   // NotFound when absent.
   Status Get(Store s, std::string_view key, std::string* value) const;
   std::unique_ptr<rocksdb::Iterator> NewIterator(Store s) const;
-  // Deletes every key of a store (used before a store is rebuilt from scratch).
-  Status Clear(Store s);
 
   // Counters in the stats store.
   int64_t GetCounter(std::string_view name) const;

@@ -29,11 +29,11 @@ class StringSource final : public RecordSource {
     next_ = checkpoint.empty() ? 1 : std::stoul(std::string(checkpoint));
     return Status::OK();
   }
-  // Hands out at most `batch_lines` lines per call.
+  // Hands out at most kBatchLines lines per call.
   Status Next(SourceBatch* batch) override {
     batch->records.clear();
     batch->first_position = static_cast<int64_t>(next_) + 1;
-    while (next_ < lines_.size() && batch->records.size() < batch_lines_) {
+    while (next_ < lines_.size() && batch->records.size() < kBatchLines) {
       batch->records.push_back(lines_[next_++]);
     }
     return Status::OK();
@@ -41,14 +41,13 @@ class StringSource final : public RecordSource {
   std::string Checkpoint() const override { return std::to_string(next_); }
   uint64_t work_done() const override { return next_; }
   uint64_t work_total() const override { return lines_.size(); }
-  void set_batch_lines(size_t n) { batch_lines_ = n; }
 
  private:
   std::string name_;
   std::string text_;
   std::vector<std::string_view> lines_;
   size_t next_ = 1;
-  size_t batch_lines_ = 1000;
+  static constexpr size_t kBatchLines = 1000;
 };
 
 class MemorySink final : public IndexSink, public DeadLetterSink {
