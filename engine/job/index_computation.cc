@@ -143,10 +143,14 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
     EnterpriseDayEnergies energies(&meters);
     std::vector<EnterpriseBaseline> baselines;
     baselines.reserve(windows.size());
-    for (const DayRange& w : windows) {
+    // E on each window's days, kept for scored days that fall inside their own window.
+    std::vector<std::vector<EnterpriseDayEnergy>> window_energies(windows.size());
+    for (size_t wi = 0; wi < windows.size(); ++wi) {
+      const DayRange& w = windows[wi];
       std::vector<DayEnergy> observations;
       for (Day d = w.from; d <= w.to; ++d) {
         const EnterpriseDayEnergy e = energies.EnergyOn(d, w.from, w.to);
+        window_energies[wi].push_back(e);
         batch.Put(Store::kEnterpriseDay, EnterpriseDayKey(id, d), EncodeEnterpriseDay(e));
         if (e.status != EnergyStatus::kMissing) observations.push_back({d, e.kwh});
       }
@@ -169,8 +173,13 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
     for (int i = 0; i < ndays; ++i) {
       const Day d = score_from + i;
       const DayRange& w = windows[window_of[i]];
-      const EnterpriseDayEnergy e = energies.EnergyOn(d, w.from, w.to);
-      batch.Put(Store::kEnterpriseDay, EnterpriseDayKey(id, d), EncodeEnterpriseDay(e));
+      EnterpriseDayEnergy e;
+      if (w.Contains(d)) {
+        e = window_energies[window_of[i]][d - w.from];  // computed and stored above
+      } else {
+        e = energies.EnergyOn(d, w.from, w.to);
+        batch.Put(Store::kEnterpriseDay, EnterpriseDayKey(id, d), EncodeEnterpriseDay(e));
+      }
       const std::optional<double> kwh =
           e.status == EnergyStatus::kMissing ? std::nullopt : std::optional<double>(e.kwh);
       const EnterpriseScore score =
