@@ -10,6 +10,7 @@
 #include "app/demo_command.h"
 #include "app/generate_command.h"
 #include "app/produce_command.h"
+#include "app/serve_command.h"
 
 namespace fugong {
 
@@ -22,6 +23,7 @@ void PrintUsage() {
       "\n"
       "commands:\n"
       "  demo       generate a small province, backfill it, print the index, draw the map\n"
+      "  serve      the streaming service: Kafka in, the daily index out\n"
       "  backfill   compute the index from readings files\n"
       "  generate   write a synthetic province (enterprises, readings, weather, truth)\n"
       "  chart      draw index records of one level as a line chart (SVG)\n"
@@ -39,6 +41,7 @@ int RunCommandLine(int argc, char** argv) {
     return 2;
   }
   const std::string command = argv[1];
+  if (command == "serve") return RunServeCommand(argc - 1, argv + 1);
   if (command == "backfill") return RunBackfillCommand(argc - 1, argv + 1);
   if (command == "generate") return RunGenerateCommand(argc - 1, argv + 1);
   if (command == "demo") return RunDemoCommand(argc - 1, argv + 1);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 namespace fugong {
 
@@ -24,6 +25,70 @@ std::string TakeString(YAML::Node& root, const char* key) {
   const std::string value = root[key].as<std::string>();
   root.remove(key);
   return value;
+}
+
+// "08:00" -> 480; "none"/"off" -> nullopt.
+Result<std::optional<int>> ParseDeadline(const std::string& text) {
+  if (text == "none" || text == "off") return std::optional<int>();
+  int h = 0, m = 0;
+  char colon = 0;
+  std::istringstream in(text);
+  if (!(in >> h >> colon >> m) || colon != ':' || h < 0 || h > 47 || m < 0 || m > 59 ||
+      !in.eof()) {
+    return Status::InvalidArgument("close_deadline: want HH:MM (hours after the midnight that "
+                                   "ends the day, up to 47:59) or none, got '" + text + "'");
+  }
+  return std::optional<int>(h * 60 + m);
+}
+
+// Takes the streaming keys out of the mapping into `config`.
+Status TakeStreamKeys(YAML::Node& root, RunConfig* config) {
+  auto take = [&](const char* key, auto* out) {
+    if (!root[key]) return;
+    *out = root[key].as<std::decay_t<decltype(*out)>>();
+    root.remove(key);
+  };
+  StreamSettings& s = config->stream;
+  take("topic_readings", &s.readings_topic);
+  take("topic_enterprises", &s.enterprises_topic);
+  take("topic_weather", &s.weather_topic);
+  take("topic_index", &config->index_topic);
+  take("topic_deadletter", &config->deadletter_topic);
+  take("group_id", &config->group_id);
+  int64_t grace_minutes = s.close_grace_seconds / 60;
+  take("close_grace_minutes", &grace_minutes);
+  if (grace_minutes < 0) return Status::InvalidArgument("close_grace_minutes must be >= 0");
+  s.close_grace_seconds = grace_minutes * 60;
+  std::string deadline;
+  take("close_deadline", &deadline);
+  if (!deadline.empty()) {
+    Result<std::optional<int>> minutes = ParseDeadline(deadline);
+    if (!minutes.ok()) return minutes.status();
+    s.close_deadline_minutes = *minutes;
+  }
+  take("idle_partition_seconds", &s.idle_partition_seconds);
+  take("commit_interval_ms", &config->commit_interval_ms);
+  take("max_message_bytes", &s.max_message_bytes);
+  if (s.idle_partition_seconds < 1) return Status::InvalidArgument("idle_partition_seconds >= 1");
+  if (config->commit_interval_ms < 1) return Status::InvalidArgument("commit_interval_ms >= 1");
+  if (s.max_message_bytes < 64) return Status::InvalidArgument("max_message_bytes >= 64");
+  if (root["kafka"]) {
+    if (!root["kafka"].IsMap()) return Status::InvalidArgument("kafka: must be a mapping");
+    for (const auto& kv : root["kafka"]) {
+      config->kafka.emplace_back(kv.first.as<std::string>(), kv.second.as<std::string>());
+    }
+    root.remove("kafka");
+  }
+  std::vector<std::string> flat;
+  for (const auto& kv : root) {
+    const std::string key = kv.first.as<std::string>();
+    if (key.rfind("kafka.", 0) == 0) flat.push_back(key);
+  }
+  for (const std::string& key : flat) {
+    config->kafka.emplace_back(key.substr(6), root[key].as<std::string>());
+    root.remove(key);
+  }
+  return Status::OK();
 }
 
 std::string Resolve(const std::string& path, const std::string& config_path) {
@@ -64,6 +129,15 @@ Result<RunConfig> LoadRunConfig(const std::string& config_path,
       } else {
         root[key] = YAML::Load(value);
       }
+    }
+  } catch (const YAML::Exception& e) {
+    return Status::InvalidArgument(std::string("config: ") + e.what());
+  }
+  try {
+    Status taken = TakeStreamKeys(root, &config);
+    if (!taken.ok()) {
+      return Status::InvalidArgument((config_path.empty() ? "" : config_path + ": ") +
+                                     taken.message());
     }
   } catch (const YAML::Exception& e) {
     return Status::InvalidArgument(std::string("config: ") + e.what());

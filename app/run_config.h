@@ -3,6 +3,7 @@
 // named). One YAML file, flat keys; `--set key=value` overrides any key.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -10,6 +11,7 @@
 
 #include "engine/common/status.h"
 #include "engine/config/engine_config.h"
+#include "engine/job/stream_settings.h"
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/industry_table.h"
 #include "engine/reference/region_table.h"
@@ -25,6 +27,15 @@ struct RunConfig {
   std::shared_ptr<const RegionTable> regions;
   std::shared_ptr<const HolidayCalendar> calendar;
   const IndustryTable* industries = &IndustryTable::Standard();
+
+  // The streaming service (`fugong serve`).
+  StreamSettings stream;
+  std::string index_topic = "fugong.index.daily";
+  std::string deadletter_topic = "fugong.deadletter";
+  std::string group_id = "fugong";
+  int64_t commit_interval_ms = 1000;
+  // librdkafka properties (`kafka:` mapping, or `kafka.<property>` keys), in the order given.
+  std::vector<std::pair<std::string, std::string>> kafka;
 };
 
 // `config_path` may be empty (all defaults). `overrides` are `key=value` pairs whose values are

@@ -5,8 +5,11 @@
 #include <string>
 #include <vector>
 
+#include "connectors/kafka/csv_message_encoder.h"
 #include "engine/config/engine_config.h"
+#include "engine/decode/json_object_scanner.h"
 #include "engine/decode/reading_csv_decoder.h"
+#include "engine/decode/reading_json_decoder.h"
 #include "engine/meter_day/meter_day_accumulator.h"
 #include "engine/validate/reading_validator.h"
 
@@ -49,6 +52,82 @@ void BM_SplitLines(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * 200 * 96);
 }
 BENCHMARK(BM_SplitLines);
+
+// Decoding alone: what the CSV decoder costs per line, without placing or accumulating.
+void BM_ReadingCsvDecode(benchmark::State& state) {
+  const std::string& text = Lines();
+  auto decoder = ReadingCsvDecoder::FromHeader("meter_id,enterprise_id,ts,kwh,kind");
+  Reading r;
+  DecodeError e;
+  int64_t decoded = 0;
+  for (auto _ : state) {
+    size_t start = 0;
+    while (start < text.size()) {
+      const size_t nl = text.find('\n', start);
+      std::string_view line(text.data() + start, nl - start);
+      start = nl + 1;
+      decoded += decoder->Decode(line, &r, &e);
+    }
+    benchmark::DoNotOptimize(r);
+  }
+  benchmark::DoNotOptimize(decoded);
+  state.SetItemsProcessed(state.iterations() * 200 * 96);
+}
+BENCHMARK(BM_ReadingCsvDecode);
+
+// The same readings as `fugong produce` sends them: (key, compact JSON value), ~113 bytes each.
+const std::vector<std::pair<std::string, std::string>>& Messages() {
+  static const std::vector<std::pair<std::string, std::string>> messages = [] {
+    std::vector<std::pair<std::string, std::string>> out;
+    auto encoder = CsvMessageEncoder::FromHeader(TopicRecordKind::kReadings,
+                                                 "meter_id,enterprise_id,ts,kwh,kind");
+    const std::string& text = Lines();
+    size_t start = 0;
+    while (start < text.size()) {
+      const size_t nl = text.find('\n', start);
+      const auto m = encoder->Encode(std::string_view(text.data() + start, nl - start));
+      out.emplace_back(std::string(m.key), std::string(m.value));
+      start = nl + 1;
+    }
+    return out;
+  }();
+  return messages;
+}
+
+// The streaming counterpart of BM_ReadingCsvDecode: scan, check, and decode every field.
+void BM_ReadingJsonDecode(benchmark::State& state) {
+  const auto& messages = Messages();
+  ReadingJsonDecoder decoder;
+  Reading r;
+  DecodeError e;
+  int64_t decoded = 0;
+  for (auto _ : state) {
+    for (const auto& [key, value] : messages) decoded += decoder.Decode(key, value, &r, &e);
+    benchmark::DoNotOptimize(r);
+  }
+  if (decoded != static_cast<int64_t>(state.iterations() * messages.size())) {
+    state.SkipWithError("a message did not decode");
+  }
+  state.SetItemsProcessed(state.iterations() * messages.size());
+}
+BENCHMARK(BM_ReadingJsonDecode);
+
+// The scanner alone (members found, nothing checked or converted): the JSON syntax's share.
+void BM_JsonObjectScan(benchmark::State& state) {
+  const auto& messages = Messages();
+  JsonObjectScanner scanner;
+  JsonMember m;
+  size_t members = 0;
+  for (auto _ : state) {
+    for (const auto& message : messages) {
+      scanner.Reset(message.second);
+      while (scanner.Next(&m) == JsonObjectScanner::Step::kMember) ++members;
+    }
+  }
+  benchmark::DoNotOptimize(members);
+  state.SetItemsProcessed(state.iterations() * messages.size());
+}
+BENCHMARK(BM_JsonObjectScan);
 
 void BM_DecodePlaceAccumulate(benchmark::State& state) {
   const std::string& text = Lines();

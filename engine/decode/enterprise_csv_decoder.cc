@@ -39,11 +39,19 @@ bool SplitFields(std::string_view line, size_t columns, std::vector<std::string>
         "expected " + std::to_string(columns) + " fields, found " + std::to_string(fields->size())};
     return false;
   }
-  for (std::string& f : *fields) {
-    f.erase(0, f.find_first_not_of(' '));
-    f.erase(f.find_last_not_of(' ') + 1);
-  }
   return true;
+}
+
+// Fields are read without the spaces around them (`E1, 330102`), in CSV and JSON alike.
+std::string_view TrimSpaces(std::string_view s) {
+  const size_t first = s.find_first_not_of(' ');
+  if (first == std::string_view::npos) return s.substr(s.size());
+  return s.substr(first, s.find_last_not_of(' ') + 1 - first);
+}
+
+std::optional<std::string_view> TrimSpaces(std::optional<std::string_view> s) {
+  if (!s) return std::nullopt;
+  return TrimSpaces(*s);
 }
 
 }  // namespace
@@ -74,47 +82,56 @@ Result<EnterpriseCsvDecoder> EnterpriseCsvDecoder::FromHeader(std::string_view h
 
 bool EnterpriseCsvDecoder::Decode(std::string_view line, Enterprise* out, DecodeError* error) {
   if (!SplitFields(line, columns_, &fields_, error)) return false;
+  auto optional_field = [&](int column) {
+    return column >= 0 ? std::optional<std::string_view>(fields_[column]) : std::nullopt;
+  };
+  return DecodeEnterpriseFields(
+      {fields_[id_], fields_[county_], fields_[industry_], fields_[scale_], optional_field(tags_),
+       optional_field(from_), optional_field(to_)},
+      *regions_, *industries_, out, error);
+}
+
+bool DecodeEnterpriseFields(const EnterpriseFieldText& text, const RegionTable& regions,
+                            const IndustryTable& industries, Enterprise* out, DecodeError* error) {
   Enterprise e;
-  e.id = fields_[id_];
+  e.id = TrimSpaces(text.enterprise_id);
   if (!IsValidId(e.id)) {
     *error = {DeadLetterReason::kBadEnterprise, "empty or invalid enterprise_id"};
     return false;
   }
-  e.county = fields_[county_];
-  if (!regions_->IsCounty(e.county)) {
+  e.county = TrimSpaces(text.county_code);
+  if (!regions.IsCounty(e.county)) {
     *error = {DeadLetterReason::kUnknownCounty,
               "county_code " + e.county + " is not a county of the region table"};
     return false;
   }
-  Result<std::string> category = industries_->Classify(fields_[industry_]);
+  Result<std::string> category = industries.Classify(TrimSpaces(text.industry));
   if (!category.ok()) {
     *error = {DeadLetterReason::kUnknownIndustry, category.status().message()};
     return false;
   }
   e.industry = *category;
-  const std::string& scale = fields_[scale_];
+  const std::string_view scale = TrimSpaces(text.scale);
   if (scale == "above") {
     e.scale = Scale::kAbove;
   } else if (scale == "below") {
     e.scale = Scale::kBelow;
   } else {
     *error = {DeadLetterReason::kBadEnterprise,
-              "scale must be above or below, got '" + scale + "'"};
+              "scale must be above or below, got '" + std::string(scale) + "'"};
     return false;
   }
-  if (tags_ >= 0) {
-    std::string_view tags = fields_[tags_];
+  if (text.tags) {
+    std::string_view tags = TrimSpaces(*text.tags);
     while (!tags.empty()) {
       const size_t semi = tags.find(';');
-      std::string tag(tags.substr(0, semi));
-      tag.erase(0, tag.find_first_not_of(' '));
-      tag.erase(tag.find_last_not_of(' ') + 1);
+      const std::string_view tag = TrimSpaces(tags.substr(0, semi));
       if (!tag.empty()) {
-        if (tag.find('|') != std::string::npos || !IsValidId(tag)) {
+        if (tag.find('|') != std::string_view::npos || !IsValidId(tag)) {
           *error = {DeadLetterReason::kBadEnterprise, "tag may not contain | or control bytes"};
           return false;
         }
-        e.tags.push_back(tag);
+        e.tags.emplace_back(tag);
       }
       if (semi == std::string_view::npos) break;
       tags.remove_prefix(semi + 1);
@@ -122,11 +139,12 @@ bool EnterpriseCsvDecoder::Decode(std::string_view line, Enterprise* out, Decode
     std::sort(e.tags.begin(), e.tags.end());
     e.tags.erase(std::unique(e.tags.begin(), e.tags.end()), e.tags.end());
   }
-  for (auto [column, target] : {std::pair{from_, &e.active_from}, std::pair{to_, &e.active_to}}) {
-    if (column < 0 || fields_[column].empty()) continue;
+  for (auto [field, target] : {std::pair{TrimSpaces(text.active_from), &e.active_from},
+                               std::pair{TrimSpaces(text.active_to), &e.active_to}}) {
+    if (!field || field->empty()) continue;
     Day day;
-    if (!ParseDate(fields_[column], &day)) {
-      *error = {DeadLetterReason::kBadEnterprise, "not a date: '" + fields_[column] + "'"};
+    if (!ParseDate(*field, &day)) {
+      *error = {DeadLetterReason::kBadEnterprise, "not a date: '" + std::string(*field) + "'"};
       return false;
     }
     *target = day;
@@ -157,22 +175,32 @@ Result<WeatherCsvDecoder> WeatherCsvDecoder::FromHeader(std::string_view header_
 
 bool WeatherCsvDecoder::Decode(std::string_view line, Row* out, DecodeError* error) {
   if (!SplitFields(line, columns_, &fields_, error)) return false;
-  if (!regions_->IsCounty(fields_[county_])) {
-    *error = {DeadLetterReason::kBadWeather, "unknown county " + fields_[county_]};
+  return DecodeWeatherFields(fields_[county_], fields_[date_], fields_[temp_], *regions_, out,
+                             error);
+}
+
+bool DecodeWeatherFields(std::string_view county_code, std::string_view date,
+                         std::string_view temp_mean_c, const RegionTable& regions, WeatherRow* out,
+                         DecodeError* error) {
+  county_code = TrimSpaces(county_code);
+  date = TrimSpaces(date);
+  const std::string_view t = TrimSpaces(temp_mean_c);
+  if (!regions.IsCounty(county_code)) {
+    *error = {DeadLetterReason::kBadWeather, "unknown county " + std::string(county_code)};
     return false;
   }
-  if (!ParseDate(fields_[date_], &out->day)) {
-    *error = {DeadLetterReason::kBadWeather, "not a date: '" + fields_[date_] + "'"};
+  if (!ParseDate(date, &out->day)) {
+    *error = {DeadLetterReason::kBadWeather, "not a date: '" + std::string(date) + "'"};
     return false;
   }
-  const std::string& t = fields_[temp_];
   auto res = std::from_chars(t.data(), t.data() + t.size(), out->temp_mean_c);
   if (res.ec != std::errc() || res.ptr != t.data() + t.size() || !std::isfinite(out->temp_mean_c) ||
       out->temp_mean_c < -90 || out->temp_mean_c > 70) {
-    *error = {DeadLetterReason::kBadWeather, "temp_mean_c is not a temperature: '" + t + "'"};
+    *error = {DeadLetterReason::kBadWeather,
+              "temp_mean_c is not a temperature: '" + std::string(t) + "'"};
     return false;
   }
-  out->county = fields_[county_];
+  out->county = county_code;
   return true;
 }
 

@@ -2,6 +2,7 @@
 // active_to`; the last three columns optional) against the region and industry tables.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,23 @@
 #include "engine/reference/region_table.h"
 
 namespace fugong {
+
+// The text of an enterprise record's fields, from a CSV line or a JSON message. An optional field
+// is nullopt when the header has no such column (or the message no such field).
+struct EnterpriseFieldText {
+  std::string_view enterprise_id;
+  std::string_view county_code;
+  std::string_view industry;
+  std::string_view scale;
+  std::optional<std::string_view> tags;
+  std::optional<std::string_view> active_from;
+  std::optional<std::string_view> active_to;
+};
+
+// The field checks shared by the CSV and JSON decoders, so that a line and the message `fugong
+// produce` makes of it get the same verdict. Spaces around each field are ignored.
+bool DecodeEnterpriseFields(const EnterpriseFieldText& text, const RegionTable& regions,
+                            const IndustryTable& industries, Enterprise* out, DecodeError* error);
 
 class EnterpriseCsvDecoder {
  public:
@@ -30,16 +48,24 @@ class EnterpriseCsvDecoder {
   std::vector<std::string> fields_;
 };
 
+struct WeatherRow {
+  std::string county;
+  Day day;
+  double temp_mean_c;
+};
+
+// The weather field checks shared by the CSV and JSON decoders (all failures are bad_weather).
+// Spaces around each field are ignored.
+bool DecodeWeatherFields(std::string_view county_code, std::string_view date,
+                         std::string_view temp_mean_c, const RegionTable& regions, WeatherRow* out,
+                         DecodeError* error);
+
 // Decodes weather records (`county_code, date, temp_mean_c`).
 class WeatherCsvDecoder {
  public:
   static Result<WeatherCsvDecoder> FromHeader(std::string_view header_line,
                                               const RegionTable* regions);
-  struct Row {
-    std::string county;
-    Day day;
-    double temp_mean_c;
-  };
+  using Row = WeatherRow;
   bool Decode(std::string_view line, Row* out, DecodeError* error);
 
  private:

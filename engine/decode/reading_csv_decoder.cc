@@ -75,6 +75,36 @@ bool IsValidId(std::string_view id) {
   return true;
 }
 
+namespace {
+
+// The body of DecodeReadingFields, inlined into the CSV decoder's per-line loop (decode_bench
+// measured the call with its optional argument at about 1 ns, 2%, a line).
+inline bool DecodeFields(std::string_view meter_id, std::string_view enterprise_id,
+                         std::string_view ts, std::string_view kwh, bool has_kind,
+                         std::string_view kind, Reading* out, DecodeError* error) {
+  out->meter_id = meter_id;
+  out->enterprise_id = enterprise_id;
+  if (!IsValidId(meter_id) || !IsValidId(enterprise_id)) {
+    *error = {DeadLetterReason::kParseError, "empty or invalid meter_id or enterprise_id"};
+    return false;
+  }
+  if (!ParseInstant(ts, &out->ts)) {
+    *error = {DeadLetterReason::kBadTimestamp,
+              "ts is not ISO-8601 with offset or epoch seconds: '" + std::string(ts) + "'"};
+    return false;
+  }
+  if (!DecodeEnergy(kwh, &out->energy, error)) return false;
+  out->kind = ReadingKind::kInterval;
+  if (has_kind && !ParseReadingKind(kind, &out->kind)) {
+    *error = {DeadLetterReason::kBadKind,
+              "kind must be interval or register: '" + std::string(kind) + "'"};
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool ReadingCsvDecoder::Decode(std::string_view line, Reading* out, DecodeError* error) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   int n = 0;
@@ -109,26 +139,15 @@ bool ReadingCsvDecoder::Decode(std::string_view line, Reading* out, DecodeError*
                                                  (n > columns_ ? "more" : std::to_string(n))};
     return false;
   }
-  out->meter_id = fields_[meter_];
-  out->enterprise_id = fields_[enterprise_];
-  if (!IsValidId(out->meter_id) || !IsValidId(out->enterprise_id)) {
-    *error = {DeadLetterReason::kParseError, "empty or invalid meter_id or enterprise_id"};
-    return false;
-  }
-  if (!ParseInstant(fields_[ts_], &out->ts)) {
-    *error = {
-        DeadLetterReason::kBadTimestamp,
-        "ts is not ISO-8601 with offset or epoch seconds: '" + std::string(fields_[ts_]) + "'"};
-    return false;
-  }
-  if (!DecodeEnergy(fields_[kwh_], &out->energy, error)) return false;
-  out->kind = ReadingKind::kInterval;
-  if (kind_ >= 0 && !ParseReadingKind(fields_[kind_], &out->kind)) {
-    *error = {DeadLetterReason::kBadKind,
-              "kind must be interval or register: '" + std::string(fields_[kind_]) + "'"};
-    return false;
-  }
-  return true;
+  return DecodeFields(fields_[meter_], fields_[enterprise_], fields_[ts_], fields_[kwh_],
+                      kind_ >= 0, kind_ >= 0 ? fields_[kind_] : std::string_view(), out, error);
+}
+
+bool DecodeReadingFields(std::string_view meter_id, std::string_view enterprise_id,
+                         std::string_view ts, std::string_view kwh,
+                         std::optional<std::string_view> kind, Reading* out, DecodeError* error) {
+  return DecodeFields(meter_id, enterprise_id, ts, kwh, kind.has_value(), kind.value_or(""), out,
+                      error);
 }
 
 }  // namespace fugong

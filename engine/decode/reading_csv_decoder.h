@@ -3,6 +3,7 @@
 // line unless the line uses quotes.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,14 @@ class ReadingCsvDecoder {
   std::vector<std::string> quoted_fields_;
   std::vector<std::string_view> fields_;
 };
+
+// The field checks shared by the CSV and JSON decoders, so that a line and the message `fugong
+// produce` makes of it get the same verdict: ids non-empty and free of control bytes
+// (parse_error), ts (bad_timestamp), kwh (bad_kwh, negative_kwh, non_finite_kwh, kwh_above_max),
+// kind (bad_kind; absent or empty is interval). The views in `out` are the arguments.
+bool DecodeReadingFields(std::string_view meter_id, std::string_view enterprise_id,
+                         std::string_view ts, std::string_view kwh,
+                         std::optional<std::string_view> kind, Reading* out, DecodeError* error);
 
 // Decodes `kind` text: empty or "interval", or "register".
 bool ParseReadingKind(std::string_view text, ReadingKind* kind);

@@ -2,18 +2,12 @@
 
 #include "engine/decode/enterprise_csv_decoder.h"
 #include "engine/job/reading_ingestor.h"
+#include "engine/job/state_fingerprint.h"
 #include "engine/state/key_codec.h"
 
 namespace fugong {
 
 namespace {
-
-// The settings that decide how readings are stored; a state built with other ones cannot be
-// continued.
-std::string StateFingerprint(const EngineConfig& config) {
-  return "interval_minutes=" + std::to_string(config.interval_minutes) +
-         " timezone=" + config.time_zone.name();
-}
 
 // Reads every record of a small reference source, handing each line to `decode`; a line it
 // rejects becomes a dead letter (stored under its source and line, so a rerun writes the same).
@@ -59,23 +53,6 @@ BackfillJob::BackfillJob(const EngineConfig& config, const RegionTable& regions,
       calendar_(calendar),
       clock_(clock),
       state_(state) {}
-
-Status BackfillJob::CheckStateFits() {
-  const std::string wanted = StateFingerprint(config_);
-  std::string stored;
-  Status st = state_->Get(Store::kMeta, "fingerprint", &stored);
-  if (st.ok()) {
-    if (stored != wanted) {
-      return Status::InvalidArgument("the state was built with " + stored + ", not " + wanted +
-                                     "; use a new --state directory");
-    }
-    return Status::OK();
-  }
-  if (st.code() != Status::Code::kNotFound) return st;
-  StateBatch batch(state_);
-  batch.Put(Store::kMeta, "fingerprint", wanted);
-  return state_->Write(&batch);
-}
 
 Status BackfillJob::LoadEnterprises(RecordSource* source, EnterpriseRegistry* registry,
                                     IngestCounters* counters) {
@@ -155,7 +132,7 @@ Result<BackfillSummary> BackfillJob::Run(const BackfillRequest& request, IndexSi
                                          DeadLetterSink* dead_letters, ProgressListener* progress) {
   BackfillSummary summary;
   FUGONG_RETURN_IF_ERROR(config_.Validate());
-  FUGONG_RETURN_IF_ERROR(CheckStateFits());
+  FUGONG_RETURN_IF_ERROR(CheckStateFits(config_, "backfill", state_));
 
   // registry, weather, calendar: the reference data the dataflow reads.
   EnterpriseRegistry registry;

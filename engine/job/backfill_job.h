@@ -51,7 +51,6 @@ class BackfillJob {
                               DeadLetterSink* dead_letters, ProgressListener* progress);
 
  private:
-  Status CheckStateFits();
   Status LoadEnterprises(RecordSource* source, EnterpriseRegistry* registry,
                          IngestCounters* counters);
   Status LoadWeather(RecordSource* source, WeatherTable* weather, IngestCounters* counters);

@@ -26,13 +26,22 @@ void AddCounters(const IngestCounters& from, IngestCounters* to) {
 }
 
 void AddDeadLetter(DeadLetterReason reason, std::string detail, const std::string& source,
-                   int64_t position, std::string_view raw,
+                   int32_t partition, int64_t position, std::string_view raw,
                    std::vector<std::pair<std::string, std::string>>* pending,
                    IngestCounters* counters) {
   ++counters->dead[static_cast<size_t>(reason)];
-  DeadLetter letter{reason, std::move(detail), RecordOrigin{source, -1, position},
+  DeadLetter letter{reason, std::move(detail), RecordOrigin{source, partition, position},
                     std::string(raw)};
-  pending->emplace_back(DeadLetterKey(source, -1, position), DeadLetterToJson(letter));
+  pending->emplace_back(DeadLetterKey(source, partition, position), DeadLetterToJson(letter));
+}
+
+// `id` itself if it lies inside `record`, else a copy kept in `owned`.
+std::string_view StableId(std::string_view id, std::string_view record,
+                          std::deque<std::string>* owned) {
+  if (id.data() >= record.data() && id.data() + id.size() <= record.data() + record.size()) {
+    return id;
+  }
+  return owned->emplace_back(id);
 }
 
 }  // namespace
@@ -66,12 +75,35 @@ void ReadingIngestor::LoadCounters() {
   }
 }
 
+void ReadingIngestor::Place(const Reading& reading, std::string_view raw,
+                            const std::string& source, int32_t partition, int64_t position,
+                            ParsePart* part) const {
+  ParsedReading parsed;
+  DecodeError error;
+  if (!validator_.Place(reading, &parsed.placed, &error)) {
+    AddDeadLetter(error.reason, std::move(error.detail), source, partition, position, raw,
+                  &part->dead, &part->counters);
+    return;
+  }
+  parsed.enterprise = StableId(reading.enterprise_id, raw, &part->owned_ids);
+  parsed.meter = StableId(reading.meter_id, raw, &part->owned_ids);
+  parsed.line = raw;
+  parsed.hash = MeterDayAccumulator::HashMeter(reading.enterprise_id, reading.meter_id);
+  parsed.value = reading.energy;
+  parsed.partition = partition;
+  parsed.position = position;
+  if (partition >= 0) {
+    auto [it, inserted] = part->event_time.emplace(partition, reading.ts);
+    if (!inserted && reading.ts > it->second) it->second = reading.ts;
+  }
+  part->by_shard[(parsed.hash >> 32) % part->by_shard.size()].push_back(parsed);
+}
+
 void ReadingIngestor::ParseLines(const SourceBatch& batch, size_t begin, size_t end,
                                  ReadingCsvDecoder decoder, const std::string& source,
                                  ParsePart* part) const {
   Reading reading;
   DecodeError error;
-  ParsedReading parsed;
   for (size_t i = begin; i < end; ++i) {
     const std::string_view line = batch.records[i];
     const int64_t at = batch.first_position + static_cast<int64_t>(i);
@@ -80,23 +112,34 @@ void ReadingIngestor::ParseLines(const SourceBatch& batch, size_t begin, size_t 
       continue;
     }
     ++part->counters.records;
-    if (!decoder.Decode(line, &reading, &error) ||
-        !validator_.Place(reading, &parsed.placed, &error)) {
-      AddDeadLetter(error.reason, std::move(error.detail), source, at, line, &part->dead,
+    if (!decoder.Decode(line, &reading, &error)) {
+      AddDeadLetter(error.reason, std::move(error.detail), source, -1, at, line, &part->dead,
                     &part->counters);
       continue;
     }
-    parsed.enterprise = reading.enterprise_id;
-    parsed.meter = reading.meter_id;
-    parsed.line = line;
-    parsed.hash = MeterDayAccumulator::HashMeter(reading.enterprise_id, reading.meter_id);
-    parsed.value = reading.energy;
-    parsed.position = at;
-    part->by_shard[(parsed.hash >> 32) % part->by_shard.size()].push_back(parsed);
+    Place(reading, line, source, -1, at, part);
   }
 }
 
-void ReadingIngestor::ApplyToShard(int shard, const std::string& source, MeterShard* target) {
+void ReadingIngestor::ParseMessages(const std::vector<StreamMessage>& messages, size_t begin,
+                                    size_t end, ReadingJsonDecoder decoder,
+                                    const std::string& topic, ParsePart* part) const {
+  Reading reading;
+  DecodeError error;
+  for (size_t i = begin; i < end; ++i) {
+    const StreamMessage& m = messages[i];
+    ++part->counters.records;
+    if (!decoder.Decode(m.key, m.value, &reading, &error)) {
+      AddDeadLetter(error.reason, std::move(error.detail), topic, m.partition, m.offset, m.value,
+                    &part->dead, &part->counters);
+      continue;
+    }
+    Place(reading, m.value, topic, m.partition, m.offset, part);
+  }
+}
+
+void ReadingIngestor::ApplyToShard(int shard, MeterShard* target) {
+  const std::string& source = *source_;
   for (const ParsePart& part : parts_) {  // parts in line order
     for (const ParsedReading& r : part.by_shard[shard]) {
       bool is_new;
@@ -107,7 +150,7 @@ void ReadingIngestor::ApplyToShard(int shard, const std::string& source, MeterSh
       if (!target->meter_known[meter]) {
         AddDeadLetter(DeadLetterReason::kUnknownEnterprise,
                       "enterprise " + std::string(r.enterprise) + " is not registered", source,
-                      r.position, r.line, &target->dead, &target->counters);
+                      r.partition, r.position, r.line, &target->dead, &target->counters);
         continue;
       }
       target->accumulator.Add(meter, r.placed, r.value);
@@ -118,21 +161,19 @@ void ReadingIngestor::ApplyToShard(int shard, const std::string& source, MeterSh
   }
 }
 
-void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, const ReadingCsvDecoder& decoder,
-                                  const std::string& source) {
-  const size_t n = batch.records.size();
-  // Small batches are not worth the threads.
-  const int workers = n < 4096 ? 1 : threads_;
+void ReadingIngestor::ResetParts() {
   for (ParsePart& part : parts_) {
     part.by_shard.resize(threads_);
     for (auto& readings : part.by_shard) readings.clear();
+    part.owned_ids.clear();
+    part.event_time.clear();
     part.counters = IngestCounters();
   }
-  ParallelFor(workers, [&](int w) {
-    ParseLines(batch, n * w / workers, n * (w + 1) / workers, decoder, source, &parts_[w]);
-  });
+}
+
+void ReadingIngestor::ApplyParts() {
   for (MeterShard& shard : shards_) shard.counters = IngestCounters();
-  ParallelFor(threads_, [&](int s) { ApplyToShard(s, source, &shards_[s]); });
+  ParallelFor(threads_, [&](int s) { ApplyToShard(s, &shards_[s]); });
   for (const ParsePart& part : parts_) AddCounters(part.counters, &counters_);
   for (MeterShard& shard : shards_) {
     AddCounters(shard.counters, &counters_);
@@ -142,7 +183,36 @@ void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, const ReadingCsvDeco
   for (ParsePart& part : parts_) {
     for (auto& d : part.dead) shards_[0].dead.push_back(std::move(d));
     part.dead.clear();
+    for (const auto& [partition, ts] : part.event_time) {
+      auto [it, inserted] = partition_event_time_.emplace(partition, ts);
+      if (!inserted && ts > it->second) it->second = ts;
+    }
   }
+}
+
+void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, const ReadingCsvDecoder& decoder,
+                                  const std::string& source) {
+  const size_t n = batch.records.size();
+  // Small batches are not worth the threads.
+  const int workers = n < 4096 ? 1 : threads_;
+  ResetParts();
+  ParallelFor(workers, [&](int w) {
+    ParseLines(batch, n * w / workers, n * (w + 1) / workers, decoder, source, &parts_[w]);
+  });
+  source_ = &source;
+  ApplyParts();
+}
+
+void ReadingIngestor::AddMessages(const std::vector<StreamMessage>& messages,
+                                  const ReadingJsonDecoder& decoder, const std::string& topic) {
+  const size_t n = messages.size();
+  const int workers = n < 4096 ? 1 : threads_;
+  ResetParts();
+  ParallelFor(workers, [&](int w) {
+    ParseMessages(messages, n * w / workers, n * (w + 1) / workers, decoder, topic, &parts_[w]);
+  });
+  source_ = &topic;
+  ApplyParts();
 }
 
 std::optional<std::pair<Day, Day>> ReadingIngestor::day_span() const {
@@ -160,24 +230,33 @@ bool ReadingIngestor::ShouldCommit() const {
          counters_.records - records_at_last_commit_ >= commit_records_;
 }
 
-Status ReadingIngestor::Commit(const std::vector<std::pair<std::string, std::string>>& progress) {
-  StateBatch batch(state_);
+void ReadingIngestor::FlushInto(StateBatch* batch,
+                                std::vector<std::pair<std::string, Day>>* touched,
+                                std::vector<std::pair<std::string, std::string>>* dead_letters) {
   records_at_last_commit_ = counters_.records;
   for (MeterShard& shard : shards_) {
-    shard.accumulator.FlushTo(&batch);
-    for (const auto& [key, json] : shard.dead) batch.Put(Store::kDeadLetter, key, json);
+    shard.accumulator.FlushTo(batch, touched);
+    for (auto& [key, json] : shard.dead) {
+      batch->Put(Store::kDeadLetter, key, json);
+      if (dead_letters != nullptr) dead_letters->emplace_back(std::move(key), std::move(json));
+    }
     shard.dead.clear();
   }
-  PutCounter(&batch, "readings.records", counters_.records);
-  PutCounter(&batch, "readings.used", counters_.used);
-  PutCounter(&batch, "readings.blank", counters_.blank);
+  PutCounter(batch, "readings.records", counters_.records);
+  PutCounter(batch, "readings.used", counters_.used);
+  PutCounter(batch, "readings.blank", counters_.blank);
   if (counters_.used > 0) {
-    PutCounter(&batch, "readings.min_day", static_cast<uint64_t>(static_cast<int64_t>(min_day_)));
-    PutCounter(&batch, "readings.max_day", static_cast<uint64_t>(static_cast<int64_t>(max_day_)));
+    PutCounter(batch, "readings.min_day", static_cast<uint64_t>(static_cast<int64_t>(min_day_)));
+    PutCounter(batch, "readings.max_day", static_cast<uint64_t>(static_cast<int64_t>(max_day_)));
   }
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
-    PutCounter(&batch, CounterName(static_cast<DeadLetterReason>(i)), counters_.dead[i]);
+    PutCounter(batch, CounterName(static_cast<DeadLetterReason>(i)), counters_.dead[i]);
   }
+}
+
+Status ReadingIngestor::Commit(const std::vector<std::pair<std::string, std::string>>& progress) {
+  StateBatch batch(state_);
+  FlushInto(&batch, nullptr, nullptr);
   for (const auto& [source, checkpoint] : progress) {
     batch.Put(Store::kProgress, source, checkpoint);
   }

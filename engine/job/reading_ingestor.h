@@ -8,6 +8,8 @@
 // which of two conflicting values wins.
 #pragma once
 
+#include <deque>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -15,8 +17,10 @@
 
 #include "engine/config/engine_config.h"
 #include "engine/decode/reading_csv_decoder.h"
+#include "engine/decode/reading_json_decoder.h"
 #include "engine/job/ingest_counters.h"
 #include "engine/job/record_source.h"
+#include "engine/job/stream_message.h"
 #include "engine/meter_day/meter_day_accumulator.h"
 #include "engine/reference/enterprise_registry.h"
 #include "engine/state/state_store.h"
@@ -32,11 +36,17 @@ class ReadingIngestor {
   ReadingIngestor(const EngineConfig& config, const EnterpriseRegistry* registry,
                   EpochSeconds now, StateStore* state, int threads = 0);
 
+  // The clock's time, for the future_timestamp check of a long-running stream.
+  void set_now(EpochSeconds now) { validator_.set_now(now); }
+
   // Restores the counters committed by earlier runs.
   void LoadCounters();
 
   void AddCsvBatch(const SourceBatch& batch, const ReadingCsvDecoder& decoder,
                    const std::string& source);
+  // Messages of one topic (JSON readings keyed by enterprise), in the order they were consumed.
+  void AddMessages(const std::vector<StreamMessage>& messages, const ReadingJsonDecoder& decoder,
+                   const std::string& topic);
 
   // Whether enough is held in memory to be worth a commit.
   bool ShouldCommit() const;
@@ -45,8 +55,18 @@ class ReadingIngestor {
   // Writes meter-days, dead letters, counters and `progress` (source name -> checkpoint)
   // atomically.
   Status Commit(const std::vector<std::pair<std::string, std::string>>& progress);
+  // What Commit writes, minus the progress, added to `batch` (the caller writes it together with
+  // its own changes). `touched` (optional) gets each enterprise whose meter-days changed with
+  // the first day they can change; `dead_letters` (optional) the new dead letters as
+  // (state key, JSON).
+  void FlushInto(StateBatch* batch, std::vector<std::pair<std::string, Day>>* touched,
+                 std::vector<std::pair<std::string, std::string>>* dead_letters);
 
   const IngestCounters& counters() const { return counters_; }
+  // Messages: partition -> the latest ts of a reading placed from it (the event time).
+  const std::map<int32_t, EpochSeconds>& partition_event_times() const {
+    return partition_event_time_;
+  }
   // The first and last local day any used reading was placed on (register readings count on
   // the day they open); empty before the first.
   std::optional<std::pair<Day, Day>> day_span() const;
@@ -60,11 +80,16 @@ class ReadingIngestor {
     uint64_t hash;
     PlacedReading placed;
     MicroKwh value;
+    int32_t partition;
     int64_t position;
   };
   using PendingDeadLetters = std::vector<std::pair<std::string, std::string>>;  // key, json
   struct ParsePart {
     std::vector<std::vector<ParsedReading>> by_shard;  // parsed readings, per meter shard
+    // Ids that do not lie in their record (unquoted or unescaped by the decoder): the decoder
+    // reuses its buffers, so they are copied here until the shards have used them.
+    std::deque<std::string> owned_ids;
+    std::map<int32_t, EpochSeconds> event_time;  // partition -> latest ts of a placed reading
     PendingDeadLetters dead;
     IngestCounters counters;
   };
@@ -80,7 +105,14 @@ class ReadingIngestor {
 
   void ParseLines(const SourceBatch& batch, size_t begin, size_t end, ReadingCsvDecoder decoder,
                   const std::string& source, ParsePart* part) const;
-  void ApplyToShard(int shard, const std::string& source, MeterShard* target);
+  void ParseMessages(const std::vector<StreamMessage>& messages, size_t begin, size_t end,
+                     ReadingJsonDecoder decoder, const std::string& topic, ParsePart* part) const;
+  // Validates a decoded reading and hands it to its shard, or dead-letters it.
+  void Place(const Reading& reading, std::string_view raw, const std::string& source,
+             int32_t partition, int64_t position, ParsePart* part) const;
+  void ResetParts();
+  void ApplyParts();
+  void ApplyToShard(int shard, MeterShard* target);
 
   const EngineConfig& config_;
   const EnterpriseRegistry* registry_;
@@ -89,6 +121,8 @@ class ReadingIngestor {
   int threads_;
   std::vector<ParsePart> parts_;
   std::vector<MeterShard> shards_;
+  const std::string* source_ = nullptr;  // of the batch being applied
+  std::map<int32_t, EpochSeconds> partition_event_time_;
   IngestCounters counters_;  // committed before this run plus everything added since
   uint64_t commit_records_ = UINT64_MAX;
   uint64_t records_at_last_commit_ = 0;

@@ -109,7 +109,8 @@ void MeterDayAccumulator::Add(uint32_t meter_index, const PlacedReading& placed,
   }
 }
 
-void MeterDayAccumulator::FlushTo(StateBatch* batch) {
+void MeterDayAccumulator::FlushTo(StateBatch* batch,
+                                  std::vector<std::pair<std::string, Day>>* touched) {
   std::vector<uint32_t> order(rows_.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
@@ -120,8 +121,19 @@ void MeterDayAccumulator::FlushTo(StateBatch* batch) {
   });
   const std::vector<MicroKwh> no_slots(intervals_per_day_, MeterDayRecord::kAbsent);
   std::string key, value;
+  uint32_t previous_meter = UINT32_MAX;
   for (uint32_t i : order) {
     const Row& row = rows_[i];
+    if (touched != nullptr) {
+      const Day first = row.has_register ? row.day - 1 : row.day;
+      if (row.meter != previous_meter) {
+        const std::string& k = meter_keys_[row.meter];
+        touched->emplace_back(k.substr(0, k.find('\0')), first);
+        previous_meter = row.meter;
+      } else if (first < touched->back().second) {
+        touched->back().second = first;
+      }
+    }
     key = meter_keys_[row.meter];
     key.push_back('\0');
     AppendDay(row.day, &key);

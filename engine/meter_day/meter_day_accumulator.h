@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "engine/meter_day/meter_day_record.h"
@@ -38,7 +39,9 @@ class MeterDayAccumulator {
   size_t pending_rows() const { return rows_.size(); }
 
   // Adds one Merge per touched (meter, day) to `batch`, in key order, and forgets them.
-  void FlushTo(StateBatch* batch);
+  // `touched` (optional) gets each touched meter's enterprise with the first day whose energy
+  // the new rows can change (a register reading at 00:00 also closes the day before).
+  void FlushTo(StateBatch* batch, std::vector<std::pair<std::string, Day>>* touched = nullptr);
 
  private:
   struct Row {

@@ -9,7 +9,9 @@ std::string_view ReasonCode(DeadLetterReason reason) {
       "parse_error",    "bad_timestamp",         "ts_not_aligned",     "future_timestamp",
       "bad_kwh",        "negative_kwh",          "non_finite_kwh",     "kwh_above_max",
       "bad_kind",       "register_not_midnight", "unknown_enterprise", "bad_enterprise",
-      "unknown_county", "unknown_industry",      "bad_weather"};
+      "unknown_county", "unknown_industry",      "bad_weather",        "wrong_type",
+      "unknown_field",  "missing_field",         "duplicate_field",    "message_too_large",
+      "missing_key",    "key_mismatch",          "partition_gap"};
   return kCodes[static_cast<size_t>(reason)];
 }
 

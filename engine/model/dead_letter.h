@@ -25,6 +25,15 @@ enum class DeadLetterReason : uint8_t {
   kUnknownCounty,
   kUnknownIndustry,
   kBadWeather,
+  // Message-level reasons of the streaming service (JSON values, Kafka keys and offsets).
+  kWrongType,
+  kUnknownField,
+  kMissingField,
+  kDuplicateField,
+  kMessageTooLarge,
+  kMissingKey,
+  kKeyMismatch,
+  kPartitionGap,
   kCount,  // not a reason: the number of reasons
 };
 

@@ -17,6 +17,13 @@ class EnterpriseRegistry {
     std::string id = enterprise.id;
     by_id_.insert_or_assign(std::move(id), std::move(enterprise));
   }
+  // Removes the enterprise (a tombstone in the registry topic); false if it was not there.
+  bool Erase(std::string_view id) {
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return false;
+    by_id_.erase(it);
+    return true;
+  }
   const Enterprise* Find(std::string_view id) const {
     auto it = by_id_.find(id);
     return it == by_id_.end() ? nullptr : &it->second;

@@ -3,6 +3,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
+#include <iterator>
 #include <vector>
 
 #include "engine/state/meter_day_merge_operator.h"
@@ -12,7 +13,9 @@ namespace fugong {
 namespace {
 
 const char* const kStoreNames[] = {"meter_day", "enterprise_day", "baseline", "group_day",
-                                   "progress",  "dead_letter",    "stats",    "meta"};
+                                   "progress",  "dead_letter",    "stats",    "meta",
+                                   "registry",  "weather",        "outbox"};
+static_assert(std::size(kStoreNames) == static_cast<size_t>(Store::kCount));
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::OK();

@@ -1,15 +1,20 @@
 // The engine's state on disk: one RocksDB database, one column family per store.
 //
-// | store          | key                          | value                                   |
-// |----------------|------------------------------|-----------------------------------------|
-// | meter_day      | enterprise, meter, day       | MeterDayRecord (merged, never
-// read-modify-written) | | enterprise_day | enterprise, day              | energy and status | |
-// baseline       | enterprise, window           | BaselineModel                           | |
-// group_day      | DATE|LEVEL|CODE              | the published index record (JSON)       | |
-// progress       | source                       | how far that input has been consumed   | |
-// dead_letter    | source, partition, position  | the dead letter (JSON)                  | | stats
-// | counter name                 | int64 count                             | | meta           |
-// name                         | e.g. the fingerprint of the config the state was built with |
+// clang-format off
+// | store          | key                          | value                                        |
+// |----------------|------------------------------|----------------------------------------------|
+// | meter_day      | enterprise, meter, day       | MeterDayRecord (merged, never read-modified) |
+// | enterprise_day | enterprise, day              | energy and status                            |
+// | baseline       | enterprise, window           | BaselineModel                                |
+// | group_day      | DATE|LEVEL|CODE              | the published record: revision, computed_at  |
+// | progress       | source (file, topic+part.)   | how far that input has been consumed         |
+// | dead_letter    | source, partition, position  | the dead letter (JSON)                       |
+// | stats          | counter name                 | int64 count                                  |
+// | meta           | name                         | e.g. the config fingerprint, closed days     |
+// | registry       | enterprise id                | the enterprise's latest message (stream)     |
+// | weather        | county, date                 | the latest weather message (stream)          |
+// | outbox         | kind, key                    | a record to publish, deleted once acked      |
+// clang-format on
 //
 // Everything one input batch changes, the progress marker included, goes into one StateBatch:
 // that is what makes a kill -9 harmless.
@@ -36,6 +41,9 @@ enum class Store : int {
   kDeadLetter,
   kStats,
   kMeta,
+  kRegistry,  // streaming: enterprise id -> its latest message (the compacted registry topic)
+  kWeather,   // streaming: county, date -> its latest message
+  kOutbox,    // streaming: records committed but not yet acknowledged by the output topics
   kCount,
 };
 

@@ -21,6 +21,9 @@ class ReadingValidator {
 
   bool Place(const Reading& reading, PlacedReading* placed, DecodeError* error) const;
 
+  // A long-running stream moves its clock forward.
+  void set_now(EpochSeconds now) { latest_allowed_ = now + config_.future_tolerance_seconds; }
+
  private:
   const EngineConfig& config_;
   int interval_seconds_;

@@ -1,0 +1,23 @@
+#include "app/embedded_topics.h"
+
+namespace fugong {
+
+Result<std::unique_ptr<EmbeddedCluster>> StartEmbeddedCluster(RunConfig* config) {
+  Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(3);
+  if (!cluster.ok()) return cluster.status();
+  // The mock keeps ~5 MiB per partition (about 38,000 readings) and does not compact: readings
+  // get many partitions (and producers pace on lag), the registry and index a few each.
+  const std::pair<std::string, int> topics[] = {
+      {config->stream.readings_topic, 12},  {config->stream.enterprises_topic, 4},
+      {config->stream.weather_topic, 1},    {config->index_topic, 12},
+      {config->deadletter_topic, 2},
+  };
+  for (const auto& [name, partitions] : topics) {
+    if (name.empty()) continue;
+    FUGONG_RETURN_IF_ERROR((*cluster)->CreateTopic(name, partitions));
+  }
+  config->kafka.emplace_back("bootstrap.servers", (*cluster)->bootstrap_servers());
+  return cluster;
+}
+
+}  // namespace fugong

@@ -1,0 +1,114 @@
+#include "app/serve_command.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include "app/embedded_topics.h"
+#include "app/stream_service.h"
+
+namespace fugong {
+
+int RunServeCommand(int argc, char** argv) {
+  CLI::App app{
+      "Run the streaming service: consume readings, the enterprise registry and weather from "
+      "Kafka, keep state in RocksDB, publish the daily index and dead letters to Kafka. Stops "
+      "cleanly on SIGINT or SIGTERM. See docs/streaming.md.",
+      "fugong serve"};
+  std::string config_path, state_dir = "fugong-state";
+  std::vector<std::string> overrides;
+  bool embedded = false;
+  double exit_when_idle = -1;
+  uint64_t crash_after_commits = 0;
+  app.add_option("--config", config_path, "YAML config (see deploy/fugong.example.yaml)");
+  app.add_option("--set", overrides, "override a config key: --set key=value (repeatable)");
+  app.add_option("--state", state_dir, "state directory (RocksDB)");
+  app.add_flag("--embedded", embedded,
+               "start an embedded Kafka cluster (librdkafka's mock, 3 brokers) in this process, "
+               "create the topics, and print its bootstrap address as the first line of stdout");
+  app.add_option("--exit-when-idle", exit_when_idle,
+                 "exit once all input is read and nothing came for SECONDS: every day with data "
+                 "is then closed and published (replays and tests)");
+  app.add_option("--crash-after-commits", crash_after_commits,
+                 "testing: exit abruptly, like kill -9, after N commits")
+      ->group("");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  Result<RunConfig> config = LoadRunConfig(config_path, overrides);
+  if (!config.ok()) {
+    std::fprintf(stderr, "fugong serve: %s\n", config.status().ToString().c_str());
+    return 2;
+  }
+
+  // SIGINT and SIGTERM are blocked in every thread (librdkafka's inherit the mask) and taken by
+  // one thread that asks the loop to stop: the loop then commits and publishes before exiting.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::atomic<bool> stop{false};
+  std::thread([&stop, stop_signals] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    stop = true;
+  }).detach();
+
+  std::unique_ptr<EmbeddedCluster> cluster;
+  if (embedded) {
+    Result<std::unique_ptr<EmbeddedCluster>> started = StartEmbeddedCluster(&*config);
+    if (!started.ok()) {
+      std::fprintf(stderr, "fugong serve: %s\n", started.status().ToString().c_str());
+      return 1;
+    }
+    cluster = std::move(started).value();
+    std::printf("%s\n", cluster->bootstrap_servers().c_str());
+    std::fflush(stdout);
+    std::fprintf(stderr, "fugong serve: embedded Kafka cluster (3 brokers) at %s\n",
+                 cluster->bootstrap_servers().c_str());
+  }
+  ServeOptions options;
+  options.state_dir = state_dir;
+  if (exit_when_idle >= 0) options.exit_when_idle_seconds = exit_when_idle;
+  options.stop = &stop;
+  options.crash_after_commits = crash_after_commits;
+  options.log = [](const std::string& line) {
+    std::fprintf(stderr, "fugong serve: %s\n", line.c_str());
+  };
+  Result<ServeSummary> summary = RunStreamService(*config, options);
+  if (!summary.ok()) {
+    std::fprintf(stderr, "fugong serve: %s\n", summary.status().ToString().c_str());
+    return summary.status().code() == Status::Code::kInvalidArgument ? 2 : 1;
+  }
+  const StreamStatus& s = summary->status;
+  std::printf(
+      "{\"messages\":%llu,\"readings_records\":%llu,\"readings_used\":%llu,"
+      "\"readings_dead\":%llu,\"enterprises_used\":%llu,\"enterprises_dead\":%llu,"
+      "\"weather_used\":%llu,\"weather_dead\":%llu,\"gaps\":%llu,\"published_index\":%llu,"
+      "\"published_dead_letters\":%llu,\"records_new\":%llu,\"records_revised\":%llu,"
+      "\"seconds\":%.3f}\n",
+      static_cast<unsigned long long>(summary->messages),
+      static_cast<unsigned long long>(s.readings.records),
+      static_cast<unsigned long long>(s.readings.used),
+      static_cast<unsigned long long>(s.readings.dead_total()),
+      static_cast<unsigned long long>(s.enterprises.used),
+      static_cast<unsigned long long>(s.enterprises.dead_total()),
+      static_cast<unsigned long long>(s.weather.used),
+      static_cast<unsigned long long>(s.weather.dead_total()),
+      static_cast<unsigned long long>(s.gaps),
+      static_cast<unsigned long long>(summary->published_index),
+      static_cast<unsigned long long>(summary->published_dead_letters),
+      static_cast<unsigned long long>(s.records_new),
+      static_cast<unsigned long long>(s.records_revised), summary->seconds);
+  return 0;
+}
+
+}  // namespace fugong

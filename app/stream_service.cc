@@ -1,0 +1,222 @@
+#include "app/stream_service.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "connectors/kafka/client_defaults.h"
+#include "connectors/kafka/kafka_producer.h"
+#include "connectors/kafka/kafka_stream_consumer.h"
+#include "engine/common/clock.h"
+#include "engine/state/state_store.h"
+
+extern char** environ;
+
+namespace fugong {
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+double SecondsSince(Steady::time_point t) {
+  return std::chrono::duration<double>(Steady::now() - t).count();
+}
+
+KafkaConfig BaseKafkaConfig(const RunConfig& config) {
+  KafkaConfig kafka;
+  for (const auto& [name, value] : config.kafka) kafka.Set(name, value, "config file");
+  kafka.ApplyEnvironment(environ);
+  return kafka;
+}
+
+// Sends the outbox until it is empty: each slice is produced, flushed, and deleted from the
+// outbox only when every message of it was acknowledged. A failure leaves the slice in the
+// outbox (sent again on the next call or after a restart: identical bytes, never lost).
+class OutboxSender {
+ public:
+  OutboxSender(StreamJob* job, KafkaProducer* index, KafkaProducer* dead_letters)
+      : job_(job), index_(index), dead_letters_(dead_letters) {}
+
+  Status SendAll(ServeSummary* summary) {
+    std::vector<OutboxRecord> records;
+    while (true) {
+      FUGONG_RETURN_IF_ERROR(job_->PendingOutput(20000, &records));
+      if (records.empty()) return Status::OK();
+      const uint64_t failed_before = index_->counts().failed + dead_letters_->counts().failed;
+      uint64_t index = 0, dead = 0;
+      for (const OutboxRecord& r : records) {
+        if (r.kind == OutputKind::kIndex) {
+          FUGONG_RETURN_IF_ERROR(index_->Produce(r.key, r.value));
+          ++index;
+        } else {
+          FUGONG_RETURN_IF_ERROR(dead_letters_->ProduceWithoutKey(r.value));
+          ++dead;
+        }
+      }
+      FUGONG_RETURN_IF_ERROR(index_->Flush(std::chrono::minutes(5)));
+      FUGONG_RETURN_IF_ERROR(dead_letters_->Flush(std::chrono::minutes(5)));
+      const uint64_t failed = index_->counts().failed + dead_letters_->counts().failed;
+      if (failed != failed_before) {
+        return Status::IOError("the brokers refused " + std::to_string(failed - failed_before) +
+                               " output messages: " + index_->counts().first_error +
+                               dead_letters_->counts().first_error);
+      }
+      FUGONG_RETURN_IF_ERROR(job_->Delivered(records));
+      summary->published_index += index;
+      summary->published_dead_letters += dead;
+    }
+  }
+
+ private:
+  StreamJob* job_;
+  KafkaProducer* index_;
+  KafkaProducer* dead_letters_;
+};
+
+std::string StatusLine(const ServeSummary& s, double seconds) {
+  const StreamStatus& st = s.status;
+  std::string line = "consumed " + std::to_string(s.messages) + " (" +
+                     std::to_string(static_cast<long long>(seconds > 0 ? s.messages / seconds : 0)) +
+                     "/s), readings used " + std::to_string(st.readings.used) + ", dead " +
+                     std::to_string(st.readings.dead_total() + st.enterprises.dead_total() +
+                                    st.weather.dead_total()) +
+                     ", registered " + std::to_string(st.registered);
+  if (st.watermark) line += ", watermark " + FormatUtcInstant(*st.watermark);
+  if (st.closed_through) line += ", closed through " + FormatDate(*st.closed_through);
+  line += ", published " + std::to_string(s.published_index);
+  if (st.gaps > 0) line += ", PARTITION GAPS " + std::to_string(st.gaps);
+  return line;
+}
+
+}  // namespace
+
+Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOptions& options) {
+  const auto log = [&](const std::string& line) {
+    if (options.log) options.log(line);
+  };
+  const auto start = Steady::now();
+  KafkaConfig base = BaseKafkaConfig(config);
+  if (!base.Get("bootstrap.servers")) {
+    return Status::InvalidArgument(
+        "no Kafka: set kafka.bootstrap.servers in the config (or FUGONG_KAFKA_BOOTSTRAP_SERVERS), "
+        "or use --embedded");
+  }
+  if (options.state_dir.empty()) return Status::InvalidArgument("serve needs a state directory");
+  Result<std::unique_ptr<StateStore>> state = StateStore::Open(options.state_dir);
+  if (!state.ok()) return state.status();
+
+  SystemClock clock;
+  StreamContext context{&config.engine,    &config.stream, config.regions.get(),
+                        config.industries, config.calendar.get(), &clock,
+                        state->get()};
+  StreamJob job(context);
+  FUGONG_RETURN_IF_ERROR(job.Open());
+
+  // Output: idempotent producers (a retried send is never written twice), sent with little
+  // delay: a day's records should reach dashboards within a second of its close.
+  KafkaConfig producer_config = base;
+  producer_config.SetDefault("enable.idempotence", "true");
+  producer_config.SetDefault("linger.ms", "5");
+  producer_config.SetDefault("partitioner", "murmur2_random");
+  auto warn = [&](std::string_view text) { log("kafka: " + std::string(text)); };
+  Result<std::unique_ptr<KafkaProducer>> index_producer =
+      KafkaProducer::Create(producer_config, config.index_topic, warn);
+  if (!index_producer.ok()) return index_producer.status();
+  Result<std::unique_ptr<KafkaProducer>> dead_producer =
+      KafkaProducer::Create(producer_config, config.deadletter_topic, warn);
+  if (!dead_producer.ok()) return dead_producer.status();
+  ServeSummary summary;
+  OutboxSender sender(&job, index_producer->get(), dead_producer->get());
+  FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));  // what a crash left in the outbox
+
+  KafkaConfig consumer_config = base;
+  consumer_config.Set("group.id", config.group_id, "group_id");
+  std::vector<std::string> topics = {config.stream.readings_topic, config.stream.enterprises_topic};
+  if (!config.stream.weather_topic.empty()) topics.push_back(config.stream.weather_topic);
+  Result<std::unique_ptr<KafkaStreamConsumer>> consumer = KafkaStreamConsumer::Create(
+      consumer_config, topics,
+      [&](const std::string& topic, int32_t partition) { return job.StartOffset(topic, partition); },
+      warn);
+  if (!consumer.ok()) return consumer.status();
+  (*consumer)->SetGapCheckedTopics({config.stream.readings_topic});
+  // Before partitions go away, their state and offsets must be durable (one instance per group
+  // today: this runs when the consumer closes or loses its session).
+  Status revoke_status;
+  (*consumer)->SetOnRevoke([&](const std::vector<PartitionStatus>&) {
+    if (revoke_status.ok()) revoke_status = job.Commit();
+  });
+  log("consuming " + config.stream.readings_topic + ", " + config.stream.enterprises_topic +
+      (config.stream.weather_topic.empty() ? "" : ", " + config.stream.weather_topic) +
+      " as group " + config.group_id + "; publishing to " + config.index_topic + " and " +
+      config.deadletter_topic);
+
+  std::vector<StreamMessage> messages;
+  auto last_commit = Steady::now();
+  auto last_status = Steady::now();
+  auto last_message = Steady::now();
+  uint64_t commits = 0;
+  const auto commit_interval = std::chrono::milliseconds(config.commit_interval_ms);
+  bool idle_exit = false;
+  while (options.stop == nullptr || !options.stop->load()) {
+    FUGONG_RETURN_IF_ERROR((*consumer)->Poll(std::chrono::milliseconds(100), 100000, &messages));
+    FUGONG_RETURN_IF_ERROR(revoke_status);
+    for (const PartitionGap& gap : (*consumer)->TakeGaps()) {
+      log("PARTITION GAP: " + gap.topic + "[" + std::to_string(gap.partition) + "] offsets " +
+          std::to_string(gap.from) + ".." + std::to_string(gap.to - 1) +
+          " were removed by the broker before they were read");
+      job.AddGap(gap.topic, gap.partition, gap.from, gap.to);
+    }
+    if (!messages.empty()) {
+      FUGONG_RETURN_IF_ERROR(job.Add(messages));
+      summary.messages += messages.size();
+      last_message = Steady::now();
+    }
+    if (job.ShouldCommit() || Steady::now() - last_commit >= commit_interval) {
+      FUGONG_RETURN_IF_ERROR(job.Commit());
+      ++commits;
+      if (options.crash_after_commits > 0 && commits >= options.crash_after_commits) {
+        log("crash_after_commits reached: exiting without a flush, like kill -9");
+        std::_Exit(9);
+      }
+      FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));
+      (*consumer)->CommitAsync(job.CommittedOffsets());
+      last_commit = Steady::now();
+    }
+    if (Steady::now() - last_status >= std::chrono::seconds(5)) {
+      summary.status = job.status();
+      log(StatusLine(summary, SecondsSince(start)));
+      last_status = Steady::now();
+    }
+    if (options.exit_when_idle_seconds && (*consumer)->assigned() && messages.empty() &&
+        SecondsSince(last_message) >= *options.exit_when_idle_seconds) {
+      std::string behind;
+      for (const PartitionStatus& p : (*consumer)->Partitions()) {
+        if (p.high_watermark < 0 || p.position < p.high_watermark) {
+          behind += " " + p.topic + "[" + std::to_string(p.partition) + "] at " +
+                    std::to_string(p.position) + " of " + std::to_string(p.high_watermark);
+        }
+      }
+      if (behind.empty()) {
+        idle_exit = true;
+        break;
+      }
+      if (Steady::now() - last_status >= std::chrono::seconds(5)) log("not yet read:" + behind);
+    }
+  }
+  if (idle_exit) {
+    FUGONG_RETURN_IF_ERROR(job.CloseAll());
+  } else {
+    FUGONG_RETURN_IF_ERROR(job.Commit());
+  }
+  FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));
+  (*consumer)->CommitAsync(job.CommittedOffsets());
+  (*consumer)->Close();
+  summary.status = job.status();
+  summary.seconds = SecondsSince(start);
+  log(StatusLine(summary, summary.seconds));
+  return summary;
+}
+
+}  // namespace fugong

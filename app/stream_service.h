@@ -1,0 +1,41 @@
+// The streaming service: a Kafka consumer feeding the StreamJob, the job's outbox sent by two
+// idempotent producers (index and dead letters), and the loop that commits, closes days and
+// publishes. The wiring behind `fugong serve` and `fugong demo`.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "app/run_config.h"
+#include "engine/common/status.h"
+#include "engine/job/stream_job.h"
+
+namespace fugong {
+
+struct ServeOptions {
+  std::string state_dir;
+  // Exit once every assigned partition has been read to its end and nothing new came for this
+  // many seconds: every day with data is then closed and published (a replay, a test).
+  std::optional<double> exit_when_idle_seconds;
+  // Set to stop: the loop commits, publishes and returns.
+  const std::atomic<bool>* stop = nullptr;
+  // Progress and status lines (stderr in the command).
+  std::function<void(const std::string&)> log;
+  // Testing: exit like kill -9 (no commit, no flush) after this many commits.
+  uint64_t crash_after_commits = 0;
+};
+
+struct ServeSummary {
+  StreamStatus status;
+  uint64_t messages = 0;  // consumed in this run
+  uint64_t published_index = 0;
+  uint64_t published_dead_letters = 0;
+  double seconds = 0;
+};
+
+// `config.kafka` must name bootstrap.servers (or FUGONG_KAFKA_BOOTSTRAP_SERVERS must).
+Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOptions& options);
+
+}  // namespace fugong

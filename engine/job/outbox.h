@@ -1,0 +1,37 @@
+// Records committed to state but not yet acknowledged by the output topics (the transactional
+// outbox pattern). A new revision of an index record and a dead letter are put into the outbox in
+// the same write batch as the state change that made them; the publisher sends the outbox and
+// deletes what the brokers acknowledged. After a crash the outbox is sent again: a record is then
+// published twice with identical bytes, never lost and never given a new revision.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/state/state_store.h"
+
+namespace fugong {
+
+enum class OutputKind : char {
+  kIndex = 'i',       // to the index topic, keyed DATE|LEVEL|CODE
+  kDeadLetter = 'd',  // to the dead-letter topic, without key
+};
+
+struct OutboxRecord {
+  OutputKind kind;
+  std::string key;    // the message key (empty for dead letters)
+  std::string value;  // the message value
+  std::string outbox_key;
+};
+
+// An index record (key `DATE|LEVEL|CODE`): a later revision replaces one not yet sent.
+void PutIndexRecord(StateBatch* batch, std::string_view key, std::string_view record);
+// A dead letter under its dead_letter store key (unique per input record).
+void PutDeadLetter(StateBatch* batch, std::string_view dead_letter_key, std::string_view json);
+
+// Up to `max` records, in key order (dead letters, then index records by date, level, code).
+Status ReadOutbox(const StateStore& state, size_t max, std::vector<OutboxRecord>* out);
+void DeleteFromOutbox(StateBatch* batch, const std::vector<OutboxRecord>& records);
+
+}  // namespace fugong

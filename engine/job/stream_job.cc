@@ -1,0 +1,443 @@
+#include "engine/job/stream_job.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "engine/baseline/baseline_window.h"
+#include "engine/job/state_fingerprint.h"
+#include "engine/publish/index_publisher.h"
+#include "engine/state/key_codec.h"
+
+namespace fugong {
+
+namespace {
+
+constexpr char kClosedThrough[] = "stream.closed_through";
+constexpr char kLiveDays[] = "stream.live_days";
+constexpr char kSeenMaxDay[] = "stream.seen_max_day";
+
+// progress: topic \0 partition (big-endian, so partitions sort numerically)
+std::string ProgressKey(const std::string& topic, int32_t partition) {
+  std::string key = topic;
+  key.push_back('\0');
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    key.push_back(static_cast<char>((static_cast<uint32_t>(partition) >> shift) & 0xff));
+  }
+  return key;
+}
+
+bool ParseProgressKey(std::string_view key, std::string* topic, int32_t* partition) {
+  const size_t zero = key.find('\0');
+  if (zero == std::string_view::npos || key.size() != zero + 5) return false;
+  topic->assign(key.substr(0, zero));
+  uint32_t p = 0;
+  for (size_t i = zero + 1; i < key.size(); ++i) p = (p << 8) | static_cast<uint8_t>(key[i]);
+  *partition = static_cast<int32_t>(p);
+  return true;
+}
+
+std::string Fixed64(int64_t v) {
+  std::string out;
+  AppendFixed64(static_cast<uint64_t>(v), &out);
+  return out;
+}
+
+// weather: county \0 day
+std::string WeatherKey(const std::string& county, Day day) {
+  std::string key = county;
+  key.push_back('\0');
+  AppendDay(day, &key);
+  return key;
+}
+
+void LoadCounters(const StateStore& state, const std::string& prefix, IngestCounters* c) {
+  c->records = state.GetCounter(prefix + ".records");
+  c->used = state.GetCounter(prefix + ".used");
+  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
+    c->dead[i] = state.GetCounter(prefix + ".dead." +
+                                  std::string(ReasonCode(static_cast<DeadLetterReason>(i))));
+  }
+}
+
+void PutCounterSet(StateBatch* batch, const std::string& prefix, const IngestCounters& c) {
+  batch->Put(Store::kStats, prefix + ".records", Fixed64(static_cast<int64_t>(c.records)));
+  batch->Put(Store::kStats, prefix + ".used", Fixed64(static_cast<int64_t>(c.used)));
+  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
+    batch->Put(Store::kStats,
+               prefix + ".dead." + std::string(ReasonCode(static_cast<DeadLetterReason>(i))),
+               Fixed64(static_cast<int64_t>(c.dead[i])));
+  }
+}
+
+int Threads(int threads) {
+  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+}  // namespace
+
+StreamJob::StreamJob(const StreamContext& context)
+    : ctx_(context),
+      ingestor_(*context.config, /*registry=*/nullptr, context.clock->Now(), context.state,
+                Threads(context.threads)),
+      reading_decoder_(context.settings->max_message_bytes),
+      enterprise_decoder_(context.regions, context.industries, context.settings->max_message_bytes),
+      weather_decoder_(context.regions, context.settings->max_message_bytes),
+      watermark_(context.settings->idle_partition_seconds),
+      index_(*context.config, *context.regions, *context.industries, *context.calendar, &registry_,
+             &weather_, context.state, Threads(context.threads)),
+      pending_(context.state) {}
+
+Status StreamJob::Open() {
+  FUGONG_RETURN_IF_ERROR(ctx_.config->Validate());
+  FUGONG_RETURN_IF_ERROR(CheckStateFits(*ctx_.config, "stream", ctx_.state));
+  FUGONG_RETURN_IF_ERROR(index_.Init());
+  ingestor_.LoadCounters();
+  status_.readings = ingestor_.counters();
+  LoadCounters(*ctx_.state, "enterprises", &status_.enterprises);
+  LoadCounters(*ctx_.state, "weather", &status_.weather);
+  status_.gaps = ctx_.state->GetCounter("stream.gaps");
+  status_.lost_offsets = ctx_.state->GetCounter("stream.lost_offsets");
+  FUGONG_RETURN_IF_ERROR(LoadReference());
+  FUGONG_RETURN_IF_ERROR(LoadProgress());
+  // Every enterprise is scored again from state: the scores are a cache, not state.
+  for (const auto& [id, enterprise] : registry_) MarkDirty(id, INT32_MIN);
+  return CloseAndPublish(false);
+}
+
+Status StreamJob::LoadReference() {
+  std::unique_ptr<rocksdb::Iterator> it = ctx_.state->NewIterator(Store::kRegistry);
+  Enterprise enterprise;
+  DecodeError error;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view id(it->key().data(), it->key().size());
+    const std::string_view value(it->value().data(), it->value().size());
+    if (!enterprise_decoder_.Decode(id, value, &enterprise, &error)) {
+      return Status::Corruption("registry record " + std::string(id) +
+                                " no longer decodes (region or industry table changed?): " +
+                                error.detail);
+    }
+    registry_.Upsert(std::move(enterprise));
+  }
+  it = ctx_.state->NewIterator(Store::kWeather);
+  WeatherCsvDecoder::Row row;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view county = key.substr(0, key.find('\0'));
+    const std::string_view value(it->value().data(), it->value().size());
+    if (!weather_decoder_.Decode(county, value, &row, &error)) {
+      return Status::Corruption("weather record of " + std::string(county) +
+                                " no longer decodes: " + error.detail);
+    }
+    weather_.Set(row.county, row.day, row.temp_mean_c);
+  }
+  status_.registered = registry_.size();
+  return Status::OK();
+}
+
+Status StreamJob::LoadProgress() {
+  const EpochSeconds now = ctx_.clock->Now();
+  std::unique_ptr<rocksdb::Iterator> it = ctx_.state->NewIterator(Store::kProgress);
+  std::string topic;
+  int32_t partition;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view value(it->value().data(), it->value().size());
+    if (!ParseProgressKey(key, &topic, &partition) || value.size() < 8) {
+      return Status::Corruption("bad progress record");
+    }
+    progress_[{topic, partition}].next_offset = static_cast<int64_t>(ReadFixed64(value.data()));
+    if (value.size() >= 16) {
+      // A restored partition counts as heard from now: it holds the watermark until it has
+      // been quiet for the idle time, as it would have had the service not stopped.
+      watermark_.Advance(partition, static_cast<EpochSeconds>(ReadFixed64(value.data() + 8)));
+      watermark_.Heard(partition, now);
+    }
+  }
+  std::string bytes;
+  if (ctx_.state->Get(Store::kMeta, kClosedThrough, &bytes).ok() && bytes.size() == 4) {
+    closed_through_ = ReadDay(bytes.data());
+  }
+  if (ctx_.state->Get(Store::kMeta, kSeenMaxDay, &bytes).ok() && bytes.size() == 4) {
+    seen_max_day_ = ReadDay(bytes.data());
+  }
+  if (ctx_.state->Get(Store::kMeta, kLiveDays, &bytes).ok()) {
+    for (size_t i = 0; i + 4 <= bytes.size(); i += 4) live_days_.insert(ReadDay(bytes.data() + i));
+  }
+  status_.closed_through = closed_through_;
+  return Status::OK();
+}
+
+int64_t StreamJob::StartOffset(const std::string& topic, int32_t partition) const {
+  auto it = progress_.find({topic, partition});
+  return it == progress_.end() ? -1 : it->second.next_offset;
+}
+
+void StreamJob::MarkDirty(const std::string& id, Day from) {
+  auto [it, inserted] = dirty_.emplace(id, from);
+  if (!inserted) it->second = std::min(it->second, from);
+}
+
+void StreamJob::AddDeadLetter(DeadLetterReason reason, std::string detail,
+                              const StreamMessage& m, IngestCounters* counters) {
+  ++counters->dead[static_cast<size_t>(reason)];
+  const std::string topic(m.topic);
+  DeadLetter letter{reason, std::move(detail), RecordOrigin{topic, m.partition, m.offset},
+                    std::string(m.value)};
+  const std::string key = DeadLetterKey(topic, m.partition, m.offset);
+  const std::string json = DeadLetterToJson(letter);
+  pending_.Put(Store::kDeadLetter, key, json);
+  PutDeadLetter(&pending_, key, json);
+}
+
+void StreamJob::AddEnterprise(const StreamMessage& m) {
+  ++status_.enterprises.records;
+  if (m.key && m.value.empty()) {
+    // A tombstone: the enterprise left the registry.
+    const std::string id(*m.key);
+    registry_.Erase(id);
+    pending_.Delete(Store::kRegistry, id);
+    index_.Forget(id);
+    registry_changed_ = true;
+    ++status_.enterprises.used;
+    return;
+  }
+  Enterprise enterprise;
+  DecodeError error;
+  if (!enterprise_decoder_.Decode(m.key, m.value, &enterprise, &error)) {
+    AddDeadLetter(error.reason, std::move(error.detail), m, &status_.enterprises);
+    return;
+  }
+  pending_.Put(Store::kRegistry, enterprise.id, m.value);
+  index_.Forget(enterprise.id);
+  MarkDirty(enterprise.id, INT32_MIN);
+  registry_changed_ = true;
+  registry_.Upsert(std::move(enterprise));
+  ++status_.enterprises.used;
+}
+
+void StreamJob::AddWeather(const StreamMessage& m) {
+  ++status_.weather.records;
+  WeatherCsvDecoder::Row row;
+  DecodeError error;
+  if (!weather_decoder_.Decode(m.key, m.value, &row, &error)) {
+    AddDeadLetter(error.reason, std::move(error.detail), m, &status_.weather);
+    return;
+  }
+  pending_.Put(Store::kWeather, WeatherKey(row.county, row.day), m.value);
+  weather_.Set(row.county, row.day, row.temp_mean_c);
+  weather_counties_.insert(row.county);
+  ++status_.weather.used;
+}
+
+Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
+  const EpochSeconds now = ctx_.clock->Now();
+  const StreamSettings& s = *ctx_.settings;
+  readings_.clear();
+  for (const StreamMessage& m : messages) {
+    PartitionProgress& p = progress_[{std::string(m.topic), m.partition}];
+    if (m.offset < std::max(p.next_offset, p.pending_offset)) continue;  // already taken
+    p.pending_offset = m.offset + 1;
+    ++uncommitted_;
+    if (m.topic == s.readings_topic) {
+      readings_.push_back(m);
+      watermark_.Heard(m.partition, now);
+    } else if (m.topic == s.enterprises_topic) {
+      AddEnterprise(m);
+    } else if (!s.weather_topic.empty() && m.topic == s.weather_topic) {
+      AddWeather(m);
+    } else {
+      return Status::InvalidArgument("a message of topic " + std::string(m.topic) +
+                                     ", which the job does not consume");
+    }
+  }
+  if (!readings_.empty()) {
+    ingestor_.set_now(now);
+    ingestor_.AddMessages(readings_, reading_decoder_, s.readings_topic);
+    for (const auto& [partition, ts] : ingestor_.partition_event_times()) {
+      watermark_.Advance(partition, ts);
+    }
+  }
+  return Status::OK();
+}
+
+void StreamJob::AddGap(const std::string& topic, int32_t partition, int64_t from, int64_t to) {
+  ++status_.gaps;
+  status_.lost_offsets += static_cast<uint64_t>(std::max<int64_t>(0, to - from));
+  StreamMessage m;
+  m.topic = topic;
+  m.partition = partition;
+  m.offset = from;
+  IngestCounters ignored;  // lost offsets are not records: they are counted as lost_offsets
+  AddDeadLetter(DeadLetterReason::kPartitionGap,
+                "offsets " + std::to_string(from) + ".." + std::to_string(to - 1) +
+                    " were removed by the broker before they were read",
+                m, &ignored);
+  PartitionProgress& p = progress_[{topic, partition}];
+  p.pending_offset = std::max({p.pending_offset, p.next_offset, to});
+  ++uncommitted_;
+}
+
+void StreamJob::PutCounters(StateBatch* batch) const {
+  PutCounterSet(batch, "enterprises", status_.enterprises);
+  PutCounterSet(batch, "weather", status_.weather);
+  batch->Put(Store::kStats, "stream.gaps", Fixed64(static_cast<int64_t>(status_.gaps)));
+  batch->Put(Store::kStats, "stream.lost_offsets",
+             Fixed64(static_cast<int64_t>(status_.lost_offsets)));
+}
+
+Status StreamJob::Commit() {
+  const EpochSeconds now = ctx_.clock->Now();
+  if (uncommitted_ > 0) {
+    StateBatch batch = std::move(pending_);
+    pending_ = StateBatch(ctx_.state);
+    std::vector<std::pair<std::string, Day>> touched;
+    std::vector<std::pair<std::string, std::string>> dead;
+    ingestor_.FlushInto(&batch, &touched, &dead);
+    for (const auto& [key, json] : dead) PutDeadLetter(&batch, key, json);
+    for (const auto& [id, day] : touched) MarkDirty(id, day);
+    if (!weather_counties_.empty()) {
+      for (const auto& [id, enterprise] : registry_) {
+        if (weather_counties_.count(enterprise.county)) MarkDirty(id, INT32_MIN);
+      }
+      weather_counties_.clear();
+    }
+    for (const auto& [tp, p] : progress_) {
+      if (p.pending_offset < 0) continue;
+      std::string value = Fixed64(p.pending_offset);
+      if (tp.first == ctx_.settings->readings_topic) {
+        if (auto t = watermark_.EventTime(tp.second)) value += Fixed64(*t);
+      }
+      batch.Put(Store::kProgress, ProgressKey(tp.first, tp.second), value);
+    }
+    // A day met for the first time is "live" when it comes before its deadline.
+    if (auto span = ingestor_.day_span(); span && span->second > seen_max_day_) {
+      for (Day d = std::max(seen_max_day_ + 1, span->first); d <= span->second; ++d) {
+        if (!ctx_.settings->close_deadline_minutes || now < DeadlineOf(d)) live_days_.insert(d);
+      }
+      seen_max_day_ = span->second;
+      std::string days;
+      for (Day d : live_days_) AppendDay(d, &days);
+      batch.Put(Store::kMeta, kLiveDays, days);
+      std::string max_day;
+      AppendDay(seen_max_day_, &max_day);
+      batch.Put(Store::kMeta, kSeenMaxDay, max_day);
+    }
+    PutCounters(&batch);
+    FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
+    for (auto& [tp, p] : progress_) {
+      if (p.pending_offset >= 0) p.next_offset = p.pending_offset;
+      p.pending_offset = -1;
+    }
+    uncommitted_ = 0;
+  }
+  status_.readings = ingestor_.counters();
+  status_.registered = registry_.size();
+  return CloseAndPublish(false);
+}
+
+Status StreamJob::CloseAll() {
+  FUGONG_RETURN_IF_ERROR(Commit());
+  return CloseAndPublish(true);
+}
+
+EpochSeconds StreamJob::DeadlineOf(Day day) const {
+  return ctx_.config->time_zone.StartOfLocalDay(day + 1) +
+         static_cast<int64_t>(ctx_.settings->close_deadline_minutes.value_or(0)) * 60;
+}
+
+Day StreamJob::LastClosable(Day closed_through, Day last_data_day, bool close_all) const {
+  if (close_all) return std::max(closed_through, last_data_day);
+  const EpochSeconds now = ctx_.clock->Now();
+  const std::optional<EpochSeconds> watermark = watermark_.Watermark(now);
+  Day d = closed_through + 1;
+  for (; d <= last_data_day; ++d) {
+    const EpochSeconds end = ctx_.config->time_zone.StartOfLocalDay(d + 1);
+    const bool by_watermark =
+        watermark && *watermark >= end + ctx_.settings->close_grace_seconds;
+    const bool by_deadline =
+        ctx_.settings->close_deadline_minutes && live_days_.count(d) && now >= DeadlineOf(d);
+    if (!by_watermark && !by_deadline) break;
+  }
+  return d - 1;
+}
+
+Status StreamJob::CloseAndPublish(bool close_all) {
+  const auto started = std::chrono::steady_clock::now();
+  const std::optional<std::pair<Day, Day>> span = ingestor_.day_span();
+  status_.watermark = watermark_.Watermark(ctx_.clock->Now());
+  if (!span) return Status::OK();  // no reading yet: nothing to score
+  const Day closed = closed_through_.value_or(span->first - 1);
+  const Day new_closed = LastClosable(closed, span->second, close_all);
+  const bool closing = new_closed > closed;
+
+  // Rescore the enterprises whose changes can reach a closed day. At a close, that is all
+  // changed ones; between closes, those with a change on or before the last closed day.
+  std::vector<std::string> ids;
+  for (auto it = dirty_.begin(); it != dirty_.end();) {
+    if (closing || it->second <= closed) {
+      ids.push_back(it->first);
+      it = dirty_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  std::set<Day> changed;
+  if (!ids.empty()) {
+    FUGONG_RETURN_IF_ERROR(index_.Rescore(ids, span->first, span->second, &changed));
+  }
+
+  // Republish the closed days that changed, and publish those not yet published.
+  StateBatch batch(ctx_.state);
+  IndexPublisher publisher(ctx_.state, ctx_.clock->Now());
+  if (const auto data = index_.DataSpan()) {
+    for (Day d = data->first; d <= std::min(new_closed, data->second); ++d) {
+      if (published_.count(d) && !changed.count(d) && !registry_changed_) continue;
+      // A day is scored against its baseline window; until the whole window is closed its
+      // baseline can still change, so the day waits (docs/streaming.md).
+      Result<DayRange> window = BaselineWindowFor(d, *ctx_.config, *ctx_.calendar);
+      if (!window.ok()) return window.status();
+      if (window->to > new_closed) continue;
+      DayRecords records;
+      FUGONG_RETURN_IF_ERROR(index_.PublishDay(d, &publisher, &batch, &records));
+      for (const auto& [key, record] : records.changed) PutIndexRecord(&batch, key, record);
+      published_.insert(d);
+    }
+    registry_changed_ = false;
+  }
+  if (closing) {
+    std::string bytes;
+    AppendDay(new_closed, &bytes);
+    batch.Put(Store::kMeta, kClosedThrough, bytes);
+    status_.days_closed += new_closed - closed;
+    closed_through_ = new_closed;
+    status_.closed_through = closed_through_;
+  }
+  FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
+  status_.records_new += publisher.new_records();
+  status_.records_revised += publisher.revised_records();
+  status_.data_span = index_.DataSpan();
+  if (!ids.empty() || closing) {
+    status_.last_publish_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+  return Status::OK();
+}
+
+Status StreamJob::PendingOutput(size_t max, std::vector<OutboxRecord>* out) const {
+  return ReadOutbox(*ctx_.state, max, out);
+}
+
+Status StreamJob::Delivered(const std::vector<OutboxRecord>& records) {
+  StateBatch batch(ctx_.state);
+  DeleteFromOutbox(&batch, records);
+  return ctx_.state->Write(&batch);
+}
+
+std::vector<std::tuple<std::string, int32_t, int64_t>> StreamJob::CommittedOffsets() const {
+  std::vector<std::tuple<std::string, int32_t, int64_t>> out;
+  for (const auto& [tp, p] : progress_) out.emplace_back(tp.first, tp.second, p.next_offset);
+  return out;
+}
+
+}  // namespace fugong

@@ -1,0 +1,152 @@
+// The streaming job: messages of the readings, registry and weather topics in, index records and
+// dead letters out (through the outbox), state in RocksDB. It knows nothing of Kafka: the service
+// hands it consumed messages and sends what it puts in the outbox.
+//
+//   readings ──► decode ► validate ► meter_day ──┐            ┌─► watermark ► close days
+//   enterprises ─► registry ──────────────────────┼─► commit ──┤
+//   weather ───► weather table ───────────────────┘  (state +  └─► rescore ► group sums ► publish
+//                                                    offsets,         (live_index)      (outbox)
+//                                                    one batch)
+//
+// Exactly once: everything a batch of messages changes and the offsets after it are committed in
+// one RocksDB write batch; on start the consumer seeks to those offsets. New revisions go into
+// the outbox in the same batch as the revision itself, and leave it only once acknowledged.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "engine/common/clock.h"
+#include "engine/config/engine_config.h"
+#include "engine/decode/enterprise_json_decoder.h"
+#include "engine/decode/reading_json_decoder.h"
+#include "engine/decode/weather_json_decoder.h"
+#include "engine/job/event_time_watermark.h"
+#include "engine/job/ingest_counters.h"
+#include "engine/job/live_index.h"
+#include "engine/job/outbox.h"
+#include "engine/job/reading_ingestor.h"
+#include "engine/job/stream_message.h"
+#include "engine/job/stream_settings.h"
+#include "engine/reference/enterprise_registry.h"
+#include "engine/reference/weather_table.h"
+
+namespace fugong {
+
+struct StreamContext {
+  const EngineConfig* config;
+  const StreamSettings* settings;
+  const RegionTable* regions;
+  const IndustryTable* industries;
+  const HolidayCalendar* calendar;
+  const Clock* clock;
+  StateStore* state;
+  int threads = 0;  // 0: one per core
+};
+
+// What the job has done, for logs, the summary and metrics.
+struct StreamStatus {
+  IngestCounters readings;  // over the state's whole life
+  IngestCounters enterprises;
+  IngestCounters weather;
+  uint64_t gaps = 0;          // partition gaps found (offsets lost before they were read)
+  uint64_t lost_offsets = 0;  // offsets in those gaps
+  std::optional<EpochSeconds> watermark;
+  std::optional<Day> closed_through;  // every day up to this one is closed
+  std::optional<std::pair<Day, Day>> data_span;
+  uint64_t registered = 0;
+  uint64_t records_new = 0;      // this run
+  uint64_t records_revised = 0;  // this run
+  uint64_t days_closed = 0;      // this run
+  double last_publish_seconds = 0;  // the last close/republish step: rescoring to outbox
+};
+
+class StreamJob {
+ public:
+  explicit StreamJob(const StreamContext& context);
+
+  // Restores everything from state and publishes what a crash may have left unpublished.
+  Status Open();
+
+  // Where to start a partition: the offset after the last one committed, or -1 (from the start).
+  int64_t StartOffset(const std::string& topic, int32_t partition) const;
+
+  // Takes consumed messages (any of the input topics, in consumption order). Their bytes are
+  // copied or used before this returns. Messages before a partition's committed offset (a
+  // consumer re-delivering) are skipped: they are in state already.
+  Status Add(const std::vector<StreamMessage>& messages);
+  // Offsets [from, to) of a partition were removed by the broker before they were read: a
+  // partition_gap dead letter, a counter, and reading goes on at `to`.
+  void AddGap(const std::string& topic, int32_t partition, int64_t from, int64_t to);
+
+  // Whether enough is held in memory to be worth a commit (the service also commits on time).
+  bool ShouldCommit() const { return ingestor_.ShouldCommit(); }
+  bool HasUncommitted() const { return uncommitted_ > 0; }
+
+  // Commits everything added with the offsets after it, then closes the days that may close and
+  // republishes changed days: new records go into the outbox.
+  Status Commit();
+  // End of input (a replay is complete): commits, then closes every day up to the last with data.
+  Status CloseAll();
+
+  // The outbox, in order; remove what was delivered.
+  Status PendingOutput(size_t max, std::vector<OutboxRecord>* out) const;
+  Status Delivered(const std::vector<OutboxRecord>& records);
+
+  // {topic, partition, next offset} of every partition committed to state (for lag tools).
+  std::vector<std::tuple<std::string, int32_t, int64_t>> CommittedOffsets() const;
+
+  const StreamStatus& status() const { return status_; }
+
+ private:
+  struct PartitionProgress {
+    int64_t next_offset = 0;  // committed
+    int64_t pending_offset = -1;  // consumed, not yet committed (-1: none)
+  };
+  using TopicPartition = std::pair<std::string, int32_t>;
+
+  void AddEnterprise(const StreamMessage& m);
+  void AddWeather(const StreamMessage& m);
+  void AddDeadLetter(DeadLetterReason reason, std::string detail, const StreamMessage& m,
+                     IngestCounters* counters);
+  void MarkDirty(const std::string& id, Day from);
+  Status LoadReference();
+  Status LoadProgress();
+  void PutCounters(StateBatch* batch) const;
+  // The close / rescore / publish step after a commit.
+  Status CloseAndPublish(bool close_all);
+  Day LastClosable(Day closed_through, Day last_data_day, bool close_all) const;
+  EpochSeconds DeadlineOf(Day day) const;
+
+  StreamContext ctx_;
+  EnterpriseRegistry registry_;
+  WeatherTable weather_;
+  ReadingIngestor ingestor_;
+  ReadingJsonDecoder reading_decoder_;
+  EnterpriseJsonDecoder enterprise_decoder_;
+  WeatherJsonDecoder weather_decoder_;
+  EventTimeWatermark watermark_;
+  LiveIndex index_;
+
+  std::map<TopicPartition, PartitionProgress> progress_;
+  StateBatch pending_;  // registry, weather and dead letters of messages added since the commit
+  uint64_t uncommitted_ = 0;
+  std::vector<StreamMessage> readings_;  // scratch: the readings of one Add
+
+  std::map<std::string, Day> dirty_;  // enterprise -> first day whose scores may have changed
+  bool registry_changed_ = false;     // registered counts may have changed on any day
+  std::set<std::string> weather_counties_;  // counties whose weather changed since the commit
+  std::optional<Day> closed_through_;
+  std::set<Day> live_days_;   // days whose first reading came before their deadline
+  Day seen_max_day_ = INT32_MIN;
+  std::set<Day> published_;  // days published (or found unchanged) by this run
+  StreamStatus status_;
+};
+
+}  // namespace fugong

@@ -1,0 +1,293 @@
+// `fugong serve` as a user runs it, against the embedded cluster (librdkafka's mock, started in
+// the test process, so the service can be killed and restarted against the same topics): a
+// stream and a backfill of the same generated province give the same records; crashes and
+// kill -9 mid-stream end in the same records; bad messages are dead-lettered with their reason;
+// readings before the registry; a broker that goes down and comes back loses nothing.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "app/backfill_runner.h"
+#include "app/generate/province_generator.h"
+#include "app/run_config.h"
+#include "connectors/kafka/embedded_cluster.h"
+#include "connectors/kafka/kafka_producer.h"
+#include "tests/support/child_process.h"
+#include "tests/support/files.h"
+#include "tests/support/memory_io.h"
+#include "tests/support/record_compare.h"
+#include "tests/support/topic_reader.h"
+
+namespace fugong {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ChildProcess;
+using testing::ExpectSameRecords;
+using testing::ReadFile;
+using testing::ReadWholeTopic;
+using testing::SplitLines;
+using testing::TopicMessage;
+using testing::WithoutComputedAt;
+
+Day D(const char* text) {
+  Day d;
+  EXPECT_TRUE(ParseDate(text, &d));
+  return d;
+}
+
+std::string KeyOf(const std::string& record) {
+  const nlohmann::json j = nlohmann::json::parse(record);
+  return j["date"].get<std::string>() + "|" + j["level"].get<std::string>() + "|" +
+         j["code"].get<std::string>();
+}
+
+class ServeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("fugong-serve-test-" + std::to_string(getpid())));
+    fs::remove_all(*dir_);
+    GenerateOptions options;
+    options.seed = 8;
+    options.enterprises = 120;
+    options.from = D("2019-11-25");
+    options.to = D("2020-02-20");
+    options.interval_minutes = 60;
+    options.out_dir = (*dir_ / "input").string();
+    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
+    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    readings_ = new std::vector<std::string>(generated->readings_files);
+    std::ofstream(*dir_ / "config.yaml") << "interval_minutes: 60\ncommit_interval_ms: 200\n"
+                                         << "kafka:\n  session.timeout.ms: 6000\n"
+                                         << "idle_partition_seconds: 20\n";
+    // The reference: a backfill of the same files.
+    BackfillFiles files;
+    files.enterprises = (*dir_ / "input/enterprises.csv").string();
+    files.weather = (*dir_ / "input/weather.csv").string();
+    files.readings = *readings_;
+    files.out = (*dir_ / "backfill.jsonl").string();
+    files.deadletter = (*dir_ / "backfill-dead.jsonl").string();
+    Result<RunConfig> config = LoadRunConfig((*dir_ / "config.yaml").string(), {});
+    ASSERT_TRUE(config.ok()) << config.status().ToString();
+    Result<BackfillSummary> summary = RunBackfillFromFiles(*config, files, nullptr);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    backfill_ = new std::map<std::string, std::string>();
+    for (const std::string& line : SplitLines(ReadFile(files.out))) {
+      (*backfill_)[KeyOf(line)] = WithoutComputedAt(line);
+    }
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete readings_;
+    delete backfill_;
+  }
+
+  void SetUp() override {
+    name_ = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(3);
+    ASSERT_TRUE(cluster.ok());
+    cluster_ = std::move(cluster).value();
+    for (const auto& [topic, partitions] :
+         std::vector<std::pair<std::string, int>>{{"fugong.readings", 24},
+                                                  {"fugong.enterprises", 4},
+                                                  {"fugong.weather", 1},
+                                                  {"fugong.index.daily", 12},
+                                                  {"fugong.deadletter", 2}}) {
+      ASSERT_TRUE(cluster_->CreateTopic(topic, partitions).ok());
+    }
+    state_ = (*dir_ / (name_ + "-state")).string();
+    log_ = (*dir_ / (name_ + ".log")).string();
+  }
+  void TearDown() override {
+    if (HasFailure()) std::cerr << "serve log:\n" << ReadFile(log_) << "\n";
+  }
+
+  std::string bootstrap() const { return cluster_->bootstrap_servers(); }
+
+  // `fugong produce` of files into a topic, to completion.
+  void Produce(const std::string& topic, const std::string& kind,
+               const std::vector<std::string>& files) {
+    ChildProcess p(ProduceArgs(topic, kind, files), log_, "/dev/null");
+    EXPECT_EQ(p.Wait(), 0) << "produce " << topic;
+  }
+  // Readings are paced on the service's lag, so the mock never drops what was not yet read.
+  std::vector<std::string> ProduceArgs(const std::string& topic, const std::string& kind,
+                                       const std::vector<std::string>& files) {
+    std::vector<std::string> args = {FUGONG_BINARY, "produce",   "--bootstrap", bootstrap(),
+                                     "--topic",     topic,       "--kind",      kind};
+    if (kind == "readings") {
+      for (const char* a : {"--max-lag", "60000", "--group", "fugong"}) args.push_back(a);
+    }
+    for (const std::string& f : files) args.push_back(f);
+    return args;
+  }
+  std::vector<std::string> ServeArgs(std::vector<std::string> extra) {
+    std::vector<std::string> args = {FUGONG_BINARY,
+                                     "serve",
+                                     "--config",
+                                     (*dir_ / "config.yaml").string(),
+                                     "--state",
+                                     state_,
+                                     "--set",
+                                     "kafka.bootstrap.servers=" + bootstrap()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+  std::unique_ptr<ChildProcess> Serve(std::vector<std::string> extra) {
+    return std::make_unique<ChildProcess>(ServeArgs(std::move(extra)), log_,
+                                          (*dir_ / (name_ + ".out")).string());
+  }
+
+  // The index topic: latest record per key (without computed_at). Fails the test if one key
+  // was published with one revision and two different contents.
+  std::map<std::string, std::string> PublishedIndex(size_t* messages = nullptr) {
+    std::map<std::string, std::string> latest;
+    std::map<std::pair<std::string, int>, std::string> by_revision;
+    std::map<std::string, int> last_revision;
+    const std::vector<TopicMessage> all = ReadWholeTopic(bootstrap(), "fugong.index.daily");
+    if (messages) *messages = all.size();
+    for (const TopicMessage& m : all) {
+      EXPECT_TRUE(m.key.has_value());
+      const std::string key = m.key.value_or("");
+      EXPECT_EQ(key, KeyOf(m.value));
+      const int revision = nlohmann::json::parse(m.value)["revision"].get<int>();
+      auto [it, inserted] = by_revision.emplace(std::make_pair(key, revision), m.value);
+      EXPECT_EQ(it->second, m.value) << key << " revision " << revision << " differs";
+      EXPECT_GE(revision, last_revision[key]) << key << ": revisions went backwards";
+      last_revision[key] = revision;
+      latest[key] = WithoutComputedAt(m.value);
+    }
+    return latest;
+  }
+
+  static fs::path* dir_;
+  static std::vector<std::string>* readings_;
+  static std::map<std::string, std::string>* backfill_;
+  std::string name_, state_, log_;
+  std::unique_ptr<EmbeddedCluster> cluster_;
+};
+
+fs::path* ServeTest::dir_ = nullptr;
+std::vector<std::string>* ServeTest::readings_ = nullptr;
+std::map<std::string, std::string>* ServeTest::backfill_ = nullptr;
+
+TEST_F(ServeTest, StreamAndBackfillGiveIdenticalRecords) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "4"});
+  Produce("fugong.readings", "readings", *readings_);
+  ASSERT_EQ(serve->Wait(), 0) << ReadFile(log_);
+  size_t messages = 0;
+  ExpectSameRecords(PublishedIndex(&messages), *backfill_);
+  EXPECT_EQ(messages, backfill_->size()) << "every record published exactly once";
+}
+
+TEST_F(ServeTest, CrashesAndKillNineMidStreamEndInTheSameRecords) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_,
+                        "/dev/null");
+  // Two abrupt exits right after a commit (before its records are sent)...
+  for (int i = 0; i < 2; ++i) {
+    std::unique_ptr<ChildProcess> serve = Serve({"--crash-after-commits", "6"});
+    EXPECT_EQ(serve->Wait(), 9) << "crash " << i;
+  }
+  // ...and a kill -9 at an arbitrary moment.
+  {
+    std::unique_ptr<ChildProcess> serve = Serve({});
+    std::this_thread::sleep_for(std::chrono::milliseconds(1700));
+    EXPECT_FALSE(serve->Exited());
+    serve->Signal(SIGKILL);
+    EXPECT_EQ(serve->Wait(), 128 + SIGKILL);
+  }
+  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "4"});
+  EXPECT_EQ(producer.Wait(), 0);
+  ASSERT_EQ(serve->Wait(), 0);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+}
+
+TEST_F(ServeTest, ReadingsBeforeTheRegistryGiveTheSameRecords) {
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "5"});
+  Produce("fugong.readings", "readings", *readings_);
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  ASSERT_EQ(serve->Wait(), 0);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+}
+
+TEST_F(ServeTest, ABrokerDownAndBackLosesNothing) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "6"});
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_,
+                        "/dev/null");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  ASSERT_TRUE(cluster_->SetBrokerDown(2).ok());
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  ASSERT_TRUE(cluster_->SetBrokerUp(2).ok());
+  EXPECT_EQ(producer.Wait(), 0);
+  ASSERT_EQ(serve->Wait(), 0);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+}
+
+TEST_F(ServeTest, BadMessagesAreDeadLetteredAndGoodOnesBetweenThemCounted) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  KafkaConfig config;
+  config.Set("bootstrap.servers", bootstrap());
+  config.Set("message.max.bytes", "200000");
+  Result<std::unique_ptr<KafkaProducer>> producer =
+      KafkaProducer::Create(config, "fugong.readings");
+  ASSERT_TRUE(producer.ok());
+  const std::string good =
+      R"({"meter_id":"M0000001","enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":1.5})";
+  const std::vector<std::tuple<std::optional<std::string>, std::string, std::string>> bad = {
+      {"E000001", "M1,E000001,2020-01-06T10:00:00+08:00", "parse_error"},  // a raw CSV line
+      {"E000001", "[1,2,3]", "parse_error"},
+      {"E000001", R"({"meter_id":"M1","enterprise_id":"E000001","ts":1,"kwh":1})", "wrong_type"},
+      {"E000001",
+       R"({"meter_id":"M1","enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":1,"extra":"x"})",
+       "unknown_field"},
+      {std::nullopt, good, "missing_key"},
+      {"E000001", "{\"meter_id\":\"" + std::string(100000, 'M') + "\"}", "message_too_large"},
+      {"E000001",
+       R"({"meter_id":"M1","enterprise_id":"E000001","ts":"2020-01-06T10:07:00+08:00","kwh":1})",
+       "ts_not_aligned"},
+  };
+  for (const auto& [key, value, reason] : bad) {
+    ASSERT_TRUE((*producer)->Produce("E000001", good).ok());
+    if (key) {
+      ASSERT_TRUE((*producer)->Produce(*key, value).ok());
+    } else {
+      ASSERT_TRUE((*producer)->ProduceWithoutKey(value).ok());
+    }
+  }
+  ASSERT_TRUE((*producer)->Flush(std::chrono::seconds(20)).ok());
+  ASSERT_EQ((*producer)->counts().failed, 0u);
+  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "3"});
+  ASSERT_EQ(serve->Wait(), 0);
+  const nlohmann::json summary =
+      nlohmann::json::parse(SplitLines(ReadFile(*dir_ / (name_ + ".out"))).back());
+  EXPECT_EQ(summary["readings_records"], 2 * bad.size());
+  EXPECT_EQ(summary["readings_used"], bad.size());
+  EXPECT_EQ(summary["readings_dead"], bad.size());
+  std::multiset<std::string> reasons, want;
+  for (const TopicMessage& m : ReadWholeTopic(bootstrap(), "fugong.deadletter")) {
+    const nlohmann::json j = nlohmann::json::parse(m.value);
+    reasons.insert(j["reason"].get<std::string>());
+    EXPECT_EQ(j["source"]["topic"], "fugong.readings");
+    EXPECT_TRUE(j.contains("raw"));
+  }
+  for (const auto& [key, value, reason] : bad) want.insert(reason);
+  EXPECT_EQ(reasons, want);
+}
+
+}  // namespace
+}  // namespace fugong

@@ -1,0 +1,376 @@
+// The streaming job without a broker: a generated province fed as the messages `fugong produce`
+// makes of it, compared with a backfill of the same files; restart, late data, registry late,
+// dead letters. The Kafka end-to-end tests are in serve_cli_test.cc.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "app/backfill_runner.h"
+#include "app/generate/province_generator.h"
+#include "app/run_config.h"
+#include "engine/job/stream_job.h"
+#include "tests/support/files.h"
+#include "tests/support/memory_io.h"
+#include "tests/support/record_compare.h"
+#include "tests/support/topic_feed.h"
+
+namespace fugong {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ReadFile;
+using testing::SplitLines;
+using testing::TopicFeed;
+using testing::ExpectSameRecords;
+using testing::WithoutComputedAt;
+
+Day D(const char* text) {
+  Day d;
+  EXPECT_TRUE(ParseDate(text, &d));
+  return d;
+}
+
+std::string KeyOf(const std::string& record) {
+  const nlohmann::json j = nlohmann::json::parse(record);
+  return j["date"].get<std::string>() + "|" + j["level"].get<std::string>() + "|" +
+         j["code"].get<std::string>();
+}
+
+int RevisionOf(const std::string& record) {
+  return nlohmann::json::parse(record)["revision"].get<int>();
+}
+
+// What a stream published: every message, per key in order.
+struct Published {
+  std::map<std::string, std::vector<std::string>> index;  // key -> values in publication order
+  std::vector<std::string> dead_letters;
+
+  // key -> latest value without computed_at
+  std::map<std::string, std::string> Latest() const {
+    std::map<std::string, std::string> out;
+    for (const auto& [key, values] : index) out[key] = WithoutComputedAt(values.back());
+    return out;
+  }
+};
+
+class StreamJobTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new fs::path(fs::temp_directory_path() /
+                        ("fugong-stream-test-" + std::to_string(getpid())));
+    fs::remove_all(*dir_);
+    GenerateOptions options;
+    options.seed = 5;
+    options.enterprises = 300;
+    options.from = D("2019-11-25");
+    options.to = D("2020-02-29");
+    options.interval_minutes = 60;
+    options.out_dir = (*dir_ / "input").string();
+    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
+    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    readings_files_ = new std::vector<std::string>(generated->readings_files);
+    backfill_ = new std::map<std::string, std::string>(Backfill(*readings_files_, "backfill"));
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete readings_files_;
+    delete backfill_;
+  }
+
+  static RunConfig Config() {
+    Result<RunConfig> config = LoadRunConfig("", {"interval_minutes=60"});
+    EXPECT_TRUE(config.ok());
+    return *config;
+  }
+
+  // key -> record without computed_at, from a backfill of `readings`.
+  static std::map<std::string, std::string> Backfill(const std::vector<std::string>& readings,
+                                                     const std::string& name) {
+    BackfillFiles files;
+    files.enterprises = (*dir_ / "input/enterprises.csv").string();
+    files.weather = (*dir_ / "input/weather.csv").string();
+    files.readings = readings;
+    files.out = (*dir_ / (name + ".jsonl")).string();
+    files.deadletter = (*dir_ / (name + "-dead.jsonl")).string();
+    Result<BackfillSummary> summary = RunBackfillFromFiles(Config(), files, nullptr);
+    EXPECT_TRUE(summary.ok()) << summary.status().ToString();
+    std::map<std::string, std::string> records;
+    for (const std::string& line : SplitLines(ReadFile(files.out))) {
+      records[KeyOf(line)] = WithoutComputedAt(line);
+    }
+    return records;
+  }
+
+  void SetUp() override {
+    config_ = Config();
+    state_dir_ = (*dir_ / ::testing::UnitTest::GetInstance()->current_test_info()->name()).string();
+    fs::remove_all(state_dir_);
+    enterprises_.AppendCsv(TopicRecordKind::kEnterprises, (*dir_ / "input/enterprises.csv"));
+    weather_.AppendCsv(TopicRecordKind::kWeather, (*dir_ / "input/weather.csv"));
+    for (const std::string& f : *readings_files_) readings_.AppendCsv(TopicRecordKind::kReadings, f);
+  }
+
+  std::unique_ptr<StreamJob> OpenJob() {
+    if (!state_) {
+      auto state = StateStore::Open(state_dir_);
+      EXPECT_TRUE(state.ok());
+      state_ = std::move(state).value();
+    }
+    StreamContext context{&config_.engine, &config_.stream, config_.regions.get(),
+                          config_.industries, config_.calendar.get(), &clock_, state_.get(), 2};
+    auto job = std::make_unique<StreamJob>(context);
+    const Status opened = job->Open();
+    EXPECT_TRUE(opened.ok()) << opened.ToString();
+    return job;
+  }
+  // Simulates a crash: the job and the database go away without another commit.
+  void Crash(std::unique_ptr<StreamJob>* job) {
+    job->reset();
+    state_.reset();
+  }
+
+  // Commits and takes everything from the outbox, as the service's sender does.
+  void CommitAndDrain(StreamJob* job, bool close_all = false) {
+    const Status st = close_all ? job->CloseAll() : job->Commit();
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    Drain(job);
+  }
+  void Drain(StreamJob* job) {
+    std::vector<OutboxRecord> records;
+    while (true) {
+      ASSERT_TRUE(job->PendingOutput(1000, &records).ok());
+      if (records.empty()) return;
+      for (const OutboxRecord& r : records) {
+        if (r.kind == OutputKind::kIndex) {
+          published_.index[r.key].push_back(r.value);
+        } else {
+          published_.dead_letters.push_back(r.value);
+        }
+      }
+      ASSERT_TRUE(job->Delivered(records).ok());
+    }
+  }
+  // Feeds messages [begin, end) of `feed` in slices, committing after each.
+  void Feed(StreamJob* job, const TopicFeed& feed, size_t begin, size_t end,
+            size_t slice = 5000) {
+    for (size_t at = begin; at < end; at += slice) {
+      ASSERT_TRUE(job->Add(feed.Slice(at, std::min(end, at + slice))).ok());
+      CommitAndDrain(job);
+    }
+  }
+  void FeedReference(StreamJob* job) {
+    Feed(job, enterprises_, 0, enterprises_.size());
+    Feed(job, weather_, 0, weather_.size());
+  }
+
+  // No key was published twice with one revision but different bytes, and revisions count up.
+  void ExpectRevisionsConsistent() {
+    for (const auto& [key, values] : published_.index) {
+      std::map<int, std::string> by_revision;
+      int last = 0;
+      for (const std::string& v : values) {
+        const int revision = RevisionOf(v);
+        EXPECT_GE(revision, last) << key;
+        last = revision;
+        auto [it, inserted] = by_revision.emplace(revision, v);
+        EXPECT_EQ(it->second, v) << key << " revision " << revision << " published differently";
+      }
+    }
+  }
+
+  static fs::path* dir_;
+  static std::vector<std::string>* readings_files_;
+  static std::map<std::string, std::string>* backfill_;
+
+  RunConfig config_;
+  FixedClock clock_{1795000000};  // 2026-11-18: every day of 2019-2020 is past its deadline
+  std::string state_dir_;
+  std::unique_ptr<StateStore> state_;
+  TopicFeed enterprises_{"fugong.enterprises", 4};
+  TopicFeed weather_{"fugong.weather", 1};
+  TopicFeed readings_{"fugong.readings", 12};
+  Published published_;
+};
+
+fs::path* StreamJobTest::dir_ = nullptr;
+std::vector<std::string>* StreamJobTest::readings_files_ = nullptr;
+std::map<std::string, std::string>* StreamJobTest::backfill_ = nullptr;
+
+TEST_F(StreamJobTest, StreamGivesTheBackfillsRecordsAndClosesDaysOnTheWatermark) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  Feed(job.get(), readings_, 0, readings_.size());
+  // The watermark closed every day but the last ones before the end of input.
+  ASSERT_TRUE(job->status().closed_through.has_value());
+  EXPECT_GE(*job->status().closed_through, D("2020-02-27"));
+  EXPECT_GT(published_.index.size(), 0u);
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  for (const auto& [key, values] : published_.index) {
+    EXPECT_EQ(values.size(), 1u) << key << " was published more than once";
+  }
+  // Every message is counted: used or dead-lettered (unknown enterprises are kept, not dropped).
+  const StreamStatus& s = job->status();
+  EXPECT_EQ(s.readings.records, readings_.size());
+  EXPECT_EQ(s.readings.used + s.readings.dead_total(), s.readings.records);
+  EXPECT_EQ(published_.dead_letters.size(), s.readings.dead_total());
+}
+
+TEST_F(StreamJobTest, CrashesAtSeveralPointsEndInTheSameRecords) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  // Feed in slices; after some commits, add more and "crash" before committing it.
+  const size_t n = readings_.size();
+  size_t fed = 0;
+  for (size_t crash_at : {n / 5, n / 2, (4 * n) / 5}) {
+    Feed(job.get(), readings_, fed, crash_at);
+    ASSERT_TRUE(job->Add(readings_.Slice(crash_at, crash_at + 3000)).ok());  // lost in the crash
+    Crash(&job);
+    job = OpenJob();
+    Drain(job.get());
+    // Resume every partition where the state says.
+    fed = crash_at;
+    for (int32_t p = 0; p < readings_.partitions(); ++p) {
+      EXPECT_GE(job->StartOffset(readings_.topic(), p), 0);
+    }
+  }
+  // Messages already in state are skipped when a consumer delivers them again.
+  const uint64_t records = job->status().readings.records;
+  ASSERT_TRUE(job->Add(readings_.Slice(0, 2000)).ok());
+  ASSERT_TRUE(job->Commit().ok());
+  EXPECT_EQ(job->status().readings.records, records);
+  Feed(job.get(), readings_, fed, n);
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  ExpectRevisionsConsistent();
+  EXPECT_EQ(job->status().readings.records, readings_.size());
+}
+
+TEST_F(StreamJobTest, RegistryAfterTheReadingsGivesTheSameRecords) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  Feed(job.get(), weather_, 0, weather_.size());
+  Feed(job.get(), readings_, 0, readings_.size());
+  EXPECT_TRUE(published_.index.empty()) << "nothing is published before the registry is known";
+  Feed(job.get(), enterprises_, 0, enterprises_.size());
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  for (const auto& [key, values] : published_.index) EXPECT_EQ(values.size(), 1u) << key;
+}
+
+TEST_F(StreamJobTest, ALateReadingRevisesExactlyTheRecordsItChanges) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  Feed(job.get(), readings_, 0, readings_.size());
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  ASSERT_FALSE(HasFailure());
+  const std::map<std::string, std::vector<std::string>> before = published_.index;
+
+  // A correction for a closed working day of one enterprise: a much larger value at 10:00.
+  const std::string late_line = "M9999990,E000001,2020-02-20T10:00:00+08:00,5000.000,interval";
+  // Its effect per a backfill with the line appended to the readings.
+  const fs::path extra = *dir_ / "late.csv";
+  std::ofstream(extra) << "meter_id,enterprise_id,ts,kwh,kind\n" << late_line << "\n";
+  std::vector<std::string> files = *readings_files_;
+  files.push_back(extra.string());
+  const std::map<std::string, std::string> expected = Backfill(files, "late");
+  std::set<std::string> changed;
+  for (const auto& [key, record] : expected) {
+    if (backfill_->at(key) != record) changed.insert(key);
+  }
+  ASSERT_FALSE(changed.empty());
+
+  TopicFeed late("fugong.readings", 12);
+  late.AppendCsv(TopicRecordKind::kReadings, extra.string());
+  // Its offset follows the partition's last one.
+  std::vector<StreamMessage> messages = late.Slice(0, 1);
+  messages[0].offset = job->StartOffset("fugong.readings", messages[0].partition);
+  ASSERT_TRUE(job->Add(messages).ok());
+  CommitAndDrain(job.get());
+
+  std::set<std::string> republished;
+  for (const auto& [key, values] : published_.index) {
+    const size_t was = before.count(key) ? before.at(key).size() : 0;
+    if (values.size() > was) {
+      republished.insert(key);
+      EXPECT_EQ(values.size(), was + 1) << key;
+      EXPECT_EQ(RevisionOf(values.back()), 2) << key;
+      // The content is the backfill's, apart from revision.
+      nlohmann::json got = nlohmann::json::parse(values.back());
+      nlohmann::json want = nlohmann::json::parse(expected.at(key));
+      got.erase("computed_at");
+      got.erase("revision");
+      want.erase("revision");
+      EXPECT_EQ(got, want) << key;
+    }
+  }
+  EXPECT_EQ(republished, changed);
+}
+
+TEST_F(StreamJobTest, BadMessagesAreDeadLetteredWithTheirReasonAndGoodOnesCounted) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  TopicFeed feed("fugong.readings", 3);
+  const std::string good =
+      R"({"meter_id":"M0000001","enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":1.5})";
+  struct Bad {
+    std::optional<std::string> key;
+    std::string value;
+    std::string reason;
+  };
+  const std::vector<Bad> bad = {
+      {"E000001", "{not json", "parse_error"},
+      {"E000001", R"({"meter_id":7,"enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":1})",
+       "wrong_type"},
+      {"E000001",
+       R"({"meter_id":"M1","enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":1,"x":1})",
+       "unknown_field"},
+      {"E000001", R"({"meter_id":"M1","enterprise_id":"E000001","kwh":1})", "missing_field"},
+      {std::nullopt, good, "missing_key"},
+      {"E000002", good, "key_mismatch"},
+      {"E000001", "{\"meter_id\":\"" + std::string(70000, 'M') + "\"}", "message_too_large"},
+      {"E000001",
+       R"({"meter_id":"M1","enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":-1})",
+       "negative_kwh"},
+  };
+  for (const Bad& b : bad) {
+    feed.Append(std::string("E000001"), good);
+    feed.Append(b.key, b.value);
+  }
+  ASSERT_TRUE(job->Add(feed.Slice(0, feed.size())).ok());
+  CommitAndDrain(job.get());
+  const StreamStatus& s = job->status();
+  EXPECT_EQ(s.readings.records, feed.size());
+  EXPECT_EQ(s.readings.used, bad.size());  // the good ones in between
+  ASSERT_EQ(published_.dead_letters.size(), bad.size());
+  std::multiset<std::string> reasons, want;
+  for (const std::string& d : published_.dead_letters) {
+    const nlohmann::json j = nlohmann::json::parse(d);
+    reasons.insert(j["reason"].get<std::string>());
+    EXPECT_EQ(j["source"]["topic"].get<std::string>(), "fugong.readings") << d;
+    EXPECT_TRUE(j["source"].contains("offset")) << d;
+  }
+  for (const Bad& b : bad) want.insert(b.reason);
+  EXPECT_EQ(reasons, want);
+}
+
+TEST_F(StreamJobTest, ReopeningPublishesNothingNew) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  Feed(job.get(), readings_, 0, readings_.size() / 2);
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  const size_t published = published_.index.size();
+  Crash(&job);
+  job = OpenJob();
+  Drain(job.get());
+  EXPECT_EQ(published_.index.size(), published);
+  for (const auto& [key, values] : published_.index) EXPECT_EQ(values.size(), 1u) << key;
+}
+
+}  // namespace
+}  // namespace fugong
