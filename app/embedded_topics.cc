@@ -6,9 +6,9 @@ Result<std::unique_ptr<EmbeddedCluster>> StartEmbeddedCluster(RunConfig* config)
   Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(3);
   if (!cluster.ok()) return cluster.status();
   // The mock keeps ~5 MiB per partition (about 38,000 readings) and does not compact: readings
-  // get many partitions (and producers pace on lag), the registry and index a few each.
+  // get many partitions (48 hold ~1.8 M; producers pace on lag), the registry and index a few.
   const std::pair<std::string, int> topics[] = {
-      {config->stream.readings_topic, 12},  {config->stream.enterprises_topic, 4},
+      {config->stream.readings_topic, 48},  {config->stream.enterprises_topic, 4},
       {config->stream.weather_topic, 1},    {config->index_topic, 12},
       {config->deadletter_topic, 2},
   };

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <thread>
@@ -156,6 +157,7 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   auto last_commit = Steady::now();
   auto last_status = Steady::now();
   auto last_message = Steady::now();
+  auto first_message = Steady::now();
   uint64_t commits = 0;
   const auto commit_interval = std::chrono::milliseconds(config.commit_interval_ms);
   bool idle_exit = false;
@@ -169,18 +171,34 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
       job.AddGap(gap.topic, gap.partition, gap.from, gap.to);
     }
     if (!messages.empty()) {
+      if (summary.messages == 0) first_message = Steady::now();
       FUGONG_RETURN_IF_ERROR(job.Add(messages));
       summary.messages += messages.size();
       last_message = Steady::now();
     }
     if (job.ShouldCommit() || Steady::now() - last_commit >= commit_interval) {
+      const bool had_messages = job.HasUncommitted();
+      const uint64_t closed_before = job.status().days_closed;
+      const auto commit_start = Steady::now();
       FUGONG_RETURN_IF_ERROR(job.Commit());
+      if (had_messages) {
+        summary.ingest_seconds =
+            std::chrono::duration<double>(Steady::now() - first_message).count();
+      }
       ++commits;
       if (options.crash_after_commits > 0 && commits >= options.crash_after_commits) {
         log("crash_after_commits reached: exiting without a flush, like kill -9");
         std::_Exit(9);
       }
       FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));
+      if (job.status().days_closed > closed_before) {
+        // The close happens inside the commit, after the state write: time it from there.
+        const double seconds = SecondsSince(commit_start) - job.status().last_commit_write_seconds;
+        ++summary.closes;
+        summary.close_to_published_total_seconds += seconds;
+        summary.close_to_published_max_seconds =
+            std::max(summary.close_to_published_max_seconds, seconds);
+      }
       (*consumer)->CommitAsync(job.CommittedOffsets());
       last_commit = Steady::now();
     }

@@ -33,6 +33,12 @@ struct ServeSummary {
   uint64_t published_index = 0;
   uint64_t published_dead_letters = 0;
   double seconds = 0;
+  // From the first message to the commit that made the last one durable: the ingest time.
+  double ingest_seconds = 0;
+  // Closing days: from the commit that closed them to their records acknowledged by the brokers.
+  uint64_t closes = 0;
+  double close_to_published_max_seconds = 0;
+  double close_to_published_total_seconds = 0;
 };
 
 // `config.kafka` must name bootstrap.servers (or FUGONG_KAFKA_BOOTSTRAP_SERVERS must).

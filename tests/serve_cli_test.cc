@@ -289,5 +289,35 @@ TEST_F(ServeTest, BadMessagesAreDeadLetteredAndGoodOnesBetweenThemCounted) {
   EXPECT_EQ(reasons, want);
 }
 
+TEST_F(ServeTest, AGapInAPartitionIsReportedLoudlyNotSkipped) {
+  // One partition, filled far beyond what the mock keeps (~5 MiB) before the service reads it:
+  // the broker drops the oldest messages, and the service must say so.
+  ASSERT_TRUE(cluster_->CreateTopic("small.readings", 1).ok());
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  std::vector<std::string> args = {FUGONG_BINARY, "produce",        "--bootstrap",
+                                   bootstrap(),   "--topic",        "small.readings"};
+  args.insert(args.end(), readings_->begin(), readings_->end());  // ~38 MB
+  ChildProcess produce(args, log_, "/dev/null");
+  ASSERT_EQ(produce.Wait(), 0);
+  std::unique_ptr<ChildProcess> serve =
+      Serve({"--set", "topic_readings=small.readings", "--exit-when-idle", "3"});
+  ASSERT_EQ(serve->Wait(), 0);
+  const std::string log = ReadFile(log_);
+  EXPECT_NE(log.find("PARTITION GAP: small.readings[0] offsets 0.."), std::string::npos) << log;
+  const nlohmann::json summary =
+      nlohmann::json::parse(SplitLines(ReadFile(*dir_ / (name_ + ".out"))).back());
+  EXPECT_EQ(summary["gaps"], 1);
+  int gaps = 0;
+  for (const TopicMessage& m : ReadWholeTopic(bootstrap(), "fugong.deadletter")) {
+    const nlohmann::json j = nlohmann::json::parse(m.value);
+    if (j["reason"] == "partition_gap") {
+      ++gaps;
+      EXPECT_EQ(j["source"]["topic"], "small.readings");
+      EXPECT_EQ(j["source"]["offset"], 0);
+    }
+  }
+  EXPECT_EQ(gaps, 1);
+}
+
 }  // namespace
 }  // namespace fugong

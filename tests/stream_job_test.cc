@@ -236,7 +236,7 @@ TEST_F(StreamJobTest, CrashesAtSeveralPointsEndInTheSameRecords) {
     // Resume every partition where the state says.
     fed = crash_at;
     for (int32_t p = 0; p < readings_.partitions(); ++p) {
-      EXPECT_GE(job->StartOffset(readings_.topic(), p), 0);
+      EXPECT_GT(job->StartOffset(readings_.topic(), p), 0);
     }
   }
   // Messages already in state are skipped when a consumer delivers them again.

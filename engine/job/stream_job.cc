@@ -169,8 +169,10 @@ Status StreamJob::LoadProgress() {
 }
 
 int64_t StreamJob::StartOffset(const std::string& topic, int32_t partition) const {
+  // A partition never read starts at offset 0, not at "the log start": if the broker has
+  // already removed its first messages, that is a gap to report, not a silent new beginning.
   auto it = progress_.find({topic, partition});
-  return it == progress_.end() ? -1 : it->second.next_offset;
+  return it == progress_.end() ? 0 : it->second.next_offset;
 }
 
 void StreamJob::MarkDirty(const std::string& id, Day from) {
@@ -287,6 +289,7 @@ void StreamJob::PutCounters(StateBatch* batch) const {
 }
 
 Status StreamJob::Commit() {
+  const auto started = std::chrono::steady_clock::now();
   const EpochSeconds now = ctx_.clock->Now();
   if (uncommitted_ > 0) {
     StateBatch batch = std::move(pending_);
@@ -333,6 +336,8 @@ Status StreamJob::Commit() {
   }
   status_.readings = ingestor_.counters();
   status_.registered = registry_.size();
+  status_.last_commit_write_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return CloseAndPublish(false);
 }
 

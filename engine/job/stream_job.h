@@ -65,6 +65,7 @@ struct StreamStatus {
   uint64_t records_revised = 0;  // this run
   uint64_t days_closed = 0;      // this run
   double last_publish_seconds = 0;  // the last close/republish step: rescoring to outbox
+  double last_commit_write_seconds = 0;  // the last commit's ingest write (before closing)
 };
 
 class StreamJob {
@@ -74,7 +75,7 @@ class StreamJob {
   // Restores everything from state and publishes what a crash may have left unpublished.
   Status Open();
 
-  // Where to start a partition: the offset after the last one committed, or -1 (from the start).
+  // Where to start a partition: the offset after the last one committed (0 for one never read).
   int64_t StartOffset(const std::string& topic, int32_t partition) const;
 
   // Takes consumed messages (any of the input topics, in consumption order). Their bytes are
