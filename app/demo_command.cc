@@ -6,19 +6,19 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "app/backfill_runner.h"
 #include "app/embedded_topics.h"
-#include "app/stream_service.h"
-#include "connectors/kafka/client_defaults.h"
-#include "connectors/kafka/csv_topic_replay.h"
-#include "connectors/kafka/topic_snapshot.h"
 #include "app/generate/province_generator.h"
 #include "app/progress_line.h"
 #include "app/render/county_map_svg.h"
 #include "app/render/line_chart_svg.h"
+#include "app/stream_service.h"
+#include "connectors/kafka/client_defaults.h"
+#include "connectors/kafka/csv_topic_replay.h"
+#include "connectors/kafka/topic_snapshot.h"
 
 using fugong::render::ChartOptions;
 using fugong::render::CountyFigure;
@@ -95,8 +95,8 @@ Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& g
   };
   FUGONG_RETURN_IF_ERROR(replay(config->stream.enterprises_topic, TopicRecordKind::kEnterprises,
                                 {input_dir + "/enterprises.csv"}, 0));
-  FUGONG_RETURN_IF_ERROR(
-      replay(config->stream.weather_topic, TopicRecordKind::kWeather, {input_dir + "/weather.csv"}, 0));
+  FUGONG_RETURN_IF_ERROR(replay(config->stream.weather_topic, TopicRecordKind::kWeather,
+                                {input_dir + "/weather.csv"}, 0));
 
   // The service runs next to the producer until everything is read and published.
   const auto start = std::chrono::steady_clock::now();
@@ -104,7 +104,8 @@ Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& g
   serve.state_dir = state_dir;
   serve.exit_when_idle_seconds = 2;
   serve.log = [](const std::string& line) {
-    if (line.find("GAP") != std::string::npos) std::fprintf(stderr, "\nfugong serve: %s\n", line.c_str());
+    if (line.find("GAP") != std::string::npos)
+      std::fprintf(stderr, "\nfugong serve: %s\n", line.c_str());
   };
   Result<ServeSummary> served = Status::OK();
   std::thread service([&] { served = RunStreamService(*config, serve); });
@@ -207,7 +208,8 @@ int RunDemoCommand(int argc, char** argv) {
                 static_cast<unsigned long long>(generated->readings_lines));
     std::fflush(stdout);
     const auto backfill_start = std::chrono::steady_clock::now();
-    Result<BackfillSummary> summary = RunBackfillFromFiles(*LoadRunConfig("", {}), files, &progress);
+    Result<BackfillSummary> summary =
+        RunBackfillFromFiles(*LoadRunConfig("", {}), files, &progress);
     if (!summary.ok()) {
       std::fprintf(stderr, "fugong demo: %s\n", summary.status().ToString().c_str());
       return 1;
@@ -220,8 +222,8 @@ int RunDemoCommand(int argc, char** argv) {
                 static_cast<unsigned long long>(generated->readings_lines));
     std::fflush(stdout);
     double stream_seconds = 0;
-    const Status streamed = StreamThroughKafka(gen.out_dir, *generated, dir + "/state",
-                                               index_path, &progress, &stream_seconds);
+    const Status streamed = StreamThroughKafka(gen.out_dir, *generated, dir + "/state", index_path,
+                                               &progress, &stream_seconds);
     if (!streamed.ok()) {
       std::fprintf(stderr, "fugong demo: %s\n", streamed.ToString().c_str());
       return 1;

@@ -8,8 +8,8 @@ Result<std::unique_ptr<EmbeddedCluster>> StartEmbeddedCluster(RunConfig* config)
   // The mock keeps ~5 MiB per partition (about 38,000 readings) and does not compact: readings
   // get many partitions (48 hold ~1.8 M; producers pace on lag), the registry and index a few.
   const std::pair<std::string, int> topics[] = {
-      {config->stream.readings_topic, 48},  {config->stream.enterprises_topic, 4},
-      {config->stream.weather_topic, 1},    {config->index_topic, 12},
+      {config->stream.readings_topic, 48}, {config->stream.enterprises_topic, 4},
+      {config->stream.weather_topic, 1},   {config->index_topic, 12},
       {config->deadletter_topic, 2},
   };
   for (const auto& [name, partitions] : topics) {

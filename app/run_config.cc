@@ -33,10 +33,11 @@ Result<std::optional<int>> ParseDeadline(const std::string& text) {
   int h = 0, m = 0;
   char colon = 0;
   std::istringstream in(text);
-  if (!(in >> h >> colon >> m) || colon != ':' || h < 0 || h > 47 || m < 0 || m > 59 ||
-      !in.eof()) {
-    return Status::InvalidArgument("close_deadline: want HH:MM (hours after the midnight that "
-                                   "ends the day, up to 47:59) or none, got '" + text + "'");
+  if (!(in >> h >> colon >> m) || colon != ':' || h < 0 || h > 47 || m < 0 || m > 59 || !in.eof()) {
+    return Status::InvalidArgument(
+        "close_deadline: want HH:MM (hours after the midnight that "
+        "ends the day, up to 47:59) or none, got '" +
+        text + "'");
   }
   return std::optional<int>(h * 60 + m);
 }

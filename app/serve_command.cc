@@ -108,9 +108,8 @@ int RunServeCommand(int argc, char** argv) {
       static_cast<unsigned long long>(summary->published_index),
       static_cast<unsigned long long>(summary->published_dead_letters),
       static_cast<unsigned long long>(s.records_new),
-      static_cast<unsigned long long>(s.records_revised), summary->seconds,
-      summary->ingest_seconds, static_cast<unsigned long long>(summary->closes),
-      summary->close_to_published_max_seconds);
+      static_cast<unsigned long long>(s.records_revised), summary->seconds, summary->ingest_seconds,
+      static_cast<unsigned long long>(summary->closes), summary->close_to_published_max_seconds);
   return 0;
 }
 

@@ -78,12 +78,13 @@ class OutboxSender {
 
 std::string StatusLine(const ServeSummary& s, double seconds) {
   const StreamStatus& st = s.status;
-  std::string line = "consumed " + std::to_string(s.messages) + " (" +
-                     std::to_string(static_cast<long long>(seconds > 0 ? s.messages / seconds : 0)) +
-                     "/s), readings used " + std::to_string(st.readings.used) + ", dead " +
-                     std::to_string(st.readings.dead_total() + st.enterprises.dead_total() +
-                                    st.weather.dead_total()) +
-                     ", registered " + std::to_string(st.registered);
+  std::string line =
+      "consumed " + std::to_string(s.messages) + " (" +
+      std::to_string(static_cast<long long>(seconds > 0 ? s.messages / seconds : 0)) +
+      "/s), readings used " + std::to_string(st.readings.used) + ", dead " +
+      std::to_string(st.readings.dead_total() + st.enterprises.dead_total() +
+                     st.weather.dead_total()) +
+      ", registered " + std::to_string(st.registered);
   if (st.watermark) line += ", watermark " + FormatUtcInstant(*st.watermark);
   if (st.closed_through) line += ", closed through " + FormatDate(*st.closed_through);
   line += ", published " + std::to_string(s.published_index);
@@ -109,7 +110,7 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   if (!state.ok()) return state.status();
 
   SystemClock clock;
-  StreamContext context{&config.engine,    &config.stream, config.regions.get(),
+  StreamContext context{&config.engine,    &config.stream,        config.regions.get(),
                         config.industries, config.calendar.get(), &clock,
                         state->get()};
   StreamJob job(context);
@@ -138,7 +139,9 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   if (!config.stream.weather_topic.empty()) topics.push_back(config.stream.weather_topic);
   Result<std::unique_ptr<KafkaStreamConsumer>> consumer = KafkaStreamConsumer::Create(
       consumer_config, topics,
-      [&](const std::string& topic, int32_t partition) { return job.StartOffset(topic, partition); },
+      [&](const std::string& topic, int32_t partition) {
+        return job.StartOffset(topic, partition);
+      },
       warn);
   if (!consumer.ok()) return consumer.status();
   (*consumer)->SetGapCheckedTopics({config.stream.readings_topic});

@@ -37,9 +37,9 @@ TEST(Demo, StreamsThroughKafkaAndPublishesWhatTheBackfillComputes) {
   const fs::path dir = fs::temp_directory_path() / ("fugong-demo-test-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  ChildProcess stream({FUGONG_BINARY, "demo", "--enterprises", "200", "--dir",
-                       (dir / "stream").string()},
-                      (dir / "stream.err").string(), (dir / "stream.out").string());
+  ChildProcess stream(
+      {FUGONG_BINARY, "demo", "--enterprises", "200", "--dir", (dir / "stream").string()},
+      (dir / "stream.err").string(), (dir / "stream.out").string());
   ASSERT_EQ(stream.Wait(), 0) << ReadFile(dir / "stream.err");
   const std::string out = ReadFile(dir / "stream.out");
   EXPECT_NE(out.find("embedded Kafka cluster"), std::string::npos) << out;

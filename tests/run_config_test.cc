@@ -36,6 +36,35 @@ TEST_F(RunConfigTest, ExampleFileHoldsTheDefaults) {
   EXPECT_EQ(c->engine.levels, defaults.levels);
   EXPECT_DOUBLE_EQ(c->engine.resume_threshold, defaults.resume_threshold);
   EXPECT_EQ(c->regions->counties().size(), 90u);
+  const StreamSettings stream;
+  EXPECT_EQ(c->stream.readings_topic, stream.readings_topic);
+  EXPECT_EQ(c->stream.close_grace_seconds, stream.close_grace_seconds);
+  EXPECT_EQ(c->stream.close_deadline_minutes, stream.close_deadline_minutes);
+  EXPECT_EQ(c->stream.idle_partition_seconds, stream.idle_partition_seconds);
+  EXPECT_EQ(c->stream.max_message_bytes, stream.max_message_bytes);
+  EXPECT_EQ(c->index_topic, "fugong.index.daily");
+  EXPECT_EQ(c->commit_interval_ms, 1000);
+}
+
+TEST_F(RunConfigTest, StreamingKeysAndKafkaProperties) {
+  const std::string path = Write("s.yaml",
+                                 "close_grace_minutes: 30\nclose_deadline: '09:30'\n"
+                                 "topic_weather: ''\nkafka:\n  linger.ms: 7\n");
+  auto c = LoadRunConfig(path, {"kafka.bootstrap.servers=h1:9092,h2:9092", "group_id=g2"});
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->stream.close_grace_seconds, 1800);
+  EXPECT_EQ(c->stream.close_deadline_minutes, std::optional<int>(9 * 60 + 30));
+  EXPECT_EQ(c->stream.weather_topic, "");
+  EXPECT_EQ(c->group_id, "g2");
+  EXPECT_EQ(c->kafka, (std::vector<std::pair<std::string, std::string>>{
+                          {"linger.ms", "7"}, {"bootstrap.servers", "h1:9092,h2:9092"}}));
+  auto none = LoadRunConfig("", {"close_deadline=none"});
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->stream.close_deadline_minutes.has_value());
+  EXPECT_FALSE(LoadRunConfig("", {"close_deadline=8am"}).ok());
+  EXPECT_FALSE(LoadRunConfig("", {"close_grace_minutes=-5"}).ok());
+  EXPECT_FALSE(LoadRunConfig("", {"commit_interval_ms=0"}).ok());
+  EXPECT_FALSE(LoadRunConfig(Write("k.yaml", "kafka: 5\n"), {}).ok());
 }
 
 TEST_F(RunConfigTest, OverridesWinAndMistakesAreErrors) {

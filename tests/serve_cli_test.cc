@@ -51,8 +51,8 @@ std::string KeyOf(const std::string& record) {
 class ServeTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("fugong-serve-test-" + std::to_string(getpid())));
+    dir_ =
+        new fs::path(fs::temp_directory_path() / ("fugong-serve-test-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     GenerateOptions options;
     options.seed = 8;
@@ -121,8 +121,8 @@ class ServeTest : public ::testing::Test {
   // Readings are paced on the service's lag, so the mock never drops what was not yet read.
   std::vector<std::string> ProduceArgs(const std::string& topic, const std::string& kind,
                                        const std::vector<std::string>& files) {
-    std::vector<std::string> args = {FUGONG_BINARY, "produce",   "--bootstrap", bootstrap(),
-                                     "--topic",     topic,       "--kind",      kind};
+    std::vector<std::string> args = {FUGONG_BINARY, "produce", "--bootstrap", bootstrap(),
+                                     "--topic",     topic,     "--kind",      kind};
     if (kind == "readings") {
       for (const char* a : {"--max-lag", "60000", "--group", "fugong"}) args.push_back(a);
     }
@@ -130,14 +130,9 @@ class ServeTest : public ::testing::Test {
     return args;
   }
   std::vector<std::string> ServeArgs(std::vector<std::string> extra) {
-    std::vector<std::string> args = {FUGONG_BINARY,
-                                     "serve",
-                                     "--config",
-                                     (*dir_ / "config.yaml").string(),
-                                     "--state",
-                                     state_,
-                                     "--set",
-                                     "kafka.bootstrap.servers=" + bootstrap()};
+    std::vector<std::string> args = {
+        FUGONG_BINARY, "serve", "--config", (*dir_ / "config.yaml").string(),
+        "--state",     state_,  "--set",    "kafka.bootstrap.servers=" + bootstrap()};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
@@ -193,8 +188,7 @@ TEST_F(ServeTest, StreamAndBackfillGiveIdenticalRecords) {
 TEST_F(ServeTest, CrashesAndKillNineMidStreamEndInTheSameRecords) {
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
-  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_,
-                        "/dev/null");
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_, "/dev/null");
   // Two abrupt exits right after a commit (before its records are sent)...
   for (int i = 0; i < 2; ++i) {
     std::unique_ptr<ChildProcess> serve = Serve({"--crash-after-commits", "6"});
@@ -227,8 +221,7 @@ TEST_F(ServeTest, ABrokerDownAndBackLosesNothing) {
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
   std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "6"});
-  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_,
-                        "/dev/null");
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_, "/dev/null");
   std::this_thread::sleep_for(std::chrono::milliseconds(800));
   ASSERT_TRUE(cluster_->SetBrokerDown(2).ok());
   std::this_thread::sleep_for(std::chrono::seconds(3));
@@ -294,8 +287,8 @@ TEST_F(ServeTest, AGapInAPartitionIsReportedLoudlyNotSkipped) {
   // the broker drops the oldest messages, and the service must say so.
   ASSERT_TRUE(cluster_->CreateTopic("small.readings", 1).ok());
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
-  std::vector<std::string> args = {FUGONG_BINARY, "produce",        "--bootstrap",
-                                   bootstrap(),   "--topic",        "small.readings"};
+  std::vector<std::string> args = {FUGONG_BINARY, "produce", "--bootstrap",
+                                   bootstrap(),   "--topic", "small.readings"};
   args.insert(args.end(), readings_->begin(), readings_->end());  // ~38 MB
   ChildProcess produce(args, log_, "/dev/null");
   ASSERT_EQ(produce.Wait(), 0);

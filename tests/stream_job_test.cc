@@ -22,10 +22,10 @@ namespace fugong {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::ExpectSameRecords;
 using testing::ReadFile;
 using testing::SplitLines;
 using testing::TopicFeed;
-using testing::ExpectSameRecords;
 using testing::WithoutComputedAt;
 
 Day D(const char* text) {
@@ -112,7 +112,8 @@ class StreamJobTest : public ::testing::Test {
     fs::remove_all(state_dir_);
     enterprises_.AppendCsv(TopicRecordKind::kEnterprises, (*dir_ / "input/enterprises.csv"));
     weather_.AppendCsv(TopicRecordKind::kWeather, (*dir_ / "input/weather.csv"));
-    for (const std::string& f : *readings_files_) readings_.AppendCsv(TopicRecordKind::kReadings, f);
+    for (const std::string& f : *readings_files_)
+      readings_.AppendCsv(TopicRecordKind::kReadings, f);
   }
 
   std::unique_ptr<StreamJob> OpenJob() {
@@ -121,8 +122,9 @@ class StreamJobTest : public ::testing::Test {
       EXPECT_TRUE(state.ok());
       state_ = std::move(state).value();
     }
-    StreamContext context{&config_.engine, &config_.stream, config_.regions.get(),
-                          config_.industries, config_.calendar.get(), &clock_, state_.get(), 2};
+    StreamContext context{
+        &config_.engine,        &config_.stream, config_.regions.get(), config_.industries,
+        config_.calendar.get(), &clock_,         state_.get(),          2};
     auto job = std::make_unique<StreamJob>(context);
     const Status opened = job->Open();
     EXPECT_TRUE(opened.ok()) << opened.ToString();
@@ -156,8 +158,7 @@ class StreamJobTest : public ::testing::Test {
     }
   }
   // Feeds messages [begin, end) of `feed` in slices, committing after each.
-  void Feed(StreamJob* job, const TopicFeed& feed, size_t begin, size_t end,
-            size_t slice = 5000) {
+  void Feed(StreamJob* job, const TopicFeed& feed, size_t begin, size_t end, size_t slice = 5000) {
     for (size_t at = begin; at < end; at += slice) {
       ASSERT_TRUE(job->Add(feed.Slice(at, std::min(end, at + slice))).ok());
       CommitAndDrain(job);
@@ -325,7 +326,8 @@ TEST_F(StreamJobTest, BadMessagesAreDeadLetteredWithTheirReasonAndGoodOnesCounte
   };
   const std::vector<Bad> bad = {
       {"E000001", "{not json", "parse_error"},
-      {"E000001", R"({"meter_id":7,"enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":1})",
+      {"E000001",
+       R"({"meter_id":7,"enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":1})",
        "wrong_type"},
       {"E000001",
        R"({"meter_id":"M1","enterprise_id":"E000001","ts":"2020-01-06T10:00:00+08:00","kwh":1,"x":1})",

@@ -63,8 +63,9 @@ Result<EnterpriseScoring> EnterpriseScoring::Create(Day from, Day to, const Engi
   for (Day d = from; d <= to; ++d) {
     Result<DayRange> w = BaselineWindowFor(d, config, calendar);
     if (!w.ok()) return w.status();
-    auto found = std::find_if(scoring.windows_.begin(), scoring.windows_.end(),
-                              [&](const DayRange& r) { return r.from == w->from && r.to == w->to; });
+    auto found =
+        std::find_if(scoring.windows_.begin(), scoring.windows_.end(),
+                     [&](const DayRange& r) { return r.from == w->from && r.to == w->to; });
     scoring.window_of_.push_back(static_cast<int>(found - scoring.windows_.begin()));
     if (found == scoring.windows_.end()) scoring.windows_.push_back(*w);
   }

@@ -17,7 +17,8 @@ std::optional<EpochSeconds> EventTimeWatermark::Watermark(EpochSeconds now) cons
     latest = latest ? std::max(*latest, event_time) : event_time;
     auto heard = heard_at_.find(partition);
     const bool active = heard != heard_at_.end() && now - heard->second < idle_seconds_;
-    if (active) slowest_active = slowest_active ? std::min(*slowest_active, event_time) : event_time;
+    if (active)
+      slowest_active = slowest_active ? std::min(*slowest_active, event_time) : event_time;
   }
   // A partition that is heard from but has no reading yet (only bad messages so far) does not
   // hold the watermark back either: it has no event time to hold it at.

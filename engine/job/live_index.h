@@ -31,10 +31,9 @@ namespace fugong {
 class LiveIndex {
  public:
   // The references must outlive this object; `registry` and `weather` change between calls.
-  LiveIndex(const EngineConfig& config, const RegionTable& regions,
-            const IndustryTable& industries, const HolidayCalendar& calendar,
-            const EnterpriseRegistry* registry, const WeatherTable* weather, StateStore* state,
-            int threads);
+  LiveIndex(const EngineConfig& config, const RegionTable& regions, const IndustryTable& industries,
+            const HolidayCalendar& calendar, const EnterpriseRegistry* registry,
+            const WeatherTable* weather, StateStore* state, int threads);
 
   Status Init();  // checks the configured levels
 
@@ -56,7 +55,7 @@ class LiveIndex {
  private:
   struct EnterpriseScores {
     Day from = 0;
-    std::vector<ScoredDay> days;  // index day - from
+    std::vector<ScoredDay> days;   // index day - from
     std::vector<uint32_t> groups;  // catalog indices; empty until first needed
     const ScoredDay* On(Day day) const {
       const int64_t i = static_cast<int64_t>(day) - from;

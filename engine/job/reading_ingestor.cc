@@ -75,9 +75,8 @@ void ReadingIngestor::LoadCounters() {
   }
 }
 
-void ReadingIngestor::Place(const Reading& reading, std::string_view raw,
-                            const std::string& source, int32_t partition, int64_t position,
-                            ParsePart* part) const {
+void ReadingIngestor::Place(const Reading& reading, std::string_view raw, const std::string& source,
+                            int32_t partition, int64_t position, ParsePart* part) const {
   ParsedReading parsed;
   DecodeError error;
   if (!validator_.Place(reading, &parsed.placed, &error)) {

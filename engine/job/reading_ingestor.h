@@ -33,8 +33,8 @@ class ReadingIngestor {
   // `registry` may be null: then readings of any enterprise are kept (streaming keeps them until
   // the registry knows the enterprise); otherwise unknown enterprises are dead-lettered.
   // `threads` 0 means one per core.
-  ReadingIngestor(const EngineConfig& config, const EnterpriseRegistry* registry,
-                  EpochSeconds now, StateStore* state, int threads = 0);
+  ReadingIngestor(const EngineConfig& config, const EnterpriseRegistry* registry, EpochSeconds now,
+                  StateStore* state, int threads = 0);
 
   // The clock's time, for the future_timestamp check of a long-running stream.
   void set_now(EpochSeconds now) { validator_.set_now(now); }

@@ -71,7 +71,8 @@ void PutCounterSet(StateBatch* batch, const std::string& prefix, const IngestCou
 }
 
 int Threads(int threads) {
-  return threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return threads > 0 ? threads
+                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 }  // namespace
@@ -113,9 +114,9 @@ Status StreamJob::LoadReference() {
     const std::string_view id(it->key().data(), it->key().size());
     const std::string_view value(it->value().data(), it->value().size());
     if (!enterprise_decoder_.Decode(id, value, &enterprise, &error)) {
-      return Status::Corruption("registry record " + std::string(id) +
-                                " no longer decodes (region or industry table changed?): " +
-                                error.detail);
+      return Status::Corruption(
+          "registry record " + std::string(id) +
+          " no longer decodes (region or industry table changed?): " + error.detail);
     }
     registry_.Upsert(std::move(enterprise));
   }
@@ -180,8 +181,8 @@ void StreamJob::MarkDirty(const std::string& id, Day from) {
   if (!inserted) it->second = std::min(it->second, from);
 }
 
-void StreamJob::AddDeadLetter(DeadLetterReason reason, std::string detail,
-                              const StreamMessage& m, IngestCounters* counters) {
+void StreamJob::AddDeadLetter(DeadLetterReason reason, std::string detail, const StreamMessage& m,
+                              IngestCounters* counters) {
   ++counters->dead[static_cast<size_t>(reason)];
   const std::string topic(m.topic);
   DeadLetter letter{reason, std::move(detail), RecordOrigin{topic, m.partition, m.offset},
@@ -358,8 +359,7 @@ Day StreamJob::LastClosable(Day closed_through, Day last_data_day, bool close_al
   Day d = closed_through + 1;
   for (; d <= last_data_day; ++d) {
     const EpochSeconds end = ctx_.config->time_zone.StartOfLocalDay(d + 1);
-    const bool by_watermark =
-        watermark && *watermark >= end + ctx_.settings->close_grace_seconds;
+    const bool by_watermark = watermark && *watermark >= end + ctx_.settings->close_grace_seconds;
     const bool by_deadline =
         ctx_.settings->close_deadline_minutes && live_days_.count(d) && now >= DeadlineOf(d);
     if (!by_watermark && !by_deadline) break;

@@ -61,10 +61,10 @@ struct StreamStatus {
   std::optional<Day> closed_through;  // every day up to this one is closed
   std::optional<std::pair<Day, Day>> data_span;
   uint64_t registered = 0;
-  uint64_t records_new = 0;      // this run
-  uint64_t records_revised = 0;  // this run
-  uint64_t days_closed = 0;      // this run
-  double last_publish_seconds = 0;  // the last close/republish step: rescoring to outbox
+  uint64_t records_new = 0;              // this run
+  uint64_t records_revised = 0;          // this run
+  uint64_t days_closed = 0;              // this run
+  double last_publish_seconds = 0;       // the last close/republish step: rescoring to outbox
   double last_commit_write_seconds = 0;  // the last commit's ingest write (before closing)
 };
 
@@ -107,7 +107,7 @@ class StreamJob {
 
  private:
   struct PartitionProgress {
-    int64_t next_offset = 0;  // committed
+    int64_t next_offset = 0;      // committed
     int64_t pending_offset = -1;  // consumed, not yet committed (-1: none)
   };
   using TopicPartition = std::pair<std::string, int32_t>;
@@ -140,11 +140,11 @@ class StreamJob {
   uint64_t uncommitted_ = 0;
   std::vector<StreamMessage> readings_;  // scratch: the readings of one Add
 
-  std::map<std::string, Day> dirty_;  // enterprise -> first day whose scores may have changed
-  bool registry_changed_ = false;     // registered counts may have changed on any day
+  std::map<std::string, Day> dirty_;        // enterprise -> first day whose scores may have changed
+  bool registry_changed_ = false;           // registered counts may have changed on any day
   std::set<std::string> weather_counties_;  // counties whose weather changed since the commit
   std::optional<Day> closed_through_;
-  std::set<Day> live_days_;   // days whose first reading came before their deadline
+  std::set<Day> live_days_;  // days whose first reading came before their deadline
   Day seen_max_day_ = INT32_MIN;
   std::set<Day> published_;  // days published (or found unchanged) by this run
   StreamStatus status_;

@@ -96,7 +96,6 @@ std::unique_ptr<rocksdb::Iterator> StateStore::NewIterator(Store s) const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(options, handle(s)));
 }
 
-
 int64_t StateStore::GetCounter(std::string_view name) const {
   std::string value;
   if (!Get(Store::kStats, name, &value).ok() || value.size() != 8) return 0;

@@ -10,9 +10,10 @@
 
 namespace fugong::testing {
 
-inline // Two record sets are equal; else says how many keys differ and shows the first few.
-void ExpectSameRecords(const std::map<std::string, std::string>& got,
-                       const std::map<std::string, std::string>& want) {
+inline  // Two record sets are equal; else says how many keys differ and shows the first few.
+    void
+    ExpectSameRecords(const std::map<std::string, std::string>& got,
+                      const std::map<std::string, std::string>& want) {
   std::vector<std::string> diffs;
   for (const auto& [key, value] : want) {
     auto it = got.find(key);
@@ -27,8 +28,8 @@ void ExpectSameRecords(const std::map<std::string, std::string>& got,
   }
   std::string shown;
   for (size_t i = 0; i < diffs.size() && i < 5; ++i) shown += diffs[i] + "\n";
-  EXPECT_TRUE(diffs.empty()) << diffs.size() << " of " << want.size()
-                             << " records differ:\n" << shown;
+  EXPECT_TRUE(diffs.empty()) << diffs.size() << " of " << want.size() << " records differ:\n"
+                             << shown;
 }
 
 }  // namespace fugong::testing

@@ -15,7 +15,8 @@ namespace fugong::testing {
 
 class TopicFeed {
  public:
-  TopicFeed(std::string topic, int partitions) : topic_(std::move(topic)), partitions_(partitions) {}
+  TopicFeed(std::string topic, int partitions)
+      : topic_(std::move(topic)), partitions_(partitions) {}
 
   // Appends every data line of a CSV file (in file order); returns false on a bad header.
   bool AppendCsv(TopicRecordKind kind, const std::string& path) {
