@@ -179,7 +179,10 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
       summary.messages += messages.size();
       last_message = Steady::now();
     }
-    if (job.ShouldCommit() || Steady::now() - last_commit >= commit_interval) {
+    // Commit on the timer, when memory fills, and as soon as the input is caught up (a quiet
+    // poll), so the last readings before a pause are durable and their days can close.
+    const bool caught_up = messages.empty() && job.HasUncommitted();
+    if (job.ShouldCommit() || caught_up || Steady::now() - last_commit >= commit_interval) {
       const bool had_messages = job.HasUncommitted();
       const uint64_t closed_before = job.status().days_closed;
       const auto commit_start = Steady::now();

@@ -214,7 +214,18 @@ TEST_F(ServeTest, ReadingsBeforeTheRegistryGiveTheSameRecords) {
   Produce("fugong.readings", "readings", *readings_);
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   ASSERT_EQ(serve->Wait(), 0);
-  ExpectSameRecords(PublishedIndex(), *backfill_);
+  // Days closed while the registry was still arriving are published with the enterprises known
+  // then and revised as the rest arrive: the figures end as the backfill's, the revision may be
+  // higher.
+  const auto without_revision = [](std::map<std::string, std::string> records) {
+    for (auto& [key, value] : records) {
+      nlohmann::json j = nlohmann::json::parse(value);
+      j.erase("revision");
+      value = j.dump();
+    }
+    return records;
+  };
+  ExpectSameRecords(without_revision(PublishedIndex()), without_revision(*backfill_));
 }
 
 TEST_F(ServeTest, ABrokerDownAndBackLosesNothing) {

@@ -229,10 +229,15 @@ std::vector<PartitionStatus> KafkaStreamConsumer::Partitions() const {
 void KafkaStreamConsumer::CommitAsync(
     const std::vector<std::tuple<std::string, int32_t, int64_t>>& offsets) {
   if (handle_ == nullptr || closed_ || offsets.empty()) return;
+  // Only partitions of the current assignment: a commit sent before the member has joined is
+  // refused (UNKNOWN_MEMBER_ID) and makes librdkafka 2.0.2 restart the join, so a service that
+  // commits on a timer would never be assigned.
   KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(offsets.size()));
   for (const auto& [topic, partition, offset] : offsets) {
+    if (partitions_.count({topic, partition}) == 0) continue;
     rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset = offset;
   }
+  if (list->cnt == 0) return;
   const rd_kafka_resp_err_t err = rd_kafka_commit(handle_.get(), list.get(), 1);
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     Log(std::string("group commit not sent: ") + rd_kafka_err2str(err));

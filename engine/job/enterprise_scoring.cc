@@ -104,7 +104,7 @@ Status EnterpriseScoring::Score(const Enterprise& enterprise,
     for (Day d = w.from; d <= w.to; ++d) {
       const EnterpriseDayEnergy e = energies.EnergyOn(d, w.from, w.to);
       window_energies[wi].push_back(e);
-      batch->Put(Store::kEnterpriseDay, EnterpriseDayKey(id, d), EncodeEnterpriseDay(e));
+      if (batch) batch->Put(Store::kEnterpriseDay, EnterpriseDayKey(id, d), EncodeEnterpriseDay(e));
       if (e.status != EnergyStatus::kMissing) observations.push_back({d, e.kwh});
     }
     Result<EnterpriseBaseline> baseline = EnterpriseBaseline::Create(
@@ -112,8 +112,10 @@ Status EnterpriseScoring::Score(const Enterprise& enterprise,
     if (!baseline.ok()) return baseline.status();
     baselines.push_back(std::move(baseline).value());
     const BaselineEstimate at_end = baselines.back().At(w.to);
-    batch->Put(Store::kBaseline, BaselineKey(id, w.from, w.to),
-               baselines.back().ModelAt(w.to).Encode());
+    if (batch) {
+      batch->Put(Store::kBaseline, BaselineKey(id, w.from, w.to),
+                 baselines.back().ModelAt(w.to).Encode());
+    }
     if (!at_end.valid) {
       ++counts->baselines_invalid;
     } else if (at_end.method == BaselineMethod::kCalendar) {
@@ -131,7 +133,7 @@ Status EnterpriseScoring::Score(const Enterprise& enterprise,
       e = window_energies[window_of_[i]][d - w.from];  // computed and stored above
     } else {
       e = energies.EnergyOn(d, w.from, w.to);
-      batch->Put(Store::kEnterpriseDay, EnterpriseDayKey(id, d), EncodeEnterpriseDay(e));
+      if (batch) batch->Put(Store::kEnterpriseDay, EnterpriseDayKey(id, d), EncodeEnterpriseDay(e));
     }
     const std::optional<double> kwh =
         e.status == EnergyStatus::kMissing ? std::nullopt : std::optional<double>(e.kwh);

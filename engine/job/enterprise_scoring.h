@@ -56,7 +56,8 @@ class EnterpriseScoring {
   Day to() const { return to_; }
 
   // Scores `enterprise` (whose meters are `meters`) on every day of [from, to] into `days`
-  // (index day - from), and puts its enterprise-day energies and baseline models into `batch`.
+  // (index day - from), and puts its enterprise-day energies and baseline models into `batch`
+  // (when not null: the stream keeps scores in memory and skips these diagnostic rows).
   Status Score(const Enterprise& enterprise, const std::vector<MeterSeries>& meters,
                StateBatch* batch, std::vector<ScoredDay>* days, ScoringCounts* counts) const;
 
