@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "app/stop_signals.h"
 #include "connectors/kafka/embedded_cluster.h"
 #include "connectors/kafka/topic_spec.h"
 
@@ -36,11 +37,7 @@ int RunBrokerCommand(int argc, char** argv) {
 
   // The signals are blocked before the cluster's threads start (they inherit the mask), so
   // that they all stay pending for sigwait below instead of killing the process mid-write.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  const sigset_t stop_signals = BlockStopSignals();
 
   Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(brokers);
   if (!cluster.ok()) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/embedded_topics.h"
+#include "app/stop_signals.h"
 #include "app/stream_service.h"
 
 namespace fugong {
@@ -48,13 +49,9 @@ int RunServeCommand(int argc, char** argv) {
     return 2;
   }
 
-  // SIGINT and SIGTERM are blocked in every thread (librdkafka's inherit the mask) and taken by
-  // one thread that asks the loop to stop: the loop then commits and publishes before exiting.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // SIGINT and SIGTERM are taken by one thread that asks the loop to stop: the loop then commits
+  // and publishes before exiting.
+  const sigset_t stop_signals = BlockStopSignals();
   std::atomic<bool> stop{false};
   std::thread([&stop, stop_signals] {
     int signal_number = 0;

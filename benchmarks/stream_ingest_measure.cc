@@ -82,10 +82,10 @@
 #include "connectors/kafka/csv_message_encoder.h"
 #include "connectors/kafka/csv_topic_replay.h"
 #include "connectors/kafka/embedded_cluster.h"
+#include "connectors/kafka/topic_snapshot.h"
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_handles.h"
 #include "engine/common/date.h"
-#include "tests/support/topic_reader.h"
 
 extern char** environ;
 
@@ -743,10 +743,15 @@ void RunScenario(const Scenario& s) {
   }
 
   // What was published, per day: the index topic as a dashboard reads it.
-  const std::vector<testing::TopicMessage> index = testing::ReadWholeTopic(bootstrap, kIndex);
+  KafkaConfig reader;
+  reader.Set("bootstrap.servers", bootstrap);
+  Result<std::vector<TopicRecord>> snapshot =
+      ReadTopicSnapshot(reader, kIndex, std::chrono::seconds(60));
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status().ToString();
+  const std::vector<TopicRecord>& index = *snapshot;
   std::map<std::string, std::pair<int, int>> per_day;  // date -> {records, unsuppressed}
   std::set<std::string> counties, county_industries;
-  for (const testing::TopicMessage& m : index) {
+  for (const TopicRecord& m : index) {
     const std::string date = m.key ? m.key->substr(0, 10) : "?";
     if (m.key && m.key->find("|county|") == 10) counties.insert(m.key->substr(18));
     if (m.key && m.key->find("|county_industry|") == 10) {

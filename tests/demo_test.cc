@@ -19,6 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ChildProcess;
 using testing::ExpectSameRecords;
+using testing::IndexKeyOf;
 using testing::ReadFile;
 using testing::SplitLines;
 using testing::WithoutComputedAt;
@@ -26,9 +27,7 @@ using testing::WithoutComputedAt;
 std::map<std::string, std::string> Records(const fs::path& index) {
   std::map<std::string, std::string> out;
   for (const std::string& line : SplitLines(ReadFile(index))) {
-    const nlohmann::json j = nlohmann::json::parse(line);
-    out[j["date"].get<std::string>() + "|" + j["level"].get<std::string>() + "|" +
-        j["code"].get<std::string>()] = WithoutComputedAt(line);
+    out[IndexKeyOf(line)] = WithoutComputedAt(line);
   }
   return out;
 }

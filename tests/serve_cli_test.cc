@@ -18,11 +18,11 @@
 #include "app/run_config.h"
 #include "connectors/kafka/embedded_cluster.h"
 #include "connectors/kafka/kafka_producer.h"
+#include "connectors/kafka/topic_snapshot.h"
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
 #include "tests/support/memory_io.h"
 #include "tests/support/record_compare.h"
-#include "tests/support/topic_reader.h"
 
 namespace fugong {
 namespace {
@@ -30,22 +30,15 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ChildProcess;
 using testing::ExpectSameRecords;
+using testing::IndexKeyOf;
 using testing::ReadFile;
-using testing::ReadWholeTopic;
 using testing::SplitLines;
-using testing::TopicMessage;
 using testing::WithoutComputedAt;
 
 Day D(const char* text) {
   Day d;
   EXPECT_TRUE(ParseDate(text, &d));
   return d;
-}
-
-std::string KeyOf(const std::string& record) {
-  const nlohmann::json j = nlohmann::json::parse(record);
-  return j["date"].get<std::string>() + "|" + j["level"].get<std::string>() + "|" +
-         j["code"].get<std::string>();
 }
 
 class ServeTest : public ::testing::Test {
@@ -80,7 +73,7 @@ class ServeTest : public ::testing::Test {
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
     backfill_ = new std::map<std::string, std::string>();
     for (const std::string& line : SplitLines(ReadFile(files.out))) {
-      (*backfill_)[KeyOf(line)] = WithoutComputedAt(line);
+      (*backfill_)[IndexKeyOf(line)] = WithoutComputedAt(line);
     }
   }
   static void TearDownTestSuite() {
@@ -111,6 +104,16 @@ class ServeTest : public ::testing::Test {
   }
 
   std::string bootstrap() const { return cluster_->bootstrap_servers(); }
+
+  // Every message of `topic` as a subscriber sees it now.
+  std::vector<TopicRecord> ReadTopic(const std::string& topic) {
+    KafkaConfig config;
+    config.Set("bootstrap.servers", bootstrap());
+    Result<std::vector<TopicRecord>> records =
+        ReadTopicSnapshot(config, topic, std::chrono::seconds(60));
+    EXPECT_TRUE(records.ok()) << records.status().ToString();
+    return records.ok() ? *records : std::vector<TopicRecord>();
+  }
 
   // `fugong produce` of files into a topic, to completion.
   void Produce(const std::string& topic, const std::string& kind,
@@ -147,12 +150,12 @@ class ServeTest : public ::testing::Test {
     std::map<std::string, std::string> latest;
     std::map<std::pair<std::string, int>, std::string> by_revision;
     std::map<std::string, int> last_revision;
-    const std::vector<TopicMessage> all = ReadWholeTopic(bootstrap(), "fugong.index.daily");
+    const std::vector<TopicRecord> all = ReadTopic("fugong.index.daily");
     if (messages) *messages = all.size();
-    for (const TopicMessage& m : all) {
+    for (const TopicRecord& m : all) {
       EXPECT_TRUE(m.key.has_value());
       const std::string key = m.key.value_or("");
-      EXPECT_EQ(key, KeyOf(m.value));
+      EXPECT_EQ(key, IndexKeyOf(m.value));
       const int revision = nlohmann::json::parse(m.value)["revision"].get<int>();
       auto [it, inserted] = by_revision.emplace(std::make_pair(key, revision), m.value);
       EXPECT_EQ(it->second, m.value) << key << " revision " << revision << " differs";
@@ -283,7 +286,7 @@ TEST_F(ServeTest, BadMessagesAreDeadLetteredAndGoodOnesBetweenThemCounted) {
   EXPECT_EQ(summary["readings_used"], bad.size());
   EXPECT_EQ(summary["readings_dead"], bad.size());
   std::multiset<std::string> reasons, want;
-  for (const TopicMessage& m : ReadWholeTopic(bootstrap(), "fugong.deadletter")) {
+  for (const TopicRecord& m : ReadTopic("fugong.deadletter")) {
     const nlohmann::json j = nlohmann::json::parse(m.value);
     reasons.insert(j["reason"].get<std::string>());
     EXPECT_EQ(j["source"]["topic"], "fugong.readings");
@@ -312,7 +315,7 @@ TEST_F(ServeTest, AGapInAPartitionIsReportedLoudlyNotSkipped) {
       nlohmann::json::parse(SplitLines(ReadFile(*dir_ / (name_ + ".out"))).back());
   EXPECT_EQ(summary["gaps"], 1);
   int gaps = 0;
-  for (const TopicMessage& m : ReadWholeTopic(bootstrap(), "fugong.deadletter")) {
+  for (const TopicRecord& m : ReadTopic("fugong.deadletter")) {
     const nlohmann::json j = nlohmann::json::parse(m.value);
     if (j["reason"] == "partition_gap") {
       ++gaps;

@@ -23,6 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ExpectSameRecords;
+using testing::IndexKeyOf;
 using testing::ReadFile;
 using testing::SplitLines;
 using testing::TopicFeed;
@@ -32,12 +33,6 @@ Day D(const char* text) {
   Day d;
   EXPECT_TRUE(ParseDate(text, &d));
   return d;
-}
-
-std::string KeyOf(const std::string& record) {
-  const nlohmann::json j = nlohmann::json::parse(record);
-  return j["date"].get<std::string>() + "|" + j["level"].get<std::string>() + "|" +
-         j["code"].get<std::string>();
 }
 
 int RevisionOf(const std::string& record) {
@@ -101,7 +96,7 @@ class StreamJobTest : public ::testing::Test {
     EXPECT_TRUE(summary.ok()) << summary.status().ToString();
     std::map<std::string, std::string> records;
     for (const std::string& line : SplitLines(ReadFile(files.out))) {
-      records[KeyOf(line)] = WithoutComputedAt(line);
+      records[IndexKeyOf(line)] = WithoutComputedAt(line);
     }
     return records;
   }

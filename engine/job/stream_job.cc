@@ -237,8 +237,17 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
   const EpochSeconds now = ctx_.clock->Now();
   const StreamSettings& s = *ctx_.settings;
   readings_.clear();
+  // Messages come in runs of one partition: look its progress up once a run, not once a message.
+  PartitionProgress* run = nullptr;
+  std::string_view run_topic;
+  int32_t run_partition = -1;
   for (const StreamMessage& m : messages) {
-    PartitionProgress& p = progress_[{std::string(m.topic), m.partition}];
+    if (run == nullptr || m.partition != run_partition || m.topic != run_topic) {
+      run = &progress_[{std::string(m.topic), m.partition}];
+      run_topic = m.topic;
+      run_partition = m.partition;
+    }
+    PartitionProgress& p = *run;
     if (m.offset < std::max(p.next_offset, p.pending_offset)) continue;  // already taken
     p.pending_offset = m.offset + 1;
     ++uncommitted_;

@@ -5,10 +5,18 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 namespace fugong::testing {
+
+// The key `DATE|LEVEL|CODE` of an index record, read from its fields.
+inline std::string IndexKeyOf(const std::string& record) {
+  const nlohmann::json j = nlohmann::json::parse(record);
+  return j["date"].get<std::string>() + "|" + j["level"].get<std::string>() + "|" +
+         j["code"].get<std::string>();
+}
 
 inline  // Two record sets are equal; else says how many keys differ and shows the first few.
     void
