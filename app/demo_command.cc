@@ -12,13 +12,16 @@
 #include "app/backfill_runner.h"
 #include "app/embedded_topics.h"
 #include "app/generate/province_generator.h"
+#include "app/http/http_service.h"
 #include "app/progress_line.h"
 #include "app/render/county_map_svg.h"
 #include "app/render/line_chart_svg.h"
+#include "app/stop_signals.h"
 #include "app/stream_service.h"
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/csv_topic_replay.h"
 #include "connectors/kafka/topic_snapshot.h"
+#include "engine/state/state_store.h"
 
 using fugong::render::ChartOptions;
 using fugong::render::CountyFigure;
@@ -61,7 +64,8 @@ std::map<std::tuple<Day, std::string, std::string>, IndexRow> ReadIndex(const st
 // until idle, and the index topic read back into `index_path` (the latest record of every key).
 Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& generated,
                           const std::string& state_dir, const std::string& index_path,
-                          ProgressLine* progress, double* stream_seconds) {
+                          StreamObserver* observer, ProgressLine* progress,
+                          double* stream_seconds) {
   // Frequent commits keep the lag the producer paces on short.
   Result<RunConfig> config = LoadRunConfig("", {"commit_interval_ms=250"});
   if (!config.ok()) return config.status();
@@ -103,6 +107,7 @@ Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& g
   ServeOptions serve;
   serve.state_dir = state_dir;
   serve.exit_when_idle_seconds = 2;
+  serve.observer = observer;
   serve.log = [](const std::string& line) {
     if (line.find("GAP") != std::string::npos)
       std::fprintf(stderr, "\nfugong serve: %s\n", line.c_str());
@@ -169,10 +174,29 @@ int RunDemoCommand(int argc, char** argv) {
   app.add_option("--code-property", code_property, "GeoJSON property holding the county code");
   app.add_flag("--backfill", backfill,
                "compute the index with a batch backfill of the files instead of the stream");
+  std::string http_listen;
+  app.add_option("--http", http_listen,
+                 "serve the dashboard, API and metrics on HOST:PORT while the demo streams, and "
+                 "afterwards until Ctrl-C (e.g. --http 127.0.0.1:8080)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  }
+  // The dashboard: started first, so a browser sees the days arrive while the demo streams.
+  const RunConfig http_config = *LoadRunConfig("", {});
+  std::unique_ptr<HttpService> http;
+  sigset_t stop_signals;
+  if (!http_listen.empty()) {
+    stop_signals = BlockStopSignals();  // before any thread starts: they inherit the mask
+    Result<std::unique_ptr<HttpService>> started = HttpService::Start(&http_config, http_listen);
+    if (!started.ok()) {
+      std::fprintf(stderr, "fugong demo: %s\n", started.status().ToString().c_str());
+      return 2;
+    }
+    http = std::move(started).value();
+    std::printf("fugong demo: dashboard at http://%s/\n", http->address().c_str());
+    std::fflush(stdout);
   }
   Day first, last;
   ParseDate(table_from, &first);
@@ -223,7 +247,7 @@ int RunDemoCommand(int argc, char** argv) {
     std::fflush(stdout);
     double stream_seconds = 0;
     const Status streamed = StreamThroughKafka(gen.out_dir, *generated, dir + "/state", index_path,
-                                               &progress, &stream_seconds);
+                                               http.get(), &progress, &stream_seconds);
     if (!streamed.ok()) {
       std::fprintf(stderr, "fugong demo: %s\n", streamed.ToString().c_str());
       return 1;
@@ -304,6 +328,21 @@ int RunDemoCommand(int argc, char** argv) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("\nmap of %s: %s/map.svg   chart: %s/composite.svg   index: %s   (%.1f s)\n",
               FormatDate(last).c_str(), dir.c_str(), dir.c_str(), index_path.c_str(), seconds);
+  if (http) {
+    // The run is over: its state (published records included) stays open for the dashboard.
+    Result<std::unique_ptr<StateStore>> state = StateStore::Open(dir + "/state");
+    if (!state.ok()) {
+      std::fprintf(stderr, "fugong demo: %s\n", state.status().ToString().c_str());
+      return 1;
+    }
+    http->OnStateOpened(**state);
+    std::printf("fugong demo: serving the dashboard at http://%s/ until Ctrl-C\n",
+                http->address().c_str());
+    std::fflush(stdout);
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    http->OnStateClosing();
+  }
   return 0;
 }
 

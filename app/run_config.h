@@ -34,6 +34,8 @@ struct RunConfig {
   std::string deadletter_topic = "fugong.deadletter";
   std::string group_id = "fugong";
   int64_t commit_interval_ms = 1000;
+  // The HTTP server (metrics, health, API, dashboard): "HOST:PORT"; empty for none.
+  std::string http_listen;
   // librdkafka properties (`kafka:` mapping, or `kafka.<property>` keys), in the order given.
   std::vector<std::pair<std::string, std::string>> kafka;
 };

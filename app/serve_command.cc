@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "app/embedded_topics.h"
+#include "app/http/http_service.h"
 #include "app/stop_signals.h"
 #include "app/stream_service.h"
 
@@ -29,6 +30,10 @@ int RunServeCommand(int argc, char** argv) {
   app.add_option("--config", config_path, "YAML config (see deploy/fugong.example.yaml)");
   app.add_option("--set", overrides, "override a config key: --set key=value (repeatable)");
   app.add_option("--state", state_dir, "state directory (RocksDB)");
+  std::string http_listen;
+  app.add_option("--http", http_listen,
+                 "serve metrics, health, the API and the dashboard on HOST:PORT (port 0: any "
+                 "free port); overrides http_listen");
   app.add_flag("--embedded", embedded,
                "start an embedded Kafka cluster (librdkafka's mock, 3 brokers) in this process, "
                "create the topics, and print its bootstrap address as the first line of stdout");
@@ -72,8 +77,21 @@ int RunServeCommand(int argc, char** argv) {
     std::fprintf(stderr, "fugong serve: embedded Kafka cluster (3 brokers) at %s\n",
                  cluster->bootstrap_servers().c_str());
   }
+  if (!http_listen.empty()) config->http_listen = http_listen;
+  std::unique_ptr<HttpService> http;
+  if (!config->http_listen.empty()) {
+    Result<std::unique_ptr<HttpService>> started =
+        HttpService::Start(&*config, config->http_listen);
+    if (!started.ok()) {
+      std::fprintf(stderr, "fugong serve: %s\n", started.status().ToString().c_str());
+      return 2;
+    }
+    http = std::move(started).value();
+    std::fprintf(stderr, "fugong serve: http: listening on http://%s/\n", http->address().c_str());
+  }
   ServeOptions options;
   options.state_dir = state_dir;
+  options.observer = http.get();
   if (exit_when_idle >= 0) options.exit_when_idle_seconds = exit_when_idle;
   options.stop = &stop;
   options.crash_after_commits = crash_after_commits;

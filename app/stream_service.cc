@@ -37,8 +37,9 @@ KafkaConfig BaseKafkaConfig(const RunConfig& config) {
 // outbox (sent again on the next call or after a restart: identical bytes, never lost).
 class OutboxSender {
  public:
-  OutboxSender(StreamJob* job, KafkaProducer* index, KafkaProducer* dead_letters)
-      : job_(job), index_(index), dead_letters_(dead_letters) {}
+  OutboxSender(StreamJob* job, KafkaProducer* index, KafkaProducer* dead_letters,
+               StreamObserver* observer)
+      : job_(job), index_(index), dead_letters_(dead_letters), observer_(observer) {}
 
   Status SendAll(ServeSummary* summary) {
     std::vector<OutboxRecord> records;
@@ -65,6 +66,7 @@ class OutboxSender {
                                dead_letters_->counts().first_error);
       }
       FUGONG_RETURN_IF_ERROR(job_->Delivered(records));
+      if (observer_ != nullptr) observer_->OnDelivered(records);
       summary->published_index += index;
       summary->published_dead_letters += dead;
     }
@@ -74,6 +76,19 @@ class OutboxSender {
   StreamJob* job_;
   KafkaProducer* index_;
   KafkaProducer* dead_letters_;
+  StreamObserver* observer_;
+};
+
+// Tells the observer the state is going away, however the service returns.
+class StateClosingNotice {
+ public:
+  explicit StateClosingNotice(StreamObserver* observer) : observer_(observer) {}
+  ~StateClosingNotice() {
+    if (observer_ != nullptr) observer_->OnStateClosing();
+  }
+
+ private:
+  StreamObserver* observer_;
 };
 
 std::string StatusLine(const ServeSummary& s, double seconds) {
@@ -113,6 +128,9 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   StreamContext context{&config.engine,    &config.stream,        config.regions.get(),
                         config.industries, config.calendar.get(), &clock,
                         state->get()};
+  StreamObserver* observer = options.observer;
+  // Declared after the state, so the observer stops reading it before it closes.
+  StateClosingNotice closing_notice(observer);
   StreamJob job(context);
   FUGONG_RETURN_IF_ERROR(job.Open());
 
@@ -130,8 +148,9 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
       KafkaProducer::Create(producer_config, config.deadletter_topic, warn);
   if (!dead_producer.ok()) return dead_producer.status();
   ServeSummary summary;
-  OutboxSender sender(&job, index_producer->get(), dead_producer->get());
+  OutboxSender sender(&job, index_producer->get(), dead_producer->get(), observer);
   FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));  // what a crash left in the outbox
+  if (observer != nullptr) observer->OnStateOpened(**state);
 
   KafkaConfig consumer_config = base;
   consumer_config.Set("group.id", config.group_id, "group_id");
@@ -157,6 +176,14 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
       config.deadletter_topic);
 
   std::vector<StreamMessage> messages;
+  double last_input_unix = 0;
+  auto last_report = Steady::now() - std::chrono::hours(1);
+  const auto report = [&] {
+    if (observer == nullptr) return;
+    observer->OnProgress(job.status(), (*consumer)->Partitions(), (*state)->ApproximateSize(),
+                         last_input_unix);
+    last_report = Steady::now();
+  };
   auto last_commit = Steady::now();
   auto last_status = Steady::now();
   auto last_message = Steady::now();
@@ -178,6 +205,9 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
       FUGONG_RETURN_IF_ERROR(job.Add(messages));
       summary.messages += messages.size();
       last_message = Steady::now();
+      last_input_unix =
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count();
     }
     // Commit on the timer, when memory fills, and as soon as the input is caught up (a quiet
     // poll), so the last readings before a pause are durable and their days can close.
@@ -204,10 +234,13 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
         summary.close_to_published_total_seconds += seconds;
         summary.close_to_published_max_seconds =
             std::max(summary.close_to_published_max_seconds, seconds);
+        if (observer != nullptr) observer->OnDaysPublished(seconds);
       }
       (*consumer)->CommitAsync(job.CommittedOffsets());
       last_commit = Steady::now();
+      report();
     }
+    if (Steady::now() - last_report >= std::chrono::seconds(1)) report();
     if (Steady::now() - last_status >= std::chrono::seconds(5)) {
       summary.status = job.status();
       log(StatusLine(summary, SecondsSince(start)));
@@ -236,6 +269,7 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   }
   FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));
   (*consumer)->CommitAsync(job.CommittedOffsets());
+  report();
   (*consumer)->Close();
   summary.status = job.status();
   summary.seconds = SecondsSince(start);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "app/run_config.h"
+#include "app/stream_observer.h"
 #include "engine/common/status.h"
 #include "engine/job/stream_job.h"
 
@@ -25,6 +26,8 @@ struct ServeOptions {
   std::function<void(const std::string&)> log;
   // Testing: exit like kill -9 (no commit, no flush) after this many commits.
   uint64_t crash_after_commits = 0;
+  // Told what the service does (metrics, the HTTP API); may be null.
+  StreamObserver* observer = nullptr;
 };
 
 struct ServeSummary {

@@ -1,0 +1,207 @@
+#include "app/http/http_service.h"
+
+#include <nlohmann/json.hpp>
+
+#include "app/http/web_assets.h"
+#include "engine/groups/group_key.h"
+
+namespace fugong {
+
+namespace {
+
+using Steady = std::chrono::steady_clock;
+
+// The loop reports about once a second; this long without a report means it is stuck.
+constexpr int64_t kStuckAfterMs = 60'000;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now().time_since_epoch())
+      .count();
+}
+
+std::string ContentTypeOf(const std::string& file) {
+  if (file.ends_with(".html")) return "text/html; charset=utf-8";
+  if (file.ends_with(".js")) return "text/javascript; charset=utf-8";
+  if (file.ends_with(".css")) return "text/css; charset=utf-8";
+  if (file.ends_with(".svg")) return "image/svg+xml";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+HttpService::HttpService(const RunConfig* config)
+    : config_(config), metrics_(config->regions.get()), api_(config->regions.get()) {}
+
+HttpService::~HttpService() { server_.reset(); }
+
+Result<std::unique_ptr<HttpService>> HttpService::Start(const RunConfig* config,
+                                                        const std::string& listen) {
+  std::unique_ptr<HttpService> service(new HttpService(config));
+  HttpService* raw = service.get();
+  Result<std::unique_ptr<HttpServer>> server = HttpServer::Start(
+      listen, [raw](const HttpRequest& request) { return raw->Handle(request); }, &raw->feed_);
+  if (!server.ok()) return server.status();
+  service->server_ = std::move(server).value();
+  return service;
+}
+
+HttpResponse HttpService::Handle(const HttpRequest& request) {
+  const auto start = Steady::now();
+  HttpResponse response = Route(request);
+  if (!response.event_stream) {
+    metrics_.ObserveHttp(response.route, response.status,
+                         std::chrono::duration<double>(Steady::now() - start).count());
+  } else {
+    metrics_.ObserveHttp(response.route, response.status, 0);
+  }
+  return response;
+}
+
+HttpResponse HttpService::Route(const HttpRequest& request) {
+  if (request.method != "GET") {
+    HttpResponse r = JsonError(405, "only GET is served");
+    return r;
+  }
+  const std::string& path = request.path;
+  if (path == "/healthz") return Health();
+  if (path == "/readyz") return Readiness();
+  if (path == "/metrics") {
+    metrics_.SetLiveClients(feed_.Clients());
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_.Scrape();
+    r.route = "/metrics";
+    return r;
+  }
+  if (path == "/v1/stream") {
+    HttpResponse r;
+    r.route = "/v1/stream";
+    for (const auto& [name, value] : request.params) {
+      GroupLevel level;
+      if (name != "level") return JsonError(400, "unknown parameter '" + name + "'");
+      if (!ParseLevel(value, &level)) return JsonError(400, "unknown level '" + value + "'");
+      r.event_filter = value;
+    }
+    r.event_stream = true;
+    return r;
+  }
+  if (IndexApi::Serves(path)) {
+    std::shared_lock<std::shared_mutex> lock(state_mutex_);
+    if (state_ == nullptr) {
+      HttpResponse r = JsonError(503, "the state is not open yet (starting or stopping)");
+      r.route = "/v1";
+      return r;
+    }
+    return api_.Handle(request, PublishedIndex(state_));
+  }
+  return Static(path);
+}
+
+HttpResponse HttpService::Health() const {
+  HttpResponse r;
+  r.route = "/healthz";
+  const int64_t last = last_progress_ms_.load();
+  if (last != 0 && NowMs() - last > kStuckAfterMs) {
+    r = JsonError(503, "the service loop has not reported for " +
+                           std::to_string((NowMs() - last) / 1000) + " s");
+    r.route = "/healthz";
+    return r;
+  }
+  r.body = last == 0 ? "{\"status\":\"ok\",\"phase\":\"starting\"}\n" : "{\"status\":\"ok\"}\n";
+  return r;
+}
+
+HttpResponse HttpService::Readiness() const {
+  bool state_open;
+  {
+    std::shared_lock<std::shared_mutex> lock(state_mutex_);
+    state_open = state_ != nullptr;
+  }
+  HttpResponse r;
+  r.route = "/readyz";
+  if (!state_open || !assigned_.load()) {
+    r.status = 503;
+    r.body = nlohmann::json{{"status", "not_ready"},
+                            {"reason", !state_open ? "state is not restored yet"
+                                                   : "the consumer has no partitions yet"}}
+                 .dump() +
+             "\n";
+    return r;
+  }
+  r.body = "{\"status\":\"ready\"}\n";
+  return r;
+}
+
+HttpResponse HttpService::Static(const std::string& path) const {
+  const std::string file = path == "/" ? "index.html" : path.substr(1);
+  // Only the files of web/ itself: no directories, so no way out of it.
+  const std::string_view content =
+      file.find('/') == std::string::npos ? WebAsset(file) : std::string_view();
+  if (content.empty()) return JsonError(404, "no such path: " + path);
+  HttpResponse r;
+  r.content_type = ContentTypeOf(file);
+  r.body = std::string(content);
+  r.cache_control = "no-cache";
+  r.route = "static";
+  return r;
+}
+
+void HttpService::OnStateOpened(const StateStore& state) {
+  {
+    std::unique_lock<std::shared_mutex> lock(state_mutex_);
+    state_ = &state;
+  }
+  // The gauges show the latest published day from the start, not only after the next close.
+  PublishedIndex index(&state);
+  Day latest;
+  if (index.LatestDate(&latest)) {
+    for (const char* level : {"province", "city", "county"}) {
+      std::vector<std::string> records;
+      if (!index.DayRecords(latest, level, &records).ok()) continue;
+      for (const std::string& record : records) metrics_.ShowIndexRecord(record);
+    }
+  }
+}
+
+void HttpService::OnProgress(const StreamStatus& status,
+                             const std::vector<PartitionStatus>& partitions, uint64_t state_bytes,
+                             double last_input_unix_seconds) {
+  last_progress_ms_ = NowMs();
+  std::optional<EpochSeconds> closed_end;
+  if (status.closed_through) {
+    closed_end = config_->engine.time_zone.StartOfLocalDay(*status.closed_through + 1);
+  }
+  metrics_.SetStatus(status, closed_end);
+  metrics_.SetPartitions(partitions);
+  metrics_.SetStateBytes(state_bytes);
+  if (last_input_unix_seconds > 0) metrics_.SetLastInput(last_input_unix_seconds);
+  assigned_ = !partitions.empty();
+  bool state_open;
+  {
+    std::shared_lock<std::shared_mutex> lock(state_mutex_);
+    state_open = state_ != nullptr;
+  }
+  metrics_.SetReady(state_open && assigned_.load());
+}
+
+void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
+  metrics_.OnDelivered(records);
+  std::vector<LiveRecord> live;
+  for (const OutboxRecord& r : records) {
+    if (r.kind != OutputKind::kIndex) continue;
+    const size_t bar = r.key.find('|', 11);
+    live.push_back({r.key.substr(11, bar - 11), r.key, r.value});
+  }
+  feed_.Publish(live);
+}
+
+void HttpService::OnDaysPublished(double seconds) { metrics_.ObserveDayPublish(seconds); }
+
+void HttpService::OnStateClosing() {
+  std::unique_lock<std::shared_mutex> lock(state_mutex_);
+  state_ = nullptr;
+  assigned_ = false;
+  metrics_.SetReady(false);
+}
+
+}  // namespace fugong

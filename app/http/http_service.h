@@ -1,0 +1,63 @@
+// The service's HTTP face, on one port: /metrics, /healthz, /readyz, the JSON API over the
+// published index (index_api.h), the live stream of new records (/v1/stream, Server-Sent
+// Events) and the dashboard page (/). It watches the stream service as a StreamObserver: the
+// loop reports, the server's thread answers, and neither waits for the other.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+
+#include "app/http/http_server.h"
+#include "app/http/index_api.h"
+#include "app/http/live_feed.h"
+#include "app/http/service_metrics.h"
+#include "app/run_config.h"
+#include "app/stream_observer.h"
+
+namespace fugong {
+
+class HttpService : public StreamObserver {
+ public:
+  // Listens on `listen` (HOST:PORT). `config` must outlive the service.
+  static Result<std::unique_ptr<HttpService>> Start(const RunConfig* config,
+                                                    const std::string& listen);
+  ~HttpService() override;
+
+  // "HOST:PORT" with the real port.
+  const std::string& address() const { return server_->address(); }
+  ServiceMetrics& metrics() { return metrics_; }
+
+  // Answers one request (what the server calls; tests call it directly too).
+  HttpResponse Handle(const HttpRequest& request);
+
+  void OnStateOpened(const StateStore& state) override;
+  void OnProgress(const StreamStatus& status, const std::vector<PartitionStatus>& partitions,
+                  uint64_t state_bytes, double last_input_unix_seconds) override;
+  void OnDelivered(const std::vector<OutboxRecord>& records) override;
+  void OnDaysPublished(double seconds) override;
+  void OnStateClosing() override;
+
+ private:
+  explicit HttpService(const RunConfig* config);
+  HttpResponse Route(const HttpRequest& request);
+  HttpResponse Health() const;
+  HttpResponse Readiness() const;
+  HttpResponse Static(const std::string& path) const;
+
+  const RunConfig* config_;
+  ServiceMetrics metrics_;
+  IndexApi api_;
+  LiveFeed feed_;
+  // The state is read by the server's thread between OnStateOpened and OnStateClosing.
+  mutable std::shared_mutex state_mutex_;
+  const StateStore* state_ = nullptr;
+  std::atomic<bool> assigned_{false};
+  // Steady-clock milliseconds of the last report from the loop (0: none yet).
+  std::atomic<int64_t> last_progress_ms_{0};
+  std::unique_ptr<HttpServer> server_;  // last: stopped first
+};
+
+}  // namespace fugong

@@ -1,0 +1,254 @@
+#include "app/http/index_api.h"
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+
+#include "app/render/county_map_svg.h"
+#include "engine/groups/group_key.h"
+
+namespace fugong {
+
+namespace {
+
+constexpr std::string_view kMapPrefix = "/v1/map/";
+constexpr std::string_view kSvgSuffix = ".svg";
+
+// The request's parameters by name, checked against the ones a route takes: a misspelt or
+// repeated parameter is an error, not silently ignored.
+class Params {
+ public:
+  Params(const HttpRequest& request, std::set<std::string> allowed) {
+    for (const auto& [name, value] : request.params) {
+      if (!allowed.count(name)) {
+        error_ = "unknown parameter '" + name + "'";
+        return;
+      }
+      if (!values_.emplace(name, value).second) {
+        error_ = "parameter '" + name + "' given twice";
+        return;
+      }
+    }
+  }
+  const std::string& error() const { return error_; }
+  const std::string* Get(const std::string& name) const {
+    auto it = values_.find(name);
+    return it == values_.end() ? nullptr : &it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::string error_;
+};
+
+std::string LevelList() {
+  std::string list;
+  for (GroupLevel level :
+       {GroupLevel::kProvince, GroupLevel::kCity, GroupLevel::kCounty, GroupLevel::kIndustry,
+        GroupLevel::kCountyIndustry, GroupLevel::kScale, GroupLevel::kTag}) {
+    if (!list.empty()) list += ", ";
+    list += LevelName(level);
+  }
+  return list;
+}
+
+// Reads a required or optional date parameter; an error response if it is malformed.
+std::optional<HttpResponse> ReadDate(const Params& params, const std::string& name, bool required,
+                                     std::optional<Day>* out) {
+  const std::string* text = params.Get(name);
+  if (text == nullptr) {
+    if (required) return JsonError(400, "missing parameter '" + name + "' (YYYY-MM-DD)");
+    return std::nullopt;
+  }
+  Day day;
+  if (!ParseDate(*text, &day)) {
+    return JsonError(400,
+                     "parameter '" + name + "' must be a date YYYY-MM-DD, not '" + *text + "'");
+  }
+  *out = day;
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> ReadLevel(const Params& params, std::string* out) {
+  const std::string* text = params.Get("level");
+  if (text == nullptr) return JsonError(400, "missing parameter 'level' (" + LevelList() + ")");
+  GroupLevel level;
+  if (!ParseLevel(*text, &level)) {
+    return JsonError(400, "unknown level '" + *text + "' (levels: " + LevelList() + ")");
+  }
+  *out = *text;
+  return std::nullopt;
+}
+
+// `"name":` followed by the records as a JSON array; records are JSON already.
+void AppendRecords(const std::vector<std::string>& records, std::string* out) {
+  *out += "\"records\":[";
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (i > 0) *out += ",\n";
+    *out += records[i];
+  }
+  *out += "]}\n";
+}
+
+bool HasDate(const PublishedIndex& index, Day day) {
+  for (Day d : index.Dates()) {
+    if (d == day) return true;
+  }
+  return false;
+}
+
+HttpResponse Ok(std::string body, std::string route) {
+  HttpResponse response;
+  response.body = std::move(body);
+  response.route = std::move(route);
+  return response;
+}
+
+HttpResponse WithRoute(HttpResponse response, std::string route) {
+  response.route = std::move(route);
+  return response;
+}
+
+}  // namespace
+
+bool IndexApi::Serves(std::string_view path) {
+  return path == "/v1/dates" || path == "/v1/index" || path == "/v1/index/series" ||
+         path == "/v1/regions" || path.starts_with(kMapPrefix);
+}
+
+HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& index) const {
+  if (request.path == "/v1/dates") return WithRoute(Dates(request, index), "/v1/dates");
+  if (request.path == "/v1/index") return WithRoute(DayIndex(request, index), "/v1/index");
+  if (request.path == "/v1/index/series") {
+    return WithRoute(Series(request, index), "/v1/index/series");
+  }
+  if (request.path == "/v1/regions") return WithRoute(Regions(request), "/v1/regions");
+  if (request.path.starts_with(kMapPrefix)) return WithRoute(Map(request, index), "/v1/map");
+  return JsonError(404, "no such path: " + request.path);
+}
+
+HttpResponse IndexApi::Dates(const HttpRequest& request, const PublishedIndex& index) const {
+  Params params(request, {});
+  if (!params.error().empty()) return JsonError(400, params.error());
+  nlohmann::json dates = nlohmann::json::array();
+  for (Day d : index.Dates()) dates.push_back(FormatDate(d));
+  return Ok(nlohmann::json{{"dates", dates}}.dump() + "\n", "");
+}
+
+HttpResponse IndexApi::DayIndex(const HttpRequest& request, const PublishedIndex& index) const {
+  Params params(request, {"date", "level", "code"});
+  if (!params.error().empty()) return JsonError(400, params.error());
+  std::optional<Day> day;
+  if (auto error = ReadDate(params, "date", true, &day)) return *error;
+  std::string level;
+  if (auto error = ReadLevel(params, &level)) return *error;
+  if (const std::string* code = params.Get("code")) {
+    std::string record;
+    Status st = index.Record(*day, level, *code, &record);
+    if (st.code() == Status::Code::kNotFound) {
+      return JsonError(404,
+                       "no " + level + " record " + *code + " published for " + FormatDate(*day));
+    }
+    if (!st.ok()) return JsonError(500, st.ToString());
+    return Ok(record + "\n", "");
+  }
+  std::vector<std::string> records;
+  Status st = index.DayRecords(*day, level, &records);
+  if (!st.ok()) return JsonError(500, st.ToString());
+  // An empty level on a published day is an answer (no tags, say); a day never published is not.
+  if (records.empty() && !HasDate(index, *day)) {
+    return JsonError(404, "no index published for " + FormatDate(*day));
+  }
+  std::string body = "{\"date\":\"" + FormatDate(*day) + "\",\"level\":\"" + level + "\",";
+  AppendRecords(records, &body);
+  return Ok(std::move(body), "");
+}
+
+HttpResponse IndexApi::Series(const HttpRequest& request, const PublishedIndex& index) const {
+  Params params(request, {"level", "code", "from", "to"});
+  if (!params.error().empty()) return JsonError(400, params.error());
+  std::string level;
+  if (auto error = ReadLevel(params, &level)) return *error;
+  const std::string* code = params.Get("code");
+  if (code == nullptr || code->empty()) return JsonError(400, "missing parameter 'code'");
+  std::optional<Day> from, to;
+  if (auto error = ReadDate(params, "from", false, &from)) return *error;
+  if (auto error = ReadDate(params, "to", false, &to)) return *error;
+  if (from && to && *from > *to) {
+    return JsonError(400,
+                     "'from' (" + FormatDate(*from) + ") is after 'to' (" + FormatDate(*to) + ")");
+  }
+  std::vector<std::string> records;
+  Status st =
+      index.Series(level, *code, from.value_or(INT32_MIN), to.value_or(INT32_MAX), &records);
+  if (!st.ok()) return JsonError(500, st.ToString());
+  if (records.empty()) {
+    return JsonError(404, "no " + level + " records of " + *code + " published in that range");
+  }
+  nlohmann::json head{{"level", level}, {"code", *code}};
+  std::string body = head.dump();
+  body.pop_back();  // reopen the object for the records
+  body += ",";
+  AppendRecords(records, &body);
+  return Ok(std::move(body), "");
+}
+
+HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& index) const {
+  Params params(request, {});
+  if (!params.error().empty()) return JsonError(400, params.error());
+  std::string_view name = request.path;
+  name.remove_prefix(kMapPrefix.size());
+  Day day;
+  if (!name.ends_with(kSvgSuffix) ||
+      !ParseDate(name.substr(0, name.size() - kSvgSuffix.size()), &day)) {
+    return JsonError(400, "the map is /v1/map/YYYY-MM-DD.svg");
+  }
+  std::vector<std::string> records;
+  Status st = index.DayRecords(day, "county", &records);
+  if (!st.ok()) return JsonError(500, st.ToString());
+  if (records.empty()) return JsonError(404, "no county records published for " + FormatDate(day));
+  std::vector<render::CountyFigure> figures;
+  for (const std::string& text : records) {
+    const nlohmann::json record = nlohmann::json::parse(text, nullptr, false);
+    if (!record.is_object()) continue;
+    render::CountyFigure figure;
+    figure.code = record.value("code", "");
+    if (record["composite"].is_number()) figure.composite = record["composite"].get<double>();
+    if (record["tier"].is_string()) {
+      const std::string tier = record["tier"];
+      if (tier.size() == 2) figure.tier = tier[1] - '0';
+    }
+    figures.push_back(std::move(figure));
+  }
+  render::MapOptions options;
+  options.title = "Electricity work-resumption index, " + FormatDate(day);
+  options.subtitle = "Composite index by county";
+  HttpResponse response;
+  response.content_type = "image/svg+xml";
+  response.body = render::RenderCountyTileMap(*regions_, figures, options);
+  response.route = "/v1/map";
+  return response;
+}
+
+HttpResponse IndexApi::Regions(const HttpRequest& request) const {
+  Params params(request, {});
+  if (!params.error().empty()) return JsonError(400, params.error());
+  nlohmann::json regions = nlohmann::json::array();
+  auto add = [&](const std::vector<std::string>& codes, const char* level) {
+    for (const std::string& code : codes) {
+      const Region* r = regions_->Find(code);
+      regions.push_back(
+          {{"code", r->code}, {"name", r->name}, {"level", level}, {"parent", r->parent}});
+    }
+  };
+  add(regions_->provinces(), "province");
+  add(regions_->cities(), "city");
+  add(regions_->counties(), "county");
+  HttpResponse response;
+  response.body = nlohmann::json{{"regions", regions}}.dump() + "\n";
+  response.cache_control = "max-age=3600";
+  return response;
+}
+
+}  // namespace fugong

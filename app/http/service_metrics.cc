@@ -1,0 +1,252 @@
+#include "app/http/service_metrics.h"
+
+#include <prometheus/text_serializer.h>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/model/dead_letter.h"
+
+namespace fugong {
+
+namespace {
+
+constexpr const char* kInputNames[] = {"readings", "enterprises", "weather"};
+
+// Seconds, from a millisecond API answer to a slow close of a large province.
+const prometheus::Histogram::BucketBoundaries kHttpBuckets = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+const prometheus::Histogram::BucketBoundaries kPublishBuckets = {0.05, 0.1, 0.25, 0.5, 1,  2,
+                                                                 5,    10,  30,   60,  120};
+
+}  // namespace
+
+ServiceMetrics::ServiceMetrics(const RegionTable* regions)
+    : regions_(regions), registry_(std::make_shared<prometheus::Registry>()) {
+  using prometheus::BuildCounter;
+  using prometheus::BuildGauge;
+  using prometheus::BuildHistogram;
+  auto& consumed = BuildCounter()
+                       .Name("fugong_records_consumed_total")
+                       .Help("Input records consumed (Kafka messages), over the life of the state.")
+                       .Register(*registry_);
+  auto& used = BuildCounter()
+                   .Name("fugong_records_used_total")
+                   .Help(
+                       "Input records applied to state (readings to a meter-day, registry and "
+                       "weather records to their tables), over the life of the state.")
+                   .Register(*registry_);
+  auto& dead = BuildCounter()
+                   .Name("fugong_records_dead_lettered_total")
+                   .Help("Input records sent to the dead-letter topic, by reason code.")
+                   .Register(*registry_);
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    Input& in = inputs_[i];
+    in.consumed = &consumed.Add({{"input", kInputNames[i]}});
+    in.used = &used.Add({{"input", kInputNames[i]}});
+    for (size_t r = 0; r < kDeadLetterReasonCount; ++r) {
+      const std::string reason(ReasonCode(static_cast<DeadLetterReason>(r)));
+      in.dead.push_back(&dead.Add({{"input", kInputNames[i]}, {"reason", reason}}));
+    }
+  }
+  gaps_ = &BuildCounter()
+               .Name("fugong_partition_gaps_total")
+               .Help("Readings partition gaps: offsets the broker removed before they were read.")
+               .Register(*registry_)
+               .Add({});
+  days_closed_ = &BuildCounter()
+                      .Name("fugong_days_closed_total")
+                      .Help("Days closed by this process (their index published).")
+                      .Register(*registry_)
+                      .Add({});
+  auto& published = BuildCounter()
+                        .Name("fugong_index_records_published_total")
+                        .Help(
+                            "Index records given a new revision by this process: kind=new for "
+                            "revision 1, kind=revised for a correction of a published record.")
+                        .Register(*registry_);
+  published_new_ = &published.Add({{"kind", "new"}});
+  published_revised_ = &published.Add({{"kind", "revised"}});
+  auto& acked = BuildCounter()
+                    .Name("fugong_output_messages_acknowledged_total")
+                    .Help("Output messages acknowledged by the brokers, by output topic.")
+                    .Register(*registry_);
+  acked_index_ = &acked.Add({{"output", "index"}});
+  acked_dead_ = &acked.Add({{"output", "deadletter"}});
+  lag_ = &BuildGauge()
+              .Name("fugong_consumer_lag_messages")
+              .Help(
+                  "Messages between the consumer's position and the log end, per assigned "
+                  "partition (as of the last fetch).")
+              .Register(*registry_);
+  watermark_ = &BuildGauge()
+                    .Name("fugong_watermark_timestamp_seconds")
+                    .Help(
+                        "The event-time watermark (Unix seconds): the slowest active readings "
+                        "partition's latest reading time.")
+                    .Register(*registry_)
+                    .Add({});
+  closed_through_ = &BuildGauge()
+                         .Name("fugong_closed_through_timestamp_seconds")
+                         .Help("End (next local midnight, Unix seconds) of the last closed day.")
+                         .Register(*registry_)
+                         .Add({});
+  last_input_ = &BuildGauge()
+                     .Name("fugong_last_input_timestamp_seconds")
+                     .Help("Wall-clock time (Unix seconds) of the last message consumed.")
+                     .Register(*registry_)
+                     .Add({});
+  state_bytes_ = &BuildGauge()
+                      .Name("fugong_state_size_bytes")
+                      .Help("Approximate size of the RocksDB state (SST files and memtables).")
+                      .Register(*registry_)
+                      .Add({});
+  ready_ = &BuildGauge()
+                .Name("fugong_ready")
+                .Help("1 once state is restored and the consumer has its partitions, else 0.")
+                .Register(*registry_)
+                .Add({});
+  live_clients_ = &BuildGauge()
+                       .Name("fugong_live_stream_clients")
+                       .Help("Clients connected to the live stream of index records.")
+                       .Register(*registry_)
+                       .Add({});
+  composite_ = &BuildGauge()
+                    .Name("fugong_composite_index")
+                    .Help(
+                        "Latest published composite index (0-100) of the province, each city "
+                        "and each county.")
+                    .Register(*registry_);
+  tier_ = &BuildGauge()
+               .Name("fugong_composite_tier")
+               .Help("Tier of that record: 1 (T1, green, >= 80) to 5 (T5, red, < 20).")
+               .Register(*registry_);
+  day_publish_ = &BuildHistogram()
+                      .Name("fugong_day_publish_seconds")
+                      .Help("From the commit that closed days to their records acknowledged.")
+                      .Register(*registry_)
+                      .Add({}, kPublishBuckets);
+  http_requests_ = &BuildCounter()
+                        .Name("fugong_http_requests_total")
+                        .Help("HTTP requests answered, by route and status code.")
+                        .Register(*registry_);
+  http_seconds_ = &BuildHistogram()
+                       .Name("fugong_http_request_duration_seconds")
+                       .Help("Time to answer an HTTP request (not the live stream), by route.")
+                       .Register(*registry_);
+}
+
+std::string ServiceMetrics::Scrape() const {
+  return prometheus::TextSerializer().Serialize(registry_->Collect());
+}
+
+void ServiceMetrics::Advance(prometheus::Counter* counter, uint64_t to, uint64_t* shown) {
+  if (to > *shown) counter->Increment(static_cast<double>(to - *shown));
+  *shown = to;
+}
+
+void ServiceMetrics::SetStatus(const StreamStatus& status,
+                               std::optional<EpochSeconds> closed_through_end) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const IngestCounters* counters[] = {&status.readings, &status.enterprises, &status.weather};
+  for (size_t i = 0; i < inputs_.size(); ++i) {
+    Input& in = inputs_[i];
+    Advance(in.consumed, counters[i]->records, &in.shown.records);
+    Advance(in.used, counters[i]->used, &in.shown.used);
+    for (size_t r = 0; r < kDeadLetterReasonCount; ++r) {
+      Advance(in.dead[r], counters[i]->dead[r], &in.shown.dead[r]);
+    }
+  }
+  Advance(gaps_, status.gaps, &gaps_shown_);
+  Advance(days_closed_, status.days_closed, &days_closed_shown_);
+  Advance(published_new_, status.records_new, &new_shown_);
+  Advance(published_revised_, status.records_revised, &revised_shown_);
+  if (status.watermark) watermark_->Set(static_cast<double>(*status.watermark));
+  if (closed_through_end) closed_through_->Set(static_cast<double>(*closed_through_end));
+}
+
+void ServiceMetrics::SetPartitions(const std::vector<PartitionStatus>& partitions) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<std::pair<std::string, int32_t>, prometheus::Gauge*> now;
+  for (const PartitionStatus& p : partitions) {
+    const auto key = std::make_pair(p.topic, p.partition);
+    auto it = lag_by_partition_.find(key);
+    prometheus::Gauge* gauge =
+        it != lag_by_partition_.end()
+            ? it->second
+            : &lag_->Add({{"topic", p.topic}, {"partition", std::to_string(p.partition)}});
+    if (p.high_watermark >= 0 && p.position >= 0) {
+      gauge->Set(static_cast<double>(std::max<int64_t>(0, p.high_watermark - p.position)));
+    }
+    now[key] = gauge;
+  }
+  // A partition no longer assigned has no lag of ours: its series goes.
+  for (auto& [key, gauge] : lag_by_partition_) {
+    if (!now.count(key)) lag_->Remove(gauge);
+  }
+  lag_by_partition_ = std::move(now);
+}
+
+void ServiceMetrics::SetStateBytes(uint64_t bytes) {
+  state_bytes_->Set(static_cast<double>(bytes));
+}
+void ServiceMetrics::SetReady(bool ready) { ready_->Set(ready ? 1 : 0); }
+void ServiceMetrics::SetLastInput(double unix_seconds) { last_input_->Set(unix_seconds); }
+void ServiceMetrics::SetLiveClients(size_t clients) {
+  live_clients_->Set(static_cast<double>(clients));
+}
+void ServiceMetrics::ObserveDayPublish(double seconds) { day_publish_->Observe(seconds); }
+
+void ServiceMetrics::ObserveHttp(const std::string& route, int status, double seconds) {
+  http_requests_->Add({{"route", route}, {"code", std::to_string(status)}}).Increment();
+  http_seconds_->Add({{"route", route}}, kHttpBuckets).Observe(seconds);
+}
+
+void ServiceMetrics::OnDelivered(const std::vector<OutboxRecord>& records) {
+  for (const OutboxRecord& r : records) {
+    if (r.kind != OutputKind::kIndex) {
+      acked_dead_->Increment();
+      continue;
+    }
+    acked_index_->Increment();
+    // Key DATE|LEVEL|CODE: only the province, cities and counties have a gauge.
+    const std::string_view key = r.key;
+    const std::string_view level = key.substr(11, key.find('|', 11) - 11);
+    if (level == "province" || level == "city" || level == "county") ShowIndexRecord(r.value);
+  }
+}
+
+void ServiceMetrics::ShowIndexRecord(const std::string& json) {
+  const nlohmann::json record = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+  if (!record.is_object() || !record["level"].is_string() || !record["code"].is_string() ||
+      !record["date"].is_string()) {
+    return;
+  }
+  const std::string level = record["level"];
+  if (level != "province" && level != "city" && level != "county") return;
+  const std::string code = record["code"];
+  // Bounded by the region table: a code it does not know gets no series.
+  if (regions_->Find(code) == nullptr) return;
+  const std::string date = record["date"];
+  std::lock_guard<std::mutex> lock(mutex_);
+  Shown& shown = shown_[{level, code}];
+  if (!shown.date.empty() && date < shown.date) return;  // an older day's correction
+  shown.date = date;
+  const nlohmann::json& composite = record["composite"];
+  const nlohmann::json& tier = record["tier"];
+  if (!composite.is_number() || !tier.is_string()) {
+    // Suppressed: no figure to show, and the previous day's would mislead.
+    if (shown.composite != nullptr) composite_->Remove(shown.composite);
+    if (shown.tier != nullptr) tier_->Remove(shown.tier);
+    shown.composite = shown.tier = nullptr;
+    return;
+  }
+  if (shown.composite == nullptr) {
+    shown.composite = &composite_->Add({{"level", level}, {"code", code}});
+    shown.tier = &tier_->Add({{"level", level}, {"code", code}});
+  }
+  shown.composite->Set(composite.get<double>());
+  const std::string tier_name = tier;
+  shown.tier->Set(tier_name.size() == 2 ? tier_name[1] - '0' : 0);
+}
+
+}  // namespace fugong

@@ -1,0 +1,35 @@
+// What the streaming service reports while it runs, for the surfaces that show it (metrics, the
+// HTTP API, the live feed). Every call comes from the service loop's thread; an observer that
+// hands the figures to other threads does its own locking.
+#pragma once
+
+#include <vector>
+
+#include "connectors/kafka/kafka_stream_consumer.h"
+#include "engine/job/outbox.h"
+#include "engine/job/stream_job.h"
+#include "engine/state/state_store.h"
+
+namespace fugong {
+
+class StreamObserver {
+ public:
+  virtual ~StreamObserver() = default;
+
+  // State is restored (and what a crash left in the outbox is sent): it may be read from now
+  // until OnStateClosing.
+  virtual void OnStateOpened(const StateStore& state) {}
+  // About once a second and after every commit: the job's figures, the consumer's partitions
+  // (empty while none is assigned), and when the last message came (Unix seconds, 0: none yet).
+  virtual void OnProgress(const StreamStatus& status,
+                          const std::vector<PartitionStatus>& partitions, uint64_t state_bytes,
+                          double last_input_unix_seconds) {}
+  // Output records the brokers acknowledged.
+  virtual void OnDelivered(const std::vector<OutboxRecord>& records) {}
+  // Days closed by a commit were published: seconds from the close to the last acknowledgement.
+  virtual void OnDaysPublished(double seconds) {}
+  // The loop is about to close the state: stop reading it.
+  virtual void OnStateClosing() {}
+};
+
+}  // namespace fugong

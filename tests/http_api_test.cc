@@ -1,0 +1,428 @@
+// The HTTP face of the service against real state: a backfill of a generated province writes
+// its records into RocksDB, the HTTP service (real Beast server on a loopback port) answers from
+// that state, and every answer is checked against the backfill's output file: the API must
+// return the published bytes, the map must show the published tiers, bad requests get a 400
+// or 404 with a JSON error and the server goes on answering. Metrics and the live stream are
+// fed the way the service loop feeds them.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <thread>
+
+#include "app/backfill_runner.h"
+#include "app/generate/province_generator.h"
+#include "app/http/http_service.h"
+#include "app/run_config.h"
+#include "tests/support/files.h"
+#include "tests/support/http_client.h"
+#include "tests/support/record_compare.h"
+
+namespace fugong {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::EventStreamClient;
+using testing::HttpGet;
+using testing::HttpResult;
+using testing::IndexKeyOf;
+using testing::ReadFile;
+using testing::SplitLines;
+
+Day D(const char* text) {
+  Day d;
+  EXPECT_TRUE(ParseDate(text, &d));
+  return d;
+}
+
+class HttpApiTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ =
+        new fs::path(fs::temp_directory_path() / ("fugong-http-test-" + std::to_string(getpid())));
+    fs::remove_all(*dir_);
+    GenerateOptions options;
+    options.seed = 11;
+    options.enterprises = 400;
+    options.from = D("2019-11-25");
+    options.to = D("2020-02-20");
+    options.interval_minutes = 60;
+    options.out_dir = (*dir_ / "input").string();
+    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
+    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    config_ = new RunConfig(*LoadRunConfig("", {"interval_minutes=60"}));
+    BackfillFiles files;
+    files.enterprises = (*dir_ / "input/enterprises.csv").string();
+    files.weather = (*dir_ / "input/weather.csv").string();
+    files.readings = generated->readings_files;
+    files.out = (*dir_ / "index.jsonl").string();
+    files.deadletter = (*dir_ / "dead.jsonl").string();
+    files.state_dir = (*dir_ / "state").string();
+    Result<BackfillSummary> summary = RunBackfillFromFiles(*config_, files, nullptr);
+    ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    records_ = new std::map<std::string, std::string>();
+    for (const std::string& line : SplitLines(ReadFile(files.out))) {
+      (*records_)[IndexKeyOf(line)] = line;
+    }
+  }
+  static void TearDownTestSuite() {
+    fs::remove_all(*dir_);
+    delete dir_;
+    delete config_;
+    delete records_;
+  }
+
+  void SetUp() override {
+    Result<std::unique_ptr<StateStore>> state = StateStore::Open((*dir_ / "state").string());
+    ASSERT_TRUE(state.ok()) << state.status().ToString();
+    state_ = std::move(state).value();
+    Result<std::unique_ptr<HttpService>> service = HttpService::Start(config_, "127.0.0.1:0");
+    ASSERT_TRUE(service.ok()) << service.status().ToString();
+    service_ = std::move(service).value();
+    service_->OnStateOpened(*state_);
+  }
+  void TearDown() override {
+    service_->OnStateClosing();
+    service_.reset();
+    state_.reset();
+  }
+
+  HttpResult Get(const std::string& target) { return HttpGet(service_->address(), target); }
+
+  // The backfill's records of one day and level, in key order.
+  static std::vector<std::string> Expected(const std::string& date, const std::string& level) {
+    std::vector<std::string> out;
+    const std::string prefix = date + "|" + level + "|";
+    for (auto it = records_->lower_bound(prefix);
+         it != records_->end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      out.push_back(it->second);
+    }
+    return out;
+  }
+
+  // A record list from an API answer, each re-serialized exactly as it came.
+  static std::vector<std::string> RecordLines(const std::string& body) {
+    std::vector<std::string> out;
+    const nlohmann::json doc = nlohmann::json::parse(body);
+    for (const auto& record : doc["records"]) out.push_back(record.dump());
+    return out;
+  }
+  static std::vector<std::string> Normalized(const std::vector<std::string>& lines) {
+    std::vector<std::string> out;
+    for (const std::string& line : lines) out.push_back(nlohmann::json::parse(line).dump());
+    return out;
+  }
+
+  static fs::path* dir_;
+  static RunConfig* config_;
+  static std::map<std::string, std::string>* records_;  // key -> the backfill's output line
+  std::unique_ptr<StateStore> state_;
+  std::unique_ptr<HttpService> service_;
+};
+
+fs::path* HttpApiTest::dir_ = nullptr;
+RunConfig* HttpApiTest::config_ = nullptr;
+std::map<std::string, std::string>* HttpApiTest::records_ = nullptr;
+
+TEST_F(HttpApiTest, DatesAreThoseOfTheBackfill) {
+  std::set<std::string> expected;
+  for (const auto& [key, line] : *records_) expected.insert(key.substr(0, 10));
+  HttpResult r = Get("/v1/dates");
+  ASSERT_EQ(r.status, 200) << r.error << r.body;
+  EXPECT_EQ(r.content_type, "application/json");
+  std::set<std::string> got;
+  const nlohmann::json doc = nlohmann::json::parse(r.body);
+  for (const auto& d : doc["dates"]) got.insert(d.get<std::string>());
+  EXPECT_EQ(got, expected);
+  EXPECT_GT(got.size(), 30u);
+}
+
+TEST_F(HttpApiTest, DayIndexReturnsThePublishedBytes) {
+  for (const std::string date : {"2020-01-02", "2020-02-03", "2020-02-20"}) {
+    for (const std::string level : {"province", "city", "county", "industry", "county_industry"}) {
+      HttpResult r = Get("/v1/index?date=" + date + "&level=" + level);
+      ASSERT_EQ(r.status, 200) << date << " " << level << ": " << r.body;
+      const std::vector<std::string> expected = Expected(date, level);
+      ASSERT_FALSE(expected.empty()) << date << " " << level;
+      // Field order and number formatting survive: the records are the published bytes.
+      EXPECT_NE(r.body.find(expected.front()), std::string::npos) << level;
+      EXPECT_EQ(RecordLines(r.body), Normalized(expected)) << date << " " << level;
+    }
+  }
+  // One record by code: exactly the published line.
+  const std::string key = "2020-02-03|county|" + RegionTable::Zhejiang().counties()[0];
+  HttpResult one =
+      Get("/v1/index?date=2020-02-03&level=county&code=" + RegionTable::Zhejiang().counties()[0]);
+  ASSERT_EQ(one.status, 200) << one.body;
+  EXPECT_EQ(one.body, records_->at(key) + "\n");
+  // A county-industry code has a ':' that clients may percent-encode.
+  const auto ci = Expected("2020-02-03", "county_industry").front();
+  const std::string code = nlohmann::json::parse(ci)["code"];
+  std::string encoded = code;
+  encoded.replace(encoded.find(':'), 1, "%3A");
+  HttpResult coded = Get("/v1/index?date=2020-02-03&level=county_industry&code=" + encoded);
+  ASSERT_EQ(coded.status, 200) << coded.body;
+  EXPECT_EQ(coded.body, ci + "\n");
+}
+
+TEST_F(HttpApiTest, SeriesIsTheGroupsRecordsInDateOrder) {
+  const std::string province = RegionTable::Zhejiang().provinces()[0];
+  std::vector<std::string> expected;
+  for (const auto& [key, line] : *records_) {
+    if (key.substr(10) == "|province|" + province && key.substr(0, 10) >= "2020-01-20" &&
+        key.substr(0, 10) <= "2020-02-10") {
+      expected.push_back(line);
+    }
+  }
+  ASSERT_EQ(expected.size(), 22u);
+  HttpResult r =
+      Get("/v1/index/series?level=province&code=" + province + "&from=2020-01-20&to=2020-02-10");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(RecordLines(r.body), Normalized(expected));
+  // Without a range: every day.
+  HttpResult all = Get("/v1/index/series?level=province&code=" + province);
+  ASSERT_EQ(all.status, 200);
+  size_t days = 0;
+  for (const auto& [key, line] : *records_) days += key.find("|province|") != std::string::npos;
+  EXPECT_EQ(RecordLines(all.body).size(), days);
+}
+
+TEST_F(HttpApiTest, MapShowsThePublishedTierOfEveryCounty) {
+  HttpResult r = Get("/v1/map/2020-02-10.svg");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "image/svg+xml");
+  std::map<std::string, int> tiers;  // from the tiles
+  const std::regex tile(R"re(<rect class="tile"[^>]*data-code="(\d+)"[^>]*data-tier="(\d)")re");
+  for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), tile);
+       it != std::sregex_iterator(); ++it) {
+    tiers[(*it)[1]] = std::stoi((*it)[2]);
+  }
+  ASSERT_EQ(tiers.size(), RegionTable::Zhejiang().counties().size());
+  int with_data = 0;
+  for (const std::string& line : Expected("2020-02-10", "county")) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    const int want = record["tier"].is_string() ? record["tier"].get<std::string>()[1] - '0' : 0;
+    EXPECT_EQ(tiers[record["code"]], want) << record["code"];
+    with_data += want > 0;
+  }
+  EXPECT_GT(with_data, 40);
+}
+
+TEST_F(HttpApiTest, RegionsListTheTable) {
+  HttpResult r = Get("/v1/regions");
+  ASSERT_EQ(r.status, 200);
+  const nlohmann::json doc = nlohmann::json::parse(r.body);
+  std::map<std::string, int> by_level;
+  for (const auto& region : doc["regions"]) by_level[region["level"]]++;
+  EXPECT_EQ(by_level["province"], 1);
+  EXPECT_EQ(by_level["city"], 11);
+  EXPECT_EQ(by_level["county"], 90);
+}
+
+TEST_F(HttpApiTest, BadRequestsGetAJsonErrorAndTheServerGoesOn) {
+  struct Case {
+    std::string target;
+    int status;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {"/v1/index?level=county", 400, "missing parameter 'date'"},
+      {"/v1/index?date=2020-13-01&level=county", 400, "YYYY-MM-DD"},
+      {"/v1/index?date=2020-02-03", 400, "missing parameter 'level'"},
+      {"/v1/index?date=2020-02-03&level=village", 400, "unknown level 'village'"},
+      {"/v1/index?date=2020-02-03&level=county&colour=red", 400, "unknown parameter 'colour'"},
+      {"/v1/index?date=2020-02-03&date=2020-02-04&level=county", 400, "given twice"},
+      {"/v1/index?date=2020-02-03&level=county&code=%zz", 400, "percent-encoding"},
+      {"/v1/index?date=2031-01-01&level=county", 404, "no index published for 2031-01-01"},
+      {"/v1/index?date=2020-02-03&level=county&code=999999", 404, "999999"},
+      {"/v1/index/series?level=county", 400, "missing parameter 'code'"},
+      {"/v1/index/series?level=county&code=330102&from=2020-02-05&to=2020-02-01", 400, "is after"},
+      {"/v1/index/series?level=county&code=999999", 404, "999999"},
+      {"/v1/map/yesterday.svg", 400, "YYYY-MM-DD"},
+      {"/v1/map/2031-01-01.svg", 404, "2031-01-01"},
+      {"/v1/stream?level=village", 400, "unknown level"},
+      {"/v2/index", 404, "no such path"},
+      {"/../etc/passwd", 404, "no such path"},
+  };
+  for (const Case& c : cases) {
+    HttpResult r = Get(c.target);
+    EXPECT_EQ(r.status, c.status) << c.target << ": " << r.body << r.error;
+    EXPECT_EQ(r.content_type, "application/json") << c.target;
+    const nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
+    ASSERT_TRUE(body.is_object() && body["error"].is_string()) << c.target << ": " << r.body;
+    EXPECT_NE(body["error"].get<std::string>().find(c.says), std::string::npos)
+        << c.target << ": " << r.body;
+  }
+  HttpResult post =
+      testing::HttpRequestTo(service_->address(), "/v1/dates", boost::beast::http::verb::post);
+  EXPECT_EQ(post.status, 405);
+  // Not HTTP at all, and a request line too long: a 400, then the server answers the next one.
+  EXPECT_NE(testing::RawExchange(service_->address(), "HELLO\r\n\r\n").find("400"),
+            std::string::npos);
+  EXPECT_NE(testing::RawExchange(service_->address(),
+                                 "GET /" + std::string(100000, 'a') + " HTTP/1.1\r\n\r\n")
+                .find("400"),
+            std::string::npos);
+  EXPECT_EQ(Get("/v1/dates").status, 200);
+}
+
+TEST_F(HttpApiTest, HealthAndReadinessFollowTheService) {
+  EXPECT_EQ(Get("/healthz").status, 200);
+  // State open, but no partitions yet: not ready.
+  EXPECT_EQ(Get("/readyz").status, 503);
+  StreamStatus status;
+  PartitionStatus partition;
+  partition.topic = "fugong.readings";
+  partition.partition = 3;
+  partition.position = 90;
+  partition.high_watermark = 100;
+  service_->OnProgress(status, {partition}, 1000, 0);
+  EXPECT_EQ(Get("/readyz").status, 200);
+  EXPECT_NE(Get("/metrics").body.find("fugong_ready 1"), std::string::npos);
+  service_->OnStateClosing();
+  HttpResult closing = Get("/readyz");
+  EXPECT_EQ(closing.status, 503);
+  EXPECT_NE(closing.body.find("not_ready"), std::string::npos);
+  EXPECT_EQ(Get("/v1/dates").status, 503);
+  service_->OnStateOpened(*state_);  // for TearDown's symmetry
+}
+
+TEST_F(HttpApiTest, DashboardIsServed) {
+  HttpResult page = Get("/");
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("<html"), std::string::npos);
+  EXPECT_EQ(Get("/dashboard.js").status, 200);
+  EXPECT_EQ(Get("/dashboard.css").status, 200);
+}
+
+// The text format's samples: "name{labels} value" -> value.
+std::map<std::string, double> Samples(const std::string& text) {
+  std::map<std::string, double> out;
+  for (const std::string& line : SplitLines(text)) {
+    if (line.empty() || line[0] == '#') continue;
+    const size_t space = line.rfind(' ');
+    out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+  }
+  return out;
+}
+
+TEST_F(HttpApiTest, MetricsFollowTheConventionsAndShowTheLatestComposites) {
+  // Every record of the season, delivered in key order (older days first), as the loop would.
+  std::vector<OutboxRecord> delivered;
+  for (const auto& [key, line] : *records_) {
+    delivered.push_back({OutputKind::kIndex, key, line, ""});
+  }
+  delivered.push_back({OutputKind::kDeadLetter, "", "{}", ""});
+  service_->OnDelivered(delivered);
+  // Then an old day's correction: it must not replace the latest day's figure.
+  const std::string county = RegionTable::Zhejiang().counties()[0];
+  std::string old = records_->at("2020-01-10|county|" + county);
+  service_->OnDelivered({{OutputKind::kIndex, "2020-01-10|county|" + county, old, ""}});
+
+  StreamStatus status;
+  status.readings.records = 1000;
+  status.readings.used = 990;
+  status.readings.dead[static_cast<size_t>(DeadLetterReason::kNegativeKwh)] = 10;
+  status.watermark = 1581000000;
+  status.closed_through = D("2020-02-20");
+  status.records_new = 7;
+  service_->OnProgress(status, {}, 4096, 0);
+  // A later report of lifetime counters adds only the difference.
+  status.readings.records = 1500;
+  service_->OnProgress(status, {}, 4096, 0);
+  service_->OnDaysPublished(0.3);
+
+  HttpResult r = Get("/metrics");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  const std::map<std::string, double> samples = Samples(r.body);
+  EXPECT_EQ(samples.at("fugong_records_consumed_total{input=\"readings\"}"), 1500);
+  EXPECT_EQ(samples.at("fugong_records_used_total{input=\"readings\"}"), 990);
+  EXPECT_EQ(
+      samples.at("fugong_records_dead_lettered_total{input=\"readings\",reason=\"negative_kwh\"}"),
+      10);
+  EXPECT_EQ(samples.at("fugong_watermark_timestamp_seconds"), 1581000000);
+  // 2020-02-21T00:00+08:00: the end of the last closed day.
+  EXPECT_EQ(samples.at("fugong_closed_through_timestamp_seconds"), 1582214400);
+  EXPECT_EQ(samples.at("fugong_index_records_published_total{kind=\"new\"}"), 7);
+  EXPECT_EQ(samples.at("fugong_output_messages_acknowledged_total{output=\"deadletter\"}"), 1);
+  EXPECT_EQ(samples.at("fugong_day_publish_seconds_count"), 1);
+  EXPECT_EQ(samples.at("fugong_state_size_bytes"), 4096);
+
+  // The composite gauges hold the last day's figures; suppressed groups have none.
+  size_t composite_series = 0;
+  for (const auto& [name, value] : samples) {
+    composite_series += name.rfind("fugong_composite_index{", 0) == 0;
+  }
+  size_t shown = 0;
+  for (const std::string level : {"province", "city", "county"}) {
+    for (const std::string& line : Expected("2020-02-20", level)) {
+      const nlohmann::json record = nlohmann::json::parse(line);
+      const std::string labels =
+          "{code=\"" + record["code"].get<std::string>() + "\",level=\"" + level + "\"}";
+      if (record["suppressed"].get<bool>()) {
+        EXPECT_EQ(samples.count("fugong_composite_index" + labels), 0u) << labels;
+        continue;
+      }
+      ++shown;
+      EXPECT_DOUBLE_EQ(samples.at("fugong_composite_index" + labels),
+                       record["composite"].get<double>())
+          << labels;
+      EXPECT_EQ(samples.at("fugong_composite_tier" + labels),
+                record["tier"].get<std::string>()[1] - '0')
+          << labels;
+    }
+  }
+  EXPECT_EQ(composite_series, shown);
+  EXPECT_LE(composite_series, 1u + 11u + 90u);
+
+  // Conventions: every family is fugong_-prefixed; counters end in _total; no label names an
+  // enterprise or meter.
+  const std::regex type_line(R"(# TYPE (\S+) (\S+))");
+  for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), type_line);
+       it != std::sregex_iterator(); ++it) {
+    const std::string name = (*it)[1], type = (*it)[2];
+    EXPECT_EQ(name.rfind("fugong_", 0), 0u) << name;
+    if (type == "counter") EXPECT_TRUE(name.ends_with("_total")) << name;
+  }
+  EXPECT_EQ(r.body.find("enterprise="), std::string::npos);
+  EXPECT_EQ(r.body.find("meter="), std::string::npos);
+}
+
+TEST_F(HttpApiTest, LiveStreamSendsDeliveredRecordsOfItsLevel) {
+  EventStreamClient all(service_->address(), "/v1/stream");
+  EventStreamClient province(service_->address(), "/v1/stream?level=province");
+  // Both subscribed before anything is delivered.
+  for (int i = 0;
+       i < 50 &&
+       HttpGet(service_->address(), "/metrics").body.find("fugong_live_stream_clients 2") ==
+           std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  std::vector<OutboxRecord> delivered;
+  std::vector<std::string> provinces;
+  for (const std::string level : {"province", "city", "county"}) {
+    for (const std::string& line : Expected("2020-02-20", level)) {
+      delivered.push_back({OutputKind::kIndex, IndexKeyOf(line), line, ""});
+      if (level == "province") provinces.push_back(line);
+    }
+  }
+  service_->OnDelivered(delivered);
+  const auto& got_all = all.WaitForData(delivered.size(), std::chrono::seconds(10));
+  ASSERT_EQ(got_all.size(), delivered.size());
+  for (size_t i = 0; i < delivered.size(); ++i) EXPECT_EQ(got_all[i], delivered[i].value);
+  EXPECT_NE(all.head().find("text/event-stream"), std::string::npos);
+  // The province client waits a little longer: nothing of other levels may arrive.
+  const auto& got_province = province.WaitForData(provinces.size() + 1, std::chrono::seconds(1));
+  EXPECT_EQ(got_province, provinces);
+}
+
+}  // namespace
+}  // namespace fugong
