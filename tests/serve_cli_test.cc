@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "connectors/kafka/topic_snapshot.h"
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
+#include "tests/support/http_client.h"
 #include "tests/support/memory_io.h"
 #include "tests/support/record_compare.h"
 
@@ -324,6 +326,93 @@ TEST_F(ServeTest, AGapInAPartitionIsReportedLoudlyNotSkipped) {
     }
   }
   EXPECT_EQ(gaps, 1);
+}
+
+// The service's HTTP port while it streams: ready once assigned, the API answers from state
+// with the records on the index topic, the live stream carries every record the topic got, and
+// the metrics count what was consumed and published.
+TEST_F(ServeTest, HttpAnswersWhileStreaming) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  std::unique_ptr<ChildProcess> serve = Serve({"--http", "127.0.0.1:0"});
+  std::string address;
+  const std::regex listening(R"(http: listening on http://([0-9.]+:[0-9]+)/)");
+  for (int i = 0; i < 300 && address.empty(); ++i) {
+    std::smatch m;
+    const std::string log = ReadFile(log_);
+    if (std::regex_search(log, m, listening)) address = m[1];
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_FALSE(address.empty()) << ReadFile(log_);
+  int ready = 0;
+  for (int i = 0; i < 300 && ready != 200; ++i) {
+    ready = testing::HttpGet(address, "/readyz").status;
+    if (ready != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(ready, 200) << "never ready";
+  testing::EventStreamClient live(address, "/v1/stream");
+
+  Produce("fugong.readings", "readings", *readings_);
+  const size_t readings = ReadTopic("fugong.readings").size();
+  // Wait until the service has consumed everything and published what could close.
+  std::map<std::string, double> metrics;
+  const auto sample = [&](const std::string& name) {
+    auto it = metrics.find(name);
+    return it == metrics.end() ? -1.0 : it->second;
+  };
+  for (int i = 0; i < 600; ++i) {
+    metrics.clear();
+    for (const std::string& line : SplitLines(testing::HttpGet(address, "/metrics").body)) {
+      if (line.empty() || line[0] == '#') continue;
+      metrics[line.substr(0, line.rfind(' '))] = std::stod(line.substr(line.rfind(' ') + 1));
+    }
+    const double published = sample("fugong_index_records_published_total{kind=\"new\"}") +
+                             sample("fugong_index_records_published_total{kind=\"revised\"}");
+    if (sample("fugong_records_consumed_total{input=\"readings\"}") >= readings &&
+        sample("fugong_days_closed_total") > 0 &&
+        sample("fugong_output_messages_acknowledged_total{output=\"index\"}") == published) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(sample("fugong_records_consumed_total{input=\"readings\"}"), readings);
+  double dead = 0;
+  for (const auto& [name, value] : metrics) {
+    if (name.rfind("fugong_records_dead_lettered_total{input=\"readings\"", 0) == 0) dead += value;
+  }
+  EXPECT_GT(sample("fugong_records_used_total{input=\"readings\"}"), 0);
+  EXPECT_EQ(sample("fugong_records_used_total{input=\"readings\"}") + dead, readings)
+      << "every reading is used or dead-lettered";
+  EXPECT_GT(sample("fugong_days_closed_total"), 0);
+  EXPECT_GT(sample("fugong_watermark_timestamp_seconds"), 1.5e9);
+  EXPECT_EQ(sample("fugong_ready"), 1);
+  EXPECT_GE(sample("fugong_consumer_lag_messages{partition=\"0\",topic=\"fugong.readings\"}"), 0);
+  EXPECT_EQ(testing::HttpGet(address, "/healthz").status, 200);
+
+  // The live stream carried every record the topic got (the service sends after acknowledgement).
+  size_t messages = 0;
+  const std::map<std::string, std::string> published = PublishedIndex(&messages);
+  ASSERT_GT(published.size(), 0u);
+  const std::vector<std::string>& events = live.WaitForData(messages, std::chrono::seconds(20));
+  ASSERT_EQ(events.size(), messages);
+  std::map<std::string, std::string> streamed;
+  for (const std::string& e : events) streamed[IndexKeyOf(e)] = WithoutComputedAt(e);
+  EXPECT_EQ(streamed, published);
+  // The API answers from state with the same records.
+  const std::string some_day = published.rbegin()->first.substr(0, 10);
+  const nlohmann::json day = nlohmann::json::parse(
+      testing::HttpGet(address, "/v1/index?date=" + some_day + "&level=county").body);
+  ASSERT_GT(day["records"].size(), 0u);
+  for (nlohmann::json record : day["records"]) {
+    const std::string key = some_day + "|county|" + record["code"].get<std::string>();
+    record.erase("computed_at");
+    EXPECT_EQ(record, nlohmann::json::parse(published.at(key))) << key;
+  }
+
+  serve->Signal(SIGTERM);
+  ASSERT_EQ(serve->Wait(), 0) << ReadFile(log_);
+  // Every closed day's records are the backfill's.
+  for (const auto& [key, value] : published) EXPECT_EQ(value, backfill_->at(key)) << key;
 }
 
 }  // namespace
