@@ -7,9 +7,12 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <thread>
 
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
+#include "tests/support/http_client.h"
 #include "tests/support/memory_io.h"
 #include "tests/support/record_compare.h"
 
@@ -53,6 +56,44 @@ TEST(Demo, StreamsThroughKafkaAndPublishesWhatTheBackfillComputes) {
   const auto streamed = Records(dir / "stream/index.jsonl");
   EXPECT_GT(streamed.size(), 10000u);
   ExpectSameRecords(streamed, Records(dir / "batch/index.jsonl"));
+  fs::remove_all(dir);
+}
+
+// `fugong demo --http`: the dashboard's API serves the demo's index after the run, until Ctrl-C.
+TEST(Demo, ServesItsIndexOverHttpUntilInterrupted) {
+  const fs::path dir = fs::temp_directory_path() / ("fugong-demo-http-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  ChildProcess demo({FUGONG_BINARY, "demo", "--enterprises", "100", "--dir", (dir / "d").string(),
+                     "--http", "127.0.0.1:0"},
+                    (dir / "err").string(), (dir / "out").string());
+  const std::regex serving(R"(serving the dashboard at http://([0-9.]+:[0-9]+)/)");
+  std::string address;
+  for (int i = 0; i < 1200 && address.empty() && !demo.Exited(); ++i) {
+    std::smatch m;
+    const std::string out = ReadFile(dir / "out");
+    if (std::regex_search(out, m, serving)) address = m[1];
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_FALSE(address.empty()) << ReadFile(dir / "out") << ReadFile(dir / "err");
+  std::map<std::string, std::string> index;  // the demo's index.jsonl, with computed_at
+  for (const std::string& line : SplitLines(ReadFile(dir / "d/index.jsonl"))) {
+    index[IndexKeyOf(line)] = line;
+  }
+  const testing::HttpResult day = testing::HttpGet(address, "/v1/index?date=2020-03-15&level=city");
+  ASSERT_EQ(day.status, 200) << day.body;
+  const nlohmann::json doc = nlohmann::json::parse(day.body);
+  size_t cities = 0;
+  for (const auto& [key, line] : index) cities += key.rfind("2020-03-15|city|", 0) == 0;
+  ASSERT_GT(cities, 5u);
+  ASSERT_EQ(doc["records"].size(), cities);
+  for (const auto& record : doc["records"]) {
+    const std::string key = "2020-03-15|city|" + record["code"].get<std::string>();
+    EXPECT_EQ(record, nlohmann::json::parse(index.at(key))) << key;
+  }
+  EXPECT_EQ(testing::HttpGet(address, "/").status, 200);
+  demo.Signal(SIGINT);
+  EXPECT_EQ(demo.Wait(), 0);
   fs::remove_all(dir);
 }
 
