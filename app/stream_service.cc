@@ -150,7 +150,10 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   ServeSummary summary;
   OutboxSender sender(&job, index_producer->get(), dead_producer->get(), observer);
   FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));  // what a crash left in the outbox
-  if (observer != nullptr) observer->OnStateOpened(**state);
+  if (observer != nullptr) {
+    observer->OnStateOpened(**state);
+    observer->OnProgress(job.status(), {}, (*state)->ApproximateSize(), 0);
+  }
 
   KafkaConfig consumer_config = base;
   consumer_config.Set("group.id", config.group_id, "group_id");

@@ -25,34 +25,26 @@ ServiceMetrics::ServiceMetrics(const RegionTable* regions)
   using prometheus::BuildCounter;
   using prometheus::BuildGauge;
   using prometheus::BuildHistogram;
-  auto& consumed = BuildCounter()
-                       .Name("fugong_records_consumed_total")
-                       .Help("Input records consumed (Kafka messages), over the life of the state.")
-                       .Register(*registry_);
-  auto& used = BuildCounter()
-                   .Name("fugong_records_used_total")
-                   .Help(
-                       "Input records applied to state (readings to a meter-day, registry and "
-                       "weather records to their tables), over the life of the state.")
+  consumed_ = &BuildCounter()
+                   .Name("fugong_records_consumed_total")
+                   .Help("Input records consumed (Kafka messages), over the life of the state.")
                    .Register(*registry_);
-  auto& dead = BuildCounter()
-                   .Name("fugong_records_dead_lettered_total")
-                   .Help("Input records sent to the dead-letter topic, by reason code.")
-                   .Register(*registry_);
-  for (size_t i = 0; i < inputs_.size(); ++i) {
-    Input& in = inputs_[i];
-    in.consumed = &consumed.Add({{"input", kInputNames[i]}});
-    in.used = &used.Add({{"input", kInputNames[i]}});
-    for (size_t r = 0; r < kDeadLetterReasonCount; ++r) {
-      const std::string reason(ReasonCode(static_cast<DeadLetterReason>(r)));
-      in.dead.push_back(&dead.Add({{"input", kInputNames[i]}, {"reason", reason}}));
-    }
-  }
-  gaps_ = &BuildCounter()
-               .Name("fugong_partition_gaps_total")
-               .Help("Readings partition gaps: offsets the broker removed before they were read.")
-               .Register(*registry_)
-               .Add({});
+  used_ = &BuildCounter()
+               .Name("fugong_records_used_total")
+               .Help(
+                   "Input records applied to state (readings to a meter-day, registry and "
+                   "weather records to their tables), over the life of the state.")
+               .Register(*registry_);
+  dead_ = &BuildCounter()
+               .Name("fugong_records_dead_lettered_total")
+               .Help("Input records sent to the dead-letter topic, by reason code.")
+               .Register(*registry_);
+  gaps_family_ = &BuildCounter()
+                      .Name("fugong_partition_gaps_total")
+                      .Help(
+                          "Readings partition gaps: offsets the broker removed before they "
+                          "were read, over the life of the state.")
+                      .Register(*registry_);
   days_closed_ = &BuildCounter()
                       .Name("fugong_days_closed_total")
                       .Help("Days closed by this process (their index published).")
@@ -147,6 +139,20 @@ void ServiceMetrics::Advance(prometheus::Counter* counter, uint64_t to, uint64_t
 void ServiceMetrics::SetStatus(const StreamStatus& status,
                                std::optional<EpochSeconds> closed_through_end) {
   std::lock_guard<std::mutex> lock(mutex_);
+  if (gaps_ == nullptr) {
+    // The state's counters appear once the state is read, so a restart never shows them at 0
+    // and then at their value (which would look like a burst of input to rate() and increase()).
+    for (size_t i = 0; i < inputs_.size(); ++i) {
+      Input& in = inputs_[i];
+      in.consumed = &consumed_->Add({{"input", kInputNames[i]}});
+      in.used = &used_->Add({{"input", kInputNames[i]}});
+      for (size_t r = 0; r < kDeadLetterReasonCount; ++r) {
+        const std::string reason(ReasonCode(static_cast<DeadLetterReason>(r)));
+        in.dead.push_back(&dead_->Add({{"input", kInputNames[i]}, {"reason", reason}}));
+      }
+    }
+    gaps_ = &gaps_family_->Add({});
+  }
   const IngestCounters* counters[] = {&status.readings, &status.enterprises, &status.weather};
   for (size_t i = 0; i < inputs_.size(); ++i) {
     Input& in = inputs_[i];

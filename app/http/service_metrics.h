@@ -34,7 +34,7 @@ class ServiceMetrics {
   std::string Scrape() const;
 
   // The job's counters are over the state's whole life, so a restarted service goes on counting
-  // where it stopped instead of starting at zero.
+  // where it stopped instead of starting at zero; their series appear with the first call.
   void SetStatus(const StreamStatus& status, std::optional<EpochSeconds> closed_through_end);
   void SetPartitions(const std::vector<PartitionStatus>& partitions);
   void SetStateBytes(uint64_t bytes);
@@ -65,8 +65,12 @@ class ServiceMetrics {
 
   const RegionTable* regions_;
   std::shared_ptr<prometheus::Registry> registry_;
-  std::array<Input, 3> inputs_;
-  prometheus::Counter* gaps_;
+  prometheus::Family<prometheus::Counter>* consumed_;
+  prometheus::Family<prometheus::Counter>* used_;
+  prometheus::Family<prometheus::Counter>* dead_;
+  prometheus::Family<prometheus::Counter>* gaps_family_;
+  std::array<Input, 3> inputs_;  // their series, added by the first SetStatus
+  prometheus::Counter* gaps_ = nullptr;
   uint64_t gaps_shown_ = 0;
   prometheus::Counter* days_closed_;
   uint64_t days_closed_shown_ = 0;
