@@ -46,6 +46,12 @@ int RunBackfillCommand(int argc, char** argv) {
   app.add_option("--state", files.state_dir,
                  "RocksDB state directory; run again with the same one to resume");
   app.add_option("--summary", summary_path, "also write the summary as JSON to this file");
+  app.add_flag("--publish", files.publish,
+               "also produce the index records to the index topic (topic_index) of the Kafka "
+               "cluster in kafka.bootstrap.servers; records the topic already holds are not sent "
+               "again");
+  app.add_flag("--republish", files.republish,
+               "with --publish: send every record, also those the topic acknowledged before");
   app.add_option("--commit-every", files.commit_records, "commit at least every N readings");
   app.add_option("--crash-after-commits", files.crash_after_commits,
                  "testing: exit abruptly (like kill -9) after N commits")
@@ -56,6 +62,10 @@ int RunBackfillCommand(int argc, char** argv) {
     return app.exit(e);
   }
   if (!ParseDateOption(from, "--from", &files.from) || !ParseDateOption(to, "--to", &files.to)) {
+    return 2;
+  }
+  if (files.republish && !files.publish) {
+    std::fprintf(stderr, "fugong backfill: --republish goes with --publish\n");
     return 2;
   }
   if (files.from.has_value() != files.to.has_value()) {
@@ -70,7 +80,8 @@ int RunBackfillCommand(int argc, char** argv) {
   ProgressLine progress_line;
   PhaseTimer progress(&progress_line);
   const auto start = std::chrono::steady_clock::now();
-  Result<BackfillSummary> summary = RunBackfillFromFiles(*config, files, &progress);
+  PublishSummary published;
+  Result<BackfillSummary> summary = RunBackfillFromFiles(*config, files, &progress, &published);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (!summary.ok()) {
@@ -79,8 +90,17 @@ int RunBackfillCommand(int argc, char** argv) {
   }
   std::fputs(SummaryText(*summary, files, seconds).c_str(), stdout);
   std::printf("  phases       %s\n", progress.Report().c_str());
+  if (files.publish) {
+    std::fprintf(stderr,
+                 "fugong backfill: published %llu index records to %s (%llu unchanged, already "
+                 "there, not sent again)\n",
+                 static_cast<unsigned long long>(published.sent), published.topic.c_str(),
+                 static_cast<unsigned long long>(published.held));
+  }
   if (!summary_path.empty()) {
-    std::ofstream(summary_path) << SummaryJson(*summary, seconds) << "\n";
+    std::ofstream(summary_path) << SummaryJson(*summary, seconds,
+                                               files.publish ? &published : nullptr)
+                                << "\n";
   }
   return 0;
 }

@@ -7,9 +7,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "app/run_kafka_config.h"
 #include "connectors/file/csv_file_source.h"
 #include "connectors/file/jsonl_file_sink.h"
+#include "connectors/kafka/kafka_index_sink.h"
 #include "engine/common/clock.h"
+#include "engine/job/tee_index_sink.h"
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/industry_table.h"
 #include "engine/reference/region_table.h"
@@ -65,7 +68,21 @@ nlohmann::json CountsJson(const IngestCounters& c) {
 }  // namespace
 
 Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const BackfillFiles& files,
-                                             ProgressListener* progress) {
+                                             ProgressListener* progress,
+                                             PublishSummary* published) {
+  // A --publish without a cluster is a usage error, found before any work is done.
+  KafkaConfig kafka;
+  if (files.publish) {
+    kafka = KafkaConfigOf(config);
+    if (!kafka.Get("bootstrap.servers")) {
+      return Status::InvalidArgument(
+          "--publish needs a Kafka cluster: set kafka.bootstrap.servers in the config (or --set "
+          "kafka.bootstrap.servers=HOST:PORT, or FUGONG_KAFKA_BOOTSTRAP_SERVERS)");
+    }
+    if (config.index_topic.empty()) {
+      return Status::InvalidArgument("--publish needs topic_index in the config");
+    }
+  }
   TempDir temp;
   std::string state_dir = files.state_dir;
   if (state_dir.empty()) {
@@ -74,6 +91,21 @@ Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const Back
   }
   Result<std::unique_ptr<StateStore>> state = StateStore::Open(state_dir);
   if (!state.ok()) return state.status();
+  // Connected before the inputs are read, so an unreachable cluster or a missing topic fails
+  // the run at once rather than after the whole backfill.
+  std::unique_ptr<KafkaIndexSink> kafka_index;
+  if (files.publish) {
+    KafkaIndexSink::Options options;
+    options.resend_all = files.republish;
+    options.on_error = [](std::string_view text) {
+      std::fprintf(stderr, "fugong backfill: kafka: %.*s\n", static_cast<int>(text.size()),
+                   text.data());
+    };
+    Result<std::unique_ptr<KafkaIndexSink>> sink =
+        KafkaIndexSink::Create(kafka, config.index_topic, state->get(), std::move(options));
+    if (!sink.ok()) return sink.status();
+    kafka_index = std::move(sink).value();
+  }
 
   Result<std::unique_ptr<CsvFileSource>> enterprises = CsvFileSource::Open(files.enterprises);
   if (!enterprises.ok()) return enterprises.status();
@@ -108,10 +140,25 @@ Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const Back
   Result<std::unique_ptr<JsonlFileSink>> dead = JsonlFileSink::Create(files.deadletter);
   if (!dead.ok()) return dead.status();
 
+  // The file first: it is complete even when the topic did not take everything.
+  std::unique_ptr<TeeIndexSink> tee;
+  IndexSink* index_sink = index->get();
+  if (kafka_index) {
+    tee = std::make_unique<TeeIndexSink>(index->get(), kafka_index.get());
+    index_sink = tee.get();
+  }
+
   SystemClock clock;
   BackfillJob job(config.engine, *config.regions, *config.industries, *config.calendar, clock,
                   state->get());
-  return job.Run(request, index->get(), dead->get(), progress);
+  Result<BackfillSummary> summary = job.Run(request, index_sink, dead->get(), progress);
+  if (summary.ok() && kafka_index && published != nullptr) {
+    const KafkaIndexSink::Counts counts = kafka_index->counts();
+    published->topic = kafka_index->topic();
+    published->sent = counts.delivered;
+    published->held = counts.held;
+  }
+  return summary;
 }
 
 std::string SummaryText(const BackfillSummary& s, const BackfillFiles& files, double seconds) {
@@ -151,7 +198,7 @@ std::string SummaryText(const BackfillSummary& s, const BackfillFiles& files, do
   return out;
 }
 
-std::string SummaryJson(const BackfillSummary& s, double seconds) {
+std::string SummaryJson(const BackfillSummary& s, double seconds, const PublishSummary* published) {
   const ComputationSummary& c = s.computation;
   nlohmann::json j = {{"seconds", seconds},
                       {"readings", CountsJson(s.readings)},
@@ -178,6 +225,11 @@ std::string SummaryJson(const BackfillSummary& s, double seconds) {
                         {"revised", c.records_revised}}},
                       {"dead_letters_written", s.dead_letters_written},
                       {"state_bytes", s.state_bytes}};
+  if (published != nullptr) {
+    j["published"] = {{"topic", published->topic},
+                      {"records", published->sent},
+                      {"unchanged_not_sent", published->held}};
+  }
   return j.dump(2);
 }
 

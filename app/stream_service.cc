@@ -7,13 +7,12 @@
 #include <cstdlib>
 #include <thread>
 
+#include "app/run_kafka_config.h"
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/kafka_producer.h"
 #include "connectors/kafka/kafka_stream_consumer.h"
 #include "engine/common/clock.h"
 #include "engine/state/state_store.h"
-
-extern char** environ;
 
 namespace fugong {
 
@@ -23,13 +22,6 @@ using Steady = std::chrono::steady_clock;
 
 double SecondsSince(Steady::time_point t) {
   return std::chrono::duration<double>(Steady::now() - t).count();
-}
-
-KafkaConfig BaseKafkaConfig(const RunConfig& config) {
-  KafkaConfig kafka;
-  for (const auto& [name, value] : config.kafka) kafka.Set(name, value, "config file");
-  kafka.ApplyEnvironment(environ);
-  return kafka;
 }
 
 // Sends the outbox until it is empty: each slice is produced, flushed, and deleted from the
@@ -114,7 +106,7 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
     if (options.log) options.log(line);
   };
   const auto start = Steady::now();
-  KafkaConfig base = BaseKafkaConfig(config);
+  KafkaConfig base = KafkaConfigOf(config);
   if (!base.Get("bootstrap.servers")) {
     return Status::InvalidArgument(
         "no Kafka: set kafka.bootstrap.servers in the config (or FUGONG_KAFKA_BOOTSTRAP_SERVERS), "

@@ -43,6 +43,11 @@ void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, v
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->counts_.delivered;
     self->counts_.delivered_bytes += message->len + message->key_len;
+    if (self->on_delivered_) {
+      self->on_delivered_(
+          std::string_view(static_cast<const char*>(message->key), message->key_len),
+          std::string_view(static_cast<const char*>(message->payload), message->len));
+    }
   } else {
     ++self->counts_.failed;
     if (self->counts_.first_error.empty()) {
@@ -106,6 +111,30 @@ Status KafkaProducer::ProduceOne(const void* key, size_t key_size, std::string_v
     }
     return Status::OK();
   }
+}
+
+Result<std::string> KafkaProducer::Connect(std::chrono::milliseconds timeout) {
+  const rd_kafka_metadata_t* raw = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(handle_.get(), 0, topic_.get(), &raw, static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("no answer from the Kafka cluster within " +
+                           std::to_string(timeout.count()) + " ms: " + rd_kafka_err2str(err));
+  }
+  KafkaMetadataPtr metadata(raw);
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& t = metadata->topics[i];
+    if (topic_name_ != t.topic) continue;
+    // Other topic errors (a leader being elected, ...) are transient: the producer retries.
+    if (t.err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART ||
+        t.err == RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED) {
+      return Status::IOError("Kafka topic " + topic_name_ + ": " + rd_kafka_err2str(t.err));
+    }
+  }
+  char* id = rd_kafka_clusterid(handle_.get(), 0);  // cached by the metadata request above
+  std::string cluster_id = id != nullptr ? id : "";
+  if (id != nullptr) rd_kafka_mem_free(handle_.get(), id);
+  return cluster_id;
 }
 
 void KafkaProducer::Poll(std::chrono::milliseconds timeout) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_handles.h"
@@ -44,6 +45,18 @@ class KafkaProducer {
   Status Produce(std::string_view key, std::string_view value);
   Status ProduceWithoutKey(std::string_view value);
 
+  // Called on each acknowledged message with its key and value (on the thread that calls
+  // Produce, Poll or Flush), for callers that must remember what the brokers hold.
+  void SetOnDelivered(std::function<void(std::string_view key, std::string_view value)> hook) {
+    on_delivered_ = std::move(hook);
+  }
+
+  // Waits until the cluster answers with the topic's metadata and returns the cluster's id
+  // (empty when the brokers report none). IOError when no broker answered within `timeout`, or
+  // when the cluster says the topic does not exist (it was not created and auto-creation is
+  // off): a run then fails at once instead of after producing everything.
+  Result<std::string> Connect(std::chrono::milliseconds timeout);
+
   // Serves delivery reports, waiting at most `timeout` for the first.
   void Poll(std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
   // Waits until every queued message is delivered or failed. IOError when `timeout` passes
@@ -67,6 +80,7 @@ class KafkaProducer {
   Counts counts_;
   Status fatal_;
   std::function<void(std::string_view)> on_error_;
+  std::function<void(std::string_view, std::string_view)> on_delivered_;
 };
 
 }  // namespace fugong

@@ -153,7 +153,9 @@ Result<BackfillSummary> BackfillJob::Run(const BackfillRequest& request, IndexSi
       computation.Run(request.from, request.to, span, index, progress);
   if (!computed.ok()) return computed.status();
   summary.computation = *computed;
-  FUGONG_RETURN_IF_ERROR(index->Close());
+  // An index sink can fail at its close after its records were written (a Kafka topic that did
+  // not acknowledge them all); the dead letters are written all the same, then it is reported.
+  const Status index_closed = index->Close();
 
   std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kDeadLetter);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -162,6 +164,7 @@ Result<BackfillSummary> BackfillJob::Run(const BackfillRequest& request, IndexSi
     ++summary.dead_letters_written;
   }
   FUGONG_RETURN_IF_ERROR(dead_letters->Close());
+  FUGONG_RETURN_IF_ERROR(index_closed);
   summary.state_bytes = state_->ApproximateSize();
   return summary;
 }

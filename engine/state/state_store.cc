@@ -14,7 +14,7 @@ namespace {
 
 const char* const kStoreNames[] = {"meter_day", "enterprise_day", "baseline", "group_day",
                                    "progress",  "dead_letter",    "stats",    "meta",
-                                   "registry",  "weather",        "outbox"};
+                                   "registry",  "weather",        "outbox",   "delivered"};
 static_assert(std::size(kStoreNames) == static_cast<size_t>(Store::kCount));
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {

@@ -14,6 +14,7 @@
 // | registry       | enterprise id                | the enterprise's latest message (stream)     |
 // | weather        | county, date                 | the latest weather message (stream)          |
 // | outbox         | kind, key                    | a record to publish, deleted once acked      |
+// | delivered      | destination, DATE|LEVEL|CODE | hash of the record bytes it acknowledged     |
 // clang-format on
 //
 // Everything one input batch changes, the progress marker included, goes into one StateBatch:
@@ -41,9 +42,10 @@ enum class Store : int {
   kDeadLetter,
   kStats,
   kMeta,
-  kRegistry,  // streaming: enterprise id -> its latest message (the compacted registry topic)
-  kWeather,   // streaming: county, date -> its latest message
-  kOutbox,    // streaming: records committed but not yet acknowledged by the output topics
+  kRegistry,   // streaming: enterprise id -> its latest message (the compacted registry topic)
+  kWeather,    // streaming: county, date -> its latest message
+  kOutbox,     // streaming: records committed but not yet acknowledged by the output topics
+  kDelivered,  // backfill --publish: what each topic acknowledged (engine/job/delivery_ledger.h)
   kCount,
 };
 
