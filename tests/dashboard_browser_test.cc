@@ -1,0 +1,364 @@
+// The dashboard (web/) in a real browser: headless Chromium, driven over the DevTools Protocol,
+// opens the page that `fugong serve --http` serves while the service streams a generated province
+// from the embedded cluster. The page must show the latest published day (every county tile in
+// the tier the service published, every city and county in the table, the industries), and must
+// switch to the next day by itself when the service publishes it.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "app/generate/province_generator.h"
+#include "app/render/tier_palette.h"
+#include "connectors/kafka/embedded_cluster.h"
+#include "engine/reference/region_table.h"
+#include "tests/support/child_process.h"
+#include "tests/support/devtools_client.h"
+#include "tests/support/files.h"
+#include "tests/support/http_client.h"
+
+namespace fugong {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ChildProcess;
+using testing::DevToolsPage;
+using testing::HeadlessChromium;
+using testing::HttpGet;
+using testing::HttpResult;
+using testing::ReadFile;
+using testing::SplitLines;
+using Clock = std::chrono::steady_clock;
+
+Day D(const char* text) {
+  Day d;
+  EXPECT_TRUE(ParseDate(text, &d));
+  return d;
+}
+
+// The tier number a record is drawn in: 1..5, 0 for suppressed or no tier.
+int TierOf(const nlohmann::json& record) {
+  if (!record.contains("tier") || !record["tier"].is_string()) return 0;
+  const std::string tier = record["tier"];
+  return tier.size() == 2 && tier[0] == 'T' && tier[1] >= '1' && tier[1] <= '5' ? tier[1] - '0' : 0;
+}
+
+// One decimal, as the page prints a composite.
+std::string OneDecimal(double x) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f", x);
+  return text;
+}
+
+// The readings of the generated files with `after < ts <= through` (ISO-8601 texts of one
+// offset, so they compare as strings), in file order, as one CSV file: the service is fed a
+// province day by day, as a live one would be.
+void WriteReadingsBetween(const std::vector<std::string>& files, const std::string& after,
+                          const std::string& through, const fs::path& out) {
+  std::ofstream csv(out);
+  bool header_written = false;
+  for (const std::string& file : files) {
+    const std::vector<std::string> lines = SplitLines(ReadFile(file));
+    ASSERT_FALSE(lines.empty()) << file;
+    if (!header_written) csv << lines[0] << "\n";
+    header_written = true;
+    ASSERT_EQ(lines[0].substr(0, 27), "meter_id,enterprise_id,ts,k") << "columns moved: " << file;
+    for (size_t i = 1; i < lines.size(); ++i) {
+      const size_t a = lines[i].find(','), b = lines[i].find(',', a + 1);
+      const std::string ts = lines[i].substr(b + 1, 19);
+      if (ts > after && ts <= through) csv << lines[i] << "\n";
+    }
+  }
+}
+
+class DashboardBrowserTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("fugong-dashboard-test-" + std::to_string(getpid()));
+    fs::remove_all(dir_);
+    log_ = (dir_ / "serve.log").string();
+    GenerateOptions options;
+    options.seed = 4;
+    options.enterprises = 500;
+    options.from = D("2020-01-02");
+    options.to = D("2020-01-22");
+    options.interval_minutes = 60;
+    options.faults = false;
+    options.out_dir = (dir_ / "input").string();
+    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
+    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    // The first batch closes 2020-01-20 (it ends at 2020-01-21T00:00; a day closes 2 h after its
+    // end in event time), the second 2020-01-21.
+    WriteReadingsBetween(generated->readings_files, "", "2020-01-21T03:00:00",
+                         dir_ / "readings-1.csv");
+    if (HasFatalFailure()) return;
+    WriteReadingsBetween(generated->readings_files, "2020-01-21T03:00:00", "2020-01-22T03:00:00",
+                         dir_ / "readings-2.csv");
+    if (HasFatalFailure()) return;
+    // A short explicit baseline window (instead of the season's 42 days) keeps the province
+    // small; the days in it are published together once it closes.
+    std::ofstream(dir_ / "config.yaml") << "interval_minutes: 60\n"
+                                        << "commit_interval_ms: 200\n"
+                                        << "idle_partition_seconds: 5\n"
+                                        << "baseline_from: 2020-01-02\n"
+                                        << "baseline_to: 2020-01-15\n"
+                                        << "levels: [province, city, county, industry]\n"
+                                        << "kafka:\n  session.timeout.ms: 6000\n";
+
+    Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(3);
+    ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
+    cluster_ = std::move(cluster).value();
+    for (const auto& [topic, partitions] :
+         std::vector<std::pair<std::string, int>>{{"fugong.readings", 12},
+                                                  {"fugong.enterprises", 2},
+                                                  {"fugong.weather", 1},
+                                                  {"fugong.index.daily", 6},
+                                                  {"fugong.deadletter", 1}}) {
+      ASSERT_TRUE(cluster_->CreateTopic(topic, partitions).ok());
+    }
+  }
+
+  void TearDown() override {
+    if (HasFailure() && fs::exists(log_)) std::cerr << "serve log:\n" << ReadFile(log_) << "\n";
+    browser_.reset();
+    serve_.reset();
+    cluster_.reset();
+    fs::remove_all(dir_);
+  }
+
+  // `fugong produce` of files into a topic, to completion; readings are paced on the service's
+  // lag so that the mock broker never drops what was not yet read.
+  void Produce(const std::string& topic, const std::string& kind, const std::string& file) {
+    std::vector<std::string> args = {
+        FUGONG_BINARY, "produce", "--bootstrap", cluster_->bootstrap_servers(),
+        "--topic",     topic,     "--kind",      kind};
+    if (kind == "readings") {
+      for (const char* a : {"--max-lag", "60000", "--group", "fugong"}) args.push_back(a);
+    }
+    args.push_back(file);
+    ChildProcess p(args, log_, "/dev/null");
+    ASSERT_EQ(p.Wait(std::chrono::seconds(120)), 0) << "produce " << file;
+  }
+
+  // Starts `fugong serve --http 127.0.0.1:0` and returns the address it listens on.
+  std::string StartServe() {
+    serve_ = std::make_unique<ChildProcess>(
+        std::vector<std::string>{
+            FUGONG_BINARY, "serve", "--config", (dir_ / "config.yaml").string(), "--state",
+            (dir_ / "state").string(), "--set",
+            "kafka.bootstrap.servers=" + cluster_->bootstrap_servers(), "--http", "127.0.0.1:0"},
+        log_, (dir_ / "serve.out").string());
+    const std::string marker = "fugong serve: http: listening on http://";
+    const auto deadline = Clock::now() + std::chrono::seconds(30);
+    while (Clock::now() < deadline && !serve_->Exited()) {
+      const std::string log = ReadFile(log_);
+      const size_t at = log.find(marker);
+      if (at != std::string::npos) {
+        const size_t begin = at + marker.size(), end = log.find('/', begin);
+        if (end != std::string::npos) return log.substr(begin, end - begin);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "fugong serve did not say where it listens";
+    return "";
+  }
+
+  nlohmann::json GetJson(const std::string& target) {
+    const HttpResult r = HttpGet(address_, target);
+    EXPECT_EQ(r.status, 200) << target << ": " << r.body << r.error;
+    return r.status == 200 ? nlohmann::json::parse(r.body, nullptr, false) : nlohmann::json();
+  }
+
+  // Polls /v1/dates until `date` is in it.
+  bool WaitForPublishedDay(const std::string& date, std::chrono::seconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    while (Clock::now() < deadline) {
+      const HttpResult r = HttpGet(address_, "/v1/dates");
+      if (r.status == 200) {
+        const nlohmann::json dates = nlohmann::json::parse(r.body, nullptr, false);
+        if (dates.is_object() && dates.contains("dates")) {
+          for (const nlohmann::json& d : dates["dates"]) {
+            if (d == date) return true;
+          }
+        }
+      }
+      if (serve_->Exited()) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    return false;
+  }
+
+  nlohmann::json Evaluate(const std::string& expression) {
+    Result<nlohmann::json> v = browser_->page().Evaluate(expression);
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? *v : nlohmann::json();
+  }
+
+  // Each county tile of the page is in the tier the service published for `date`, drawn in that
+  // tier's palette colour; each city and county has its row with the published figure.
+  void ExpectPageShowsDay(const std::string& date) {
+    SCOPED_TRACE("day " + date);
+    const RegionTable& regions = RegionTable::Zhejiang();
+    // Records by code; the answer is held in a variable, since a range-for over a member of a
+    // temporary would read a destroyed object.
+    auto by_code = [&](const std::string& level) {
+      const nlohmann::json answer = GetJson("/v1/index?date=" + date + "&level=" + level);
+      std::map<std::string, nlohmann::json> records;
+      if (answer.contains("records")) {
+        for (const nlohmann::json& r : answer["records"]) records[r["code"].get<std::string>()] = r;
+      }
+      return records;
+    };
+    const std::map<std::string, nlohmann::json> counties = by_code("county");
+    ASSERT_FALSE(counties.empty());
+
+    const nlohmann::json tiles = Evaluate(
+        "Array.from(document.querySelectorAll('#map rect.tile')).map(t => "
+        "[t.getAttribute('data-code'), t.getAttribute('data-tier'), t.getAttribute('fill')])");
+    ASSERT_TRUE(tiles.is_array());
+    EXPECT_EQ(tiles.size(), regions.counties().size()) << "one tile per county of the table";
+    std::set<std::string> seen;
+    int coloured = 0;
+    for (const nlohmann::json& tile : tiles) {
+      const std::string code = tile[0].is_string() ? tile[0].get<std::string>() : "";
+      const std::string tier_text = tile[1].is_string() ? tile[1].get<std::string>() : "";
+      const std::string fill = tile[2].is_string() ? tile[2].get<std::string>() : "";
+      SCOPED_TRACE("tile " + code);
+      EXPECT_TRUE(regions.IsCounty(code));
+      EXPECT_TRUE(seen.insert(code).second) << "two tiles";
+      ASSERT_EQ(tier_text.size(), 1u);
+      const int tier = tier_text[0] - '0';
+      ASSERT_TRUE(tier >= 0 && tier <= 5) << tier_text;
+      EXPECT_EQ(fill, render::TierFill(tier)) << "the palette colour of tier " << tier;
+      auto record = counties.find(code);
+      const int published = record == counties.end() ? 0 : TierOf(record->second);
+      EXPECT_EQ(tier, published);
+      if (record != counties.end() && !record->second["suppressed"].get<bool>()) {
+        EXPECT_GE(tier, 1) << "a county with figures has a tier";
+      }
+      coloured += tier > 0;
+    }
+    EXPECT_GT(coloured, 45) << "most counties have figures";
+
+    // The table: every city and county of the region table, in the published tier.
+    std::map<std::string, nlohmann::json> published = counties;
+    published.merge(by_code("city"));
+    const nlohmann::json rows = Evaluate(
+        "Array.from(document.querySelectorAll('#regions tbody tr')).map(r => "
+        "[r.dataset.code, r.dataset.level, r.querySelector('td.composite').textContent, "
+        "r.querySelector('.tier').textContent])");
+    ASSERT_TRUE(rows.is_array());
+    EXPECT_EQ(rows.size(), regions.cities().size() + regions.counties().size());
+    for (const nlohmann::json& row : rows) {
+      const std::string code = row[0];
+      SCOPED_TRACE("row " + code);
+      auto record = published.find(code);
+      if (record == published.end()) {
+        EXPECT_EQ(row[2], "no data");
+        continue;
+      }
+      const nlohmann::json& r = record->second;
+      EXPECT_EQ(row[1], r["level"]);
+      if (r["suppressed"].get<bool>()) {
+        EXPECT_EQ(row[2], "suppressed");
+        EXPECT_EQ(row[3], "suppressed");
+      } else {
+        EXPECT_EQ(row[2], OneDecimal(r["composite"].get<double>()));
+        EXPECT_EQ(row[3].get<std::string>().substr(0, 2), r["tier"].get<std::string>());
+      }
+    }
+
+    const nlohmann::json industries =
+        GetJson("/v1/index?date=" + date + "&level=industry")["records"];
+    EXPECT_FALSE(industries.empty());
+    EXPECT_EQ(Evaluate("document.querySelectorAll('#industries .bars li').length"),
+              industries.size());
+    const nlohmann::json province =
+        GetJson("/v1/index?date=" + date + "&level=province")["records"][0];
+    EXPECT_EQ(Evaluate("document.querySelector('#province .big').textContent"),
+              OneDecimal(province["composite"].get<double>()));
+    EXPECT_EQ(Evaluate("document.getElementById('banner').hidden"), true)
+        << Evaluate("document.getElementById('banner').textContent");
+  }
+
+  fs::path dir_;
+  std::string log_, address_;
+  std::unique_ptr<EmbeddedCluster> cluster_;
+  std::unique_ptr<ChildProcess> serve_;
+  std::unique_ptr<HeadlessChromium> browser_;
+};
+
+TEST_F(DashboardBrowserTest, ShowsTheLatestDayAndSwitchesToANewOneLive) {
+  // The browser first: without it there is nothing to test, and it must say so, not skip.
+  Result<std::unique_ptr<HeadlessChromium>> browser = HeadlessChromium::Launch({});
+  ASSERT_TRUE(browser.ok()) << browser.status().ToString();
+  browser_ = std::move(browser).value();
+  DevToolsPage& page = browser_->page();
+
+  Produce("fugong.enterprises", "enterprises", (dir_ / "input/enterprises.csv").string());
+  Produce("fugong.weather", "weather", (dir_ / "input/weather.csv").string());
+  address_ = StartServe();
+  ASSERT_FALSE(address_.empty());
+  Produce("fugong.readings", "readings", (dir_ / "readings-1.csv").string());
+  ASSERT_TRUE(WaitForPublishedDay("2020-01-20", std::chrono::seconds(60)))
+      << "2020-01-20 was not published; /v1/dates: " << HttpGet(address_, "/v1/dates").body;
+
+  ASSERT_TRUE(page.Navigate("http://" + address_ + "/").ok());
+  const Status ready = page.WaitFor(
+      "document.body.dataset.ready === '1' && document.body.dataset.date === '2020-01-20'",
+      std::chrono::seconds(20));
+  ASSERT_TRUE(ready.ok()) << ready.ToString() << "\nbanner: "
+                          << Evaluate("document.getElementById('banner').textContent");
+  ExpectPageShowsDay("2020-01-20");
+
+  // The screenshot is kept in the test's working directory (build/tests) to look at.
+  Result<std::string> png = page.ScreenshotPng();
+  ASSERT_TRUE(png.ok()) << png.status().ToString();
+  const std::string signature = "\x89PNG\r\n\x1a\n";
+  ASSERT_GT(png->size(), 24u);
+  EXPECT_EQ(png->substr(0, 8), signature);
+  auto be32 = [&](size_t at) {
+    const auto* b = reinterpret_cast<const unsigned char*>(png->data() + at);
+    return (uint32_t{b[0]} << 24) | (uint32_t{b[1]} << 16) | (uint32_t{b[2]} << 8) | b[3];
+  };
+  EXPECT_EQ(be32(16), 1400u) << "width";
+  EXPECT_EQ(be32(20), 1000u) << "height";
+  // A blank or unstyled page compresses to a few kB; the map, chart and table do not.
+  EXPECT_GT(png->size(), 60000u);
+  std::ofstream(fs::current_path() / "dashboard.png", std::ios::binary) << *png;
+
+  // A new day while the page is open: it must follow without being reloaded (a reload would
+  // drop the marker).
+  ASSERT_EQ(Evaluate("window.fugongTestMarker = 1"), 1);
+  // A live record of the day shown may still come (the API has a day before the brokers have
+  // acknowledged all of it); what counts is a reload after this point.
+  const nlohmann::json updates = Evaluate("window.fugongUpdates");
+  ASSERT_TRUE(updates.is_number()) << updates;
+  Produce("fugong.readings", "readings", (dir_ / "readings-2.csv").string());
+  const Status switched = page.WaitFor(
+      "document.body.dataset.date === '2020-01-21' && document.body.dataset.ready === '1' && "
+      "window.fugongUpdates > " +
+          updates.dump() + " && window.fugongTestMarker === 1",
+      std::chrono::seconds(60));
+  ASSERT_TRUE(switched.ok()) << switched.ToString()
+                             << "\n/v1/dates: " << HttpGet(address_, "/v1/dates").body << "\npage: "
+                             << Evaluate(
+                                    "[document.body.dataset.date, window.fugongUpdates, "
+                                    "document.getElementById('banner').textContent]");
+  EXPECT_EQ(Evaluate("document.getElementById('day').value"), "2020-01-21");
+  ExpectPageShowsDay("2020-01-21");
+
+  std::string exceptions;
+  for (const std::string& e : page.errors()) {
+    if (e.starts_with("exception:")) exceptions += e + "\n";
+  }
+  EXPECT_EQ(exceptions, "") << "the page threw";
+}
+
+}  // namespace
+}  // namespace fugong
