@@ -35,6 +35,17 @@
 //   StreamIngest.DailyClose20000EnterprisesSeason  20,000 enterprises, 2019-11-29..2020-02-11,
 //                                                  daily readings, default baseline window; a
 //                                                  second run on the same state closes one day
+//   StreamIngest.ApiLoad2000Enterprises15Min       serving while ingesting (issue 4): the data
+//                                                  of Province2000Enterprises15Min, ingested by
+//                                                  `serve --http 127.0.0.1:0` 1 + 2 x 6 times
+//                                                  (fresh state and group each): an unloaded
+//                                                  warm-up, then alternately without and with a
+//                                                  client in this process (api_load_client.h:
+//                                                  one /v1/stream connection counting events,
+//                                                  50 requests/s over one keep-alive connection):
+//                                                  median rates, their ratio, latencies, status
+//                                                  codes; the live stream must carry as many
+//                                                  events as the run's summary `published_index`
 //   StreamIngest.FromEnvironment   skipped unless FUGONG_SBENCH_ENTERPRISES is set;
 //                                  FUGONG_SBENCH_{FROM,TO,INTERVAL,BASELINE_FROM,BASELINE_TO,
 //                                  LATER_DAYS}; FUGONG_SBENCH_BASELINE=default: the default window
@@ -50,6 +61,9 @@
 //   FUGONG_SBENCH_SERVE_WRAPPER  words before the service's command line ("env LD_PRELOAD=...")
 //   FUGONG_SBENCH_RAW_SHAPES     more raw runs in a child process, imitating the service's loop:
 //                                "BATCH:HOLD:NS[:TIMEOUT_MS[:SLEEP]],..." (see RawShape)
+//   FUGONG_SBENCH_API_PAIRS      ApiLoad*: unloaded/loaded pairs of runs (default 6)
+//   FUGONG_SBENCH_API_RATE       ApiLoad*: requests a second of the loaded runs (default 50)
+//   FUGONG_SBENCH_API_ORDER      ApiLoad*: "ul" (default) unloaded first in each pair, "lu" loaded
 //   FUGONG_KAFKA_*               Kafka properties of both consumers (the service reads them too)
 #include <fcntl.h>
 #include <gtest/gtest.h>
@@ -63,6 +77,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -78,13 +93,14 @@
 #include <vector>
 
 #include "app/generate/province_generator.h"
+#include "benchmarks/api_load_client.h"
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/csv_message_encoder.h"
 #include "connectors/kafka/csv_topic_replay.h"
 #include "connectors/kafka/embedded_cluster.h"
-#include "connectors/kafka/topic_snapshot.h"
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_handles.h"
+#include "connectors/kafka/topic_snapshot.h"
 #include "engine/common/date.h"
 
 extern char** environ;
@@ -492,7 +508,8 @@ struct ServeRun {
 
 ServeRun RunServe(const Scenario& s, const std::string& bootstrap, const fs::path& dir,
                   const std::string& group, const std::string& name,
-                  const std::vector<std::string>& extra_sets = {}) {
+                  const std::vector<std::string>& extra_sets = {},
+                  const std::vector<std::string>& extra_args = {}) {
   ServeRun run;
   std::vector<std::string> args;
   if (Env("FUGONG_SBENCH_PERF") == "1") {
@@ -524,6 +541,7 @@ ServeRun RunServe(const Scenario& s, const std::string& bootstrap, const fs::pat
                              "baseline_to=" + FormatDate(s.baseline->second)});
   }
   for (const std::string& set : extra_sets) args.insert(args.end(), {"--set", set});
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   const std::string sets = Env("FUGONG_SBENCH_SERVE_SETS");
   for (size_t begin = 0; begin < sets.size();) {
     const size_t end = std::min(sets.find(';', begin), sets.size());
@@ -554,9 +572,46 @@ std::string CloseMeanText(const nlohmann::json& summary) {
   return text;
 }
 
-void RunScenario(const Scenario& s) {
+// Step 1 of the header: the province generated and produced into an embedded cluster (all but
+// the later days).
+struct PreparedTopics {
+  fs::path dir;
+  std::unique_ptr<EmbeddedCluster> cluster;
+  std::string bootstrap;
+  int partitions = 0;
+  uint64_t readings = 0;  // produced into kReadings
+  KeyCounts keys;
+  std::vector<uint64_t> predicted;
+  std::vector<std::string> later_files;  // readings of the later days, not produced yet
+};
+
+// Produces CSV files into a topic of the cluster; the messages produced.
+uint64_t ProduceFiles(const std::string& bootstrap, const std::string& topic, TopicRecordKind kind,
+                      const std::vector<std::string>& files) {
+  KafkaConfig producer;
+  producer.Set("bootstrap.servers", bootstrap);
+  SetReplayProducerDefaults(&producer);
+  ReplayOptions options;
+  options.topic = topic;
+  options.kind = kind;
+  options.files = files;
+  const Clock::time_point start = Clock::now();
+  Result<ReplayStats> stats = ReplayCsvToTopic(producer, options, nullptr);
+  EXPECT_TRUE(stats.ok()) << stats.status().ToString();
+  if (!stats.ok()) return 0;
+  EXPECT_EQ(stats->failed, 0u) << stats->first_delivery_error;
+  EXPECT_EQ(stats->delivered, stats->messages);
+  const double seconds = Since(start);
+  std::printf("[          ] produced %9llu messages into %-18s in %5.2f s (%.2f M/s)\n",
+              static_cast<unsigned long long>(stats->messages), topic.c_str(), seconds,
+              stats->messages / seconds / 1e6);
+  return stats->messages;
+}
+
+void PrepareTopics(const Scenario& s, PreparedTopics* out) {
   ASSERT_FALSE(FugongBinary().empty()) << "the fugong binary was not found (build target fugong)";
   const fs::path dir = fs::path(Env("FUGONG_SBENCH_DIR", "/tmp/fugong-stream-measure")) / s.name;
+  out->dir = dir;
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::printf("[          ] scenario %s: %d enterprises, %s..%s, %d-minute readings, baseline %s\n",
@@ -584,10 +639,12 @@ void RunScenario(const Scenario& s) {
       static_cast<unsigned long long>(generated->readings_lines), Since(t));
 
   // Partitions for all the readings.
-  const KeyCounts keys = CountKeys(readings_files);
+  out->keys = CountKeys(readings_files);
+  const KeyCounts& keys = out->keys;
   ASSERT_EQ(keys.lines, generated->readings_lines);
-  std::vector<uint64_t> predicted;
+  std::vector<uint64_t>& predicted = out->predicted;
   const int partitions = ChoosePartitions(keys, &predicted);
+  out->partitions = partitions;
   ASSERT_GT(partitions, 0);
   std::printf(
       "[          ] fugong.readings: %d partitions, the fullest predicted at %llu readings "
@@ -595,7 +652,7 @@ void RunScenario(const Scenario& s) {
       partitions,
       static_cast<unsigned long long>(*std::max_element(predicted.begin(), predicted.end())),
       static_cast<unsigned long long>(keys.keyless));
-  std::vector<std::string> later_files;
+  std::vector<std::string>& later_files = out->later_files;
   if (s.later_days > 0) {
     std::vector<std::string> first_files;
     SplitReadings(readings_files, s.to - s.later_days + 1, dir / "data", &first_files,
@@ -605,33 +662,18 @@ void RunScenario(const Scenario& s) {
 
   Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(3);
   ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
-  const std::string bootstrap = (*cluster)->bootstrap_servers();
-  ASSERT_TRUE((*cluster)->CreateTopic(kReadings, partitions).ok());
-  ASSERT_TRUE((*cluster)->CreateTopic(kEnterprises, 4).ok());
-  ASSERT_TRUE((*cluster)->CreateTopic(kWeather, 1).ok());
-  ASSERT_TRUE((*cluster)->CreateTopic(kIndex, 12).ok());
-  ASSERT_TRUE((*cluster)->CreateTopic(kDeadLetters, 2).ok());
+  out->cluster = std::move(cluster).value();
+  out->bootstrap = out->cluster->bootstrap_servers();
+  const std::string& bootstrap = out->bootstrap;
+  ASSERT_TRUE(out->cluster->CreateTopic(kReadings, partitions).ok());
+  ASSERT_TRUE(out->cluster->CreateTopic(kEnterprises, 4).ok());
+  ASSERT_TRUE(out->cluster->CreateTopic(kWeather, 1).ok());
+  ASSERT_TRUE(out->cluster->CreateTopic(kIndex, 12).ok());
+  ASSERT_TRUE(out->cluster->CreateTopic(kDeadLetters, 2).ok());
 
-  KafkaConfig producer;
-  producer.Set("bootstrap.servers", bootstrap);
-  SetReplayProducerDefaults(&producer);
   const auto produce = [&](const std::string& topic, TopicRecordKind kind,
-                           const std::vector<std::string>& files) -> uint64_t {
-    ReplayOptions options;
-    options.topic = topic;
-    options.kind = kind;
-    options.files = files;
-    const Clock::time_point start = Clock::now();
-    Result<ReplayStats> stats = ReplayCsvToTopic(producer, options, nullptr);
-    EXPECT_TRUE(stats.ok()) << stats.status().ToString();
-    if (!stats.ok()) return 0;
-    EXPECT_EQ(stats->failed, 0u) << stats->first_delivery_error;
-    EXPECT_EQ(stats->delivered, stats->messages);
-    const double seconds = Since(start);
-    std::printf("[          ] produced %9llu messages into %-18s in %5.2f s (%.2f M/s)\n",
-                static_cast<unsigned long long>(stats->messages), topic.c_str(), seconds,
-                stats->messages / seconds / 1e6);
-    return stats->messages;
+                           const std::vector<std::string>& files) {
+    return ProduceFiles(bootstrap, topic, kind, files);
   };
   // Everything (but the later days) is produced before anything consumes.
   produce(kEnterprises, TopicRecordKind::kEnterprises, {gen.out_dir + "/enterprises.csv"});
@@ -643,7 +685,24 @@ void RunScenario(const Scenario& s) {
   }
   CheckReadingsTopic(bootstrap, partitions, readings, s.later_days == 0 ? &predicted : nullptr,
                      keys.keyless);
+  out->readings = readings;
+}
+
+void RunScenario(const Scenario& s) {
+  PreparedTopics topics;
+  PrepareTopics(s, &topics);
   ASSERT_FALSE(::testing::Test::HasFailure());
+  const fs::path& dir = topics.dir;
+  const std::string& bootstrap = topics.bootstrap;
+  const int partitions = topics.partitions;
+  const uint64_t readings = topics.readings;
+  const KeyCounts& keys = topics.keys;
+  const std::vector<uint64_t>& predicted = topics.predicted;
+  const std::vector<std::string>& later_files = topics.later_files;
+  const auto produce = [&](const std::string& topic, TopicRecordKind kind,
+                           const std::vector<std::string>& files) {
+    return ProduceFiles(bootstrap, topic, kind, files);
+  };
 
   // (1) Raw, twice in this process (the rate moves by tens of percent from run to run).
   double raw_rate = 0, raw_seconds = 0;
@@ -838,12 +897,372 @@ void RunScenario(const Scenario& s) {
   }
 }
 
+// Serving while ingesting (issue 4): the service ingests the same topic several times, each
+// with a fresh state directory and group and `--http 127.0.0.1:0`, alternately without and with
+// a client (api_load_client.h: one live stream and 50 requests/s over one keep-alive
+// connection). An unloaded warm-up run comes first and is not counted.
+struct ApiLoadRun {
+  std::string name;
+  bool loaded = false;
+  bool warmup = false;
+  double rate = 0;  // readings_records / ingest_seconds
+  double ingest_seconds = 0;
+  double wall_seconds = 0;
+  double serve_cpu = 0;
+  double mock_cpu = 0;  // this process but the client
+  double others_cpu = 0;
+  double published_index = 0;
+  int closes = 0;  // commits during the run that closed days (not the final close)
+  bench::ApiLoadResult client;
+};
+
+// Nearest rank; `v` sorted ascending, not empty.
+double Percentile(const std::vector<double>& v, double p) {
+  const size_t rank = static_cast<size_t>(std::ceil(p / 100.0 * v.size()));
+  return v[std::min(v.size() - 1, rank == 0 ? 0 : rank - 1)];
+}
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+struct LatencySummary {
+  size_t n = 0;
+  double p50 = 0, p99 = 0, max = 0;
+};
+
+LatencySummary Summarize(std::vector<double> v) {
+  LatencySummary out;
+  out.n = v.size();
+  if (v.empty()) return out;
+  std::sort(v.begin(), v.end());
+  out.p50 = Percentile(v, 50);
+  out.p99 = Percentile(v, 99);
+  out.max = v.back();
+  return out;
+}
+
+std::string LatencyText(const LatencySummary& l) {
+  if (l.n == 0) return "no samples";
+  char text[128];
+  std::snprintf(text, sizeof text, "n %4zu  p50 %6.2f  p99 %6.2f  max %6.2f ms", l.n, l.p50, l.p99,
+                l.max);
+  return text;
+}
+
+enum class Phase { kAll, kIngesting, kAfterIngest };
+
+// Latencies (ms) of the 200 answers of `route` in `runs`. kIngesting: those sent before the
+// client's /metrics showed every reading consumed; kAfterIngest: the others.
+std::vector<double> Latencies(const std::vector<const ApiLoadRun*>& runs, bench::ApiRoute route,
+                              Phase phase = Phase::kAll) {
+  std::vector<double> out;
+  for (const ApiLoadRun* run : runs) {
+    for (const bench::ApiSample& sample : run->client.samples) {
+      if (sample.route != route || sample.status != 200) continue;
+      if (phase == Phase::kIngesting && !sample.during_ingest) continue;
+      if (phase == Phase::kAfterIngest && sample.during_ingest) continue;
+      out.push_back(sample.latency_ms);
+    }
+  }
+  return out;
+}
+
+// The upper bounds (seconds) of fugong_http_request_duration_seconds{route="/v1/index"} and
+// the cumulative counts of each, from a /metrics text; added into `counts`.
+void AddIndexHistogram(const std::string& metrics, std::map<double, double>* counts) {
+  const std::string name = "fugong_http_request_duration_seconds_bucket{";
+  std::istringstream in(metrics);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind(name, 0) != 0 || line.find("route=\"/v1/index\"") == std::string::npos) {
+      continue;
+    }
+    const size_t le = line.find("le=\"");
+    const size_t space = line.rfind(' ');
+    if (le == std::string::npos || space == std::string::npos) continue;
+    const std::string bound = line.substr(le + 4, line.find('"', le + 4) - le - 4);
+    const double upper = bound == "+Inf" ? INFINITY : std::strtod(bound.c_str(), nullptr);
+    (*counts)[upper] += std::strtod(line.c_str() + space + 1, nullptr);
+  }
+}
+
+void RunApiLoad(const Scenario& s) {
+  PreparedTopics topics;
+  PrepareTopics(s, &topics);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const fs::path& dir = topics.dir;
+  const int pairs = std::stoi(Env("FUGONG_SBENCH_API_PAIRS", "6"));
+  const double rate = std::stod(Env("FUGONG_SBENCH_API_RATE", "50"));
+  // "ul" (default): unloaded first in each pair; "lu": loaded first.
+  const bool loaded_first = Env("FUGONG_SBENCH_API_ORDER", "ul") == "lu";
+  std::vector<ApiLoadRun> runs;
+  for (int i = -1; i < 2 * pairs; ++i) {
+    ApiLoadRun run;
+    run.warmup = i < 0;
+    run.loaded = i >= 0 && (i % 2 == 1) != loaded_first;
+    run.name = run.warmup ? "api-warmup"
+                          : "api-" + std::to_string(i + 1) + (run.loaded ? "-loaded" : "-unloaded");
+    fs::remove_all(dir / "state");
+    std::optional<bench::ApiLoadClient> client;
+    if (run.loaded) {
+      bench::ApiLoadOptions options;
+      options.log_path = (dir / (run.name + ".err")).string();
+      options.requests_per_second = rate;
+      options.first_date = FormatDate(s.from);
+      options.expected_readings = topics.readings;
+      client.emplace(options);
+      client->Start();
+    }
+    const ServeRun serve = RunServe(s, topics.bootstrap, dir, "stream-measure-" + run.name,
+                                    run.name, {}, {"--http", "127.0.0.1:0"});
+    if (client) run.client = client->Finish();
+    const nlohmann::json& summary = serve.summary;
+    run.ingest_seconds = Number(summary, "ingest_seconds");
+    run.rate =
+        run.ingest_seconds > 0 ? Number(summary, "readings_records") / run.ingest_seconds : 0;
+    run.wall_seconds = serve.child.wall_seconds;
+    run.serve_cpu = serve.child.user_seconds + serve.child.system_seconds;
+    run.mock_cpu = std::max(0.0, serve.mock_cpu - run.client.client_cpu_seconds);
+    run.others_cpu = serve.others_cpu;
+    run.published_index = Number(summary, "published_index");
+    run.closes = static_cast<int>(Number(summary, "closes"));
+    EXPECT_GT(run.ingest_seconds, 0) << run.name << ": " << serve.child.last_line;
+    EXPECT_EQ(Number(summary, "readings_records"), static_cast<double>(topics.readings))
+        << run.name << ": the service did not use every reading";
+    EXPECT_EQ(Number(summary, "gaps"), 0) << run.name;
+    EXPECT_GT(run.published_index, 0) << run.name;
+    if (run.loaded) {
+      const bench::ApiLoadResult& c = run.client;
+      EXPECT_FALSE(c.address.empty()) << run.name << ": no `http: listening on` line";
+      EXPECT_EQ(c.sse_status, 200) << run.name;
+      EXPECT_GT(c.samples.size(), 0u) << run.name;
+      EXPECT_EQ(static_cast<double>(c.sse_events), run.published_index)
+          << run.name << ": the live stream did not carry every published record";
+    }
+    std::printf(
+        "[          ] %-18s %s: %.2f M readings/s (ingest %.3f s), %.1f s wall, serve %.2f s CPU, "
+        "published %.0f",
+        run.name.c_str(), run.loaded ? "loaded  " : "unloaded", run.rate / 1e6, run.ingest_seconds,
+        run.wall_seconds, run.serve_cpu, run.published_index);
+    if (run.loaded) {
+      std::printf("; %zu requests, %llu SSE events, client %.2f s CPU", run.client.samples.size(),
+                  static_cast<unsigned long long>(run.client.sse_events),
+                  run.client.client_cpu_seconds);
+    }
+    std::printf("\n");
+    std::fflush(stdout);
+    runs.push_back(std::move(run));
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+
+  std::vector<const ApiLoadRun*> loaded, unloaded;
+  std::vector<double> loaded_rates, unloaded_rates, loaded_cpu, unloaded_cpu;
+  for (const ApiLoadRun& run : runs) {
+    if (run.warmup) continue;
+    (run.loaded ? loaded : unloaded).push_back(&run);
+    (run.loaded ? loaded_rates : unloaded_rates).push_back(run.rate);
+    (run.loaded ? loaded_cpu : unloaded_cpu).push_back(run.serve_cpu);
+  }
+  const double median_unloaded = Median(unloaded_rates), median_loaded = Median(loaded_rates);
+  const double ratio = median_unloaded > 0 ? median_loaded / median_unloaded : 0;
+  const LatencySummary index = Summarize(Latencies(loaded, bench::ApiRoute::kIndexCounty));
+  const LatencySummary index_ingesting =
+      Summarize(Latencies(loaded, bench::ApiRoute::kIndexCounty, Phase::kIngesting));
+  const LatencySummary index_after =
+      Summarize(Latencies(loaded, bench::ApiRoute::kIndexCounty, Phase::kAfterIngest));
+
+  std::printf(
+      "[          ] ---- %s: serving while ingesting ----\n"
+      "[          ] readings %llu in %d partitions (%d enterprises, %s..%s, %d min); every run "
+      "`fugong serve --exit-when-idle 3 --http 127.0.0.1:0`, fresh state and group\n"
+      "[          ] load: one /v1/stream connection + %.0f requests/s over one keep-alive "
+      "connection, cycling %s, %s, %s, %s, %s\n"
+      "[          ] run                 load      ingest s  M readings/s  closes  wall s  serve "
+      "CPU "
+      "s  mock CPU s  others CPU s  published  requests  late  SSE events  index county 200s "
+      "p50/p99/max ms\n",
+      s.name.c_str(), static_cast<unsigned long long>(topics.readings), topics.partitions,
+      s.enterprises, FormatDate(s.from).c_str(), FormatDate(s.to).c_str(), s.interval_minutes, rate,
+      bench::ApiRouteName(bench::ApiRoute::kIndexCounty),
+      bench::ApiRouteName(bench::ApiRoute::kDates), bench::ApiRouteName(bench::ApiRoute::kMetrics),
+      bench::ApiRouteName(bench::ApiRoute::kSeries), bench::ApiRouteName(bench::ApiRoute::kMap));
+  nlohmann::json json_runs = nlohmann::json::array();
+  char load_text[32];
+  std::snprintf(load_text, sizeof load_text, "%g/s+SSE", rate);
+  for (const ApiLoadRun& run : runs) {
+    std::printf("[          ] %-19s %-8s  %8.3f  %12.3f  %6d  %6.2f  %11.2f  %10.2f  %12.2f  %9.0f",
+                run.name.c_str(),
+                run.warmup   ? "warm-up"
+                : run.loaded ? load_text
+                             : "none",
+                run.ingest_seconds, run.rate / 1e6, run.closes, run.wall_seconds, run.serve_cpu,
+                run.mock_cpu, run.others_cpu, run.published_index);
+    nlohmann::json j = {{"run", run.name},
+                        {"loaded", run.loaded},
+                        {"warmup", run.warmup},
+                        {"ingest_seconds", run.ingest_seconds},
+                        {"rate", run.rate},
+                        {"wall_seconds", run.wall_seconds},
+                        {"serve_cpu_seconds", run.serve_cpu},
+                        {"mock_cpu_seconds", run.mock_cpu},
+                        {"others_cpu_seconds", run.others_cpu},
+                        {"published_index", run.published_index},
+                        {"closes", run.closes}};
+    if (run.loaded) {
+      const LatencySummary l = Summarize(Latencies({&run}, bench::ApiRoute::kIndexCounty));
+      std::printf("  %8zu  %4llu  %10llu  %6.2f / %6.2f / %6.2f (n %zu)\n",
+                  run.client.samples.size(), static_cast<unsigned long long>(run.client.late),
+                  static_cast<unsigned long long>(run.client.sse_events), l.p50, l.p99, l.max, l.n);
+      j["requests"] = run.client.samples.size();
+      j["late"] = run.client.late;
+      j["connections"] = run.client.connections;
+      j["sse_events"] = run.client.sse_events;
+      j["client_cpu_seconds"] = run.client.client_cpu_seconds;
+      j["index_county_200"] = {{"n", l.n}, {"p50_ms", l.p50}, {"p99_ms", l.p99}, {"max_ms", l.max}};
+    } else {
+      std::printf("\n");
+    }
+    json_runs.push_back(j);
+  }
+  std::printf(
+      "[          ] ingest, median of %zu: unloaded %.3f M readings/s, loaded %.3f M readings/s; "
+      "ratio loaded / unloaded %.3f (target >= 0.95: %s)\n"
+      "[          ] serve CPU, median: unloaded %.2f s, loaded %.2f s\n",
+      unloaded_rates.size(), median_unloaded / 1e6, median_loaded / 1e6, ratio,
+      ratio >= 0.95 ? "met" : "NOT met", Median(unloaded_cpu), Median(loaded_cpu));
+  // The rate has two modes, by whether ingest ends before or after one more 1-second commit
+  // (each commit stops consumption and may close days): compare runs of the same mode too.
+  std::map<int, std::pair<std::vector<double>, std::vector<double>>> by_closes;
+  for (const ApiLoadRun& run : runs) {
+    if (run.warmup) continue;
+    (run.loaded ? by_closes[run.closes].second : by_closes[run.closes].first).push_back(run.rate);
+  }
+  nlohmann::json json_modes = nlohmann::json::array();
+  for (const auto& [closes, rates] : by_closes) {
+    const double u = Median(rates.first), l = Median(rates.second);
+    std::printf(
+        "[          ]   runs with %d closes during ingest: unloaded %zu, median %.3f M/s; loaded "
+        "%zu, median %.3f M/s; ratio %s\n",
+        closes, rates.first.size(), u / 1e6, rates.second.size(), l / 1e6,
+        u > 0 && l > 0 ? std::to_string(l / u).substr(0, 5).c_str() : "n/a");
+    json_modes.push_back({{"closes", closes},
+                          {"unloaded_runs", rates.first.size()},
+                          {"unloaded_median_rate", u},
+                          {"loaded_runs", rates.second.size()},
+                          {"loaded_median_rate", l}});
+  }
+  std::printf(
+      "[          ] /v1/index?date=D&level=county, 200 answers, all loaded runs: %s (target p99 < "
+      "5 "
+      "ms: %s)\n"
+      "[          ]   sent while the service ingested: %s\n"
+      "[          ]   sent after:                      %s\n",
+      LatencyText(index).c_str(), index.n > 0 && index.p99 < 5 ? "met" : "NOT met",
+      LatencyText(index_ingesting).c_str(), LatencyText(index_after).c_str());
+  // Where the time of the /v1/index answers goes: in the handler (the service's own histogram,
+  // from the last /metrics of each loaded run) or around it (client side, the same answers).
+  std::map<double, double> server;
+  std::vector<double> client_index;
+  for (const ApiLoadRun* run : loaded) {
+    AddIndexHistogram(run->client.last_metrics, &server);
+    for (const bench::ApiSample& sample : run->client.samples) {
+      if (sample.route == bench::ApiRoute::kIndexCounty && sample.status != 0) {
+        client_index.push_back(sample.latency_ms);
+      }
+    }
+  }
+  if (!server.empty()) {
+    std::string server_text, client_text;
+    const double server_total = server.rbegin()->second;
+    for (const auto& [upper, count] : server) {
+      if (std::isinf(upper) || upper > 0.0101) continue;
+      const double n = static_cast<double>(std::count_if(
+          client_index.begin(), client_index.end(), [&](double ms) { return ms <= upper * 1e3; }));
+      char text[96];
+      std::snprintf(text, sizeof text, "  > %g ms: %.0f (%.1f %%)", upper * 1e3,
+                    server_total - count, 100 * (server_total - count) / server_total);
+      server_text += text;
+      std::snprintf(text, sizeof text, "  > %g ms: %.0f (%.1f %%)", upper * 1e3,
+                    client_index.size() - n, 100 * (client_index.size() - n) / client_index.size());
+      client_text += text;
+    }
+    std::printf(
+        "[          ] /v1/index answers (200 and 404) slower than ...\n"
+        "[          ]   in the handler (server histogram, %.0f answers):  %s\n"
+        "[          ]   at the client (send -> response read, %zu):      %s\n",
+        server_total, server_text.c_str(), client_index.size(), client_text.c_str());
+  }
+  // Status codes and latencies per route, all loaded runs.
+  nlohmann::json json_routes = nlohmann::json::object();
+  for (int r = 0; r < bench::kApiRoutes; ++r) {
+    const auto route = static_cast<bench::ApiRoute>(r);
+    std::map<int, uint64_t> codes;
+    for (const ApiLoadRun* run : loaded) {
+      for (const bench::ApiSample& sample : run->client.samples) {
+        if (sample.route == route) ++codes[sample.status];
+      }
+    }
+    std::string codes_text;
+    nlohmann::json json_codes = nlohmann::json::object();
+    for (const auto& [code, n] : codes) {
+      codes_text += (codes_text.empty() ? "" : ", ") +
+                    std::string(code == 0 ? "no answer" : std::to_string(code)) + " x" +
+                    std::to_string(n);
+      json_codes[std::to_string(code)] = n;
+    }
+    const LatencySummary l = Summarize(Latencies(loaded, route));
+    std::printf("[          ]   %-45s %-28s 200s: %s\n", bench::ApiRouteName(route),
+                codes_text.c_str(), LatencyText(l).c_str());
+    json_routes[bench::ApiRouteName(route)] = {
+        {"codes", json_codes}, {"n", l.n}, {"p50_ms", l.p50}, {"p99_ms", l.p99}, {"max_ms", l.max}};
+  }
+  const nlohmann::json result = {
+      {"scenario", s.name},
+      {"readings", topics.readings},
+      {"requests_per_second", rate},
+      {"median_unloaded_rate", median_unloaded},
+      {"median_loaded_rate", median_loaded},
+      {"ratio", ratio},
+      {"index_county_200",
+       {{"n", index.n}, {"p50_ms", index.p50}, {"p99_ms", index.p99}, {"max_ms", index.max}}},
+      {"index_county_200_while_ingesting",
+       {{"n", index_ingesting.n},
+        {"p50_ms", index_ingesting.p50},
+        {"p99_ms", index_ingesting.p99},
+        {"max_ms", index_ingesting.max}}},
+      {"index_county_200_after_ingest",
+       {{"n", index_after.n},
+        {"p50_ms", index_after.p50},
+        {"p99_ms", index_after.p99},
+        {"max_ms", index_after.max}}},
+      {"rate_modes", json_modes},
+      {"routes", json_routes},
+      {"runs", json_runs}};
+  std::printf("[   RESULT ] %s\n", result.dump().c_str());
+  std::fflush(stdout);
+  if (!::testing::Test::HasFailure() && Env("FUGONG_SBENCH_KEEP") != "1" &&
+      Env("FUGONG_SBENCH_PERF") != "1") {
+    fs::remove_all(dir);
+  }
+}
+
 // 2,000 enterprises x 12 days of 15-minute readings (3.1 M readings; all 90 counties): the ingest
 // rate against the raw rate. Baseline window: the first 3 days (Mon-Wed), so that the other days
 // close and publish scored records during the run.
 TEST(StreamIngest, Province2000Enterprises15Min) {
   RunScenario({"province-2000-15min", 2000, DayFromCivil(2020, 1, 6), DayFromCivil(2020, 1, 17), 15,
                std::make_pair(DayFromCivil(2020, 1, 6), DayFromCivil(2020, 1, 8))});
+}
+
+// Serving must not slow ingest (issue 4): the data of Province2000Enterprises15Min, ingested
+// without and with a client of the HTTP API and the live stream (RunApiLoad).
+TEST(StreamIngest, ApiLoad2000Enterprises15Min) {
+  RunApiLoad({"api-load-2000-15min", 2000, DayFromCivil(2020, 1, 6), DayFromCivil(2020, 1, 17), 15,
+              std::make_pair(DayFromCivil(2020, 1, 6), DayFromCivil(2020, 1, 8))});
 }
 
 // 20,000 enterprises x 7 days of hourly readings (4.5 M readings, ~650,000 a day).
