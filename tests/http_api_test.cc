@@ -19,6 +19,8 @@
 #include "app/generate/province_generator.h"
 #include "app/http/http_service.h"
 #include "app/run_config.h"
+#include "engine/publish/index_publisher.h"
+#include "engine/publish/index_record.h"
 #include "tests/support/files.h"
 #include "tests/support/http_client.h"
 #include "tests/support/record_compare.h"
@@ -211,6 +213,52 @@ TEST_F(HttpApiTest, MapShowsThePublishedTierOfEveryCounty) {
     with_data += want > 0;
   }
   EXPECT_GT(with_data, 40);
+}
+
+// A day's map is drawn once and kept until that day's county records are delivered anew.
+TEST_F(HttpApiTest, MapIsRedrawnWhenItsCountiesChange) {
+  const std::string date = "2020-02-10";
+  std::string key, original;
+  for (const std::string& line : Expected(date, "county")) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    if (record["tier"].is_string() && record["tier"] != "T1") {
+      key = IndexKeyOf(line);
+      break;
+    }
+  }
+  ASSERT_FALSE(key.empty());
+  const std::string code = key.substr(key.rfind('|') + 1);
+  const auto tier_of = [&](const std::string& svg) {
+    std::smatch m;
+    const std::regex tile("data-code=\"" + code + "\"[^>]*data-tier=\"(\\d)\"");
+    return std::regex_search(svg, m, tile) ? std::stoi(m[1]) : -1;
+  };
+  const HttpResult before = Get("/v1/map/" + date + ".svg");
+  ASSERT_EQ(before.status, 200);
+  ASSERT_GT(tier_of(before.body), 1);
+
+  // A revision of that county moves it to T1, as a close would: state first, delivery after.
+  ASSERT_TRUE(state_->Get(Store::kGroupDay, key, &original).ok());
+  PublishedRecord revised;
+  ASSERT_TRUE(revised.Decode(original));
+  revised.content = std::regex_replace(revised.content, std::regex(R"("tier":"T\d","color":"\w+")"),
+                                       R"("tier":"T1","color":"green")");
+  revised.revision += 1;
+  StateBatch batch(state_.get());
+  batch.Put(Store::kGroupDay, key, revised.Encode());
+  ASSERT_TRUE(state_->Write(&batch).ok());
+  EXPECT_EQ(Get("/v1/map/" + date + ".svg").body, before.body) << "kept until delivered";
+  const std::string record =
+      FinishIndexRecord(revised.content, revised.revision, revised.computed_at);
+  service_->OnDelivered({{OutputKind::kIndex, key, record, ""}});
+  EXPECT_EQ(tier_of(Get("/v1/map/" + date + ".svg").body), 1);
+
+  // Put the state back for the other tests.
+  StateBatch restore(state_.get());
+  restore.Put(Store::kGroupDay, key, original);
+  ASSERT_TRUE(state_->Write(&restore).ok());
+  service_->OnDelivered({{OutputKind::kIndex, key, records_->at(key), ""}});
+  EXPECT_EQ(Get("/v1/map/" + date + ".svg").body, before.body);
 }
 
 TEST_F(HttpApiTest, RegionsListTheTable) {

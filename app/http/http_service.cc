@@ -1,6 +1,7 @@
 #include "app/http/http_service.h"
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "app/http/web_assets.h"
 #include "engine/groups/group_key.h"
@@ -13,6 +14,8 @@ using Steady = std::chrono::steady_clock;
 
 // The loop reports about once a second; this long without a report means it is stuck.
 constexpr int64_t kStuckAfterMs = 60'000;
+// Maps of this many days are kept (a season is ~100; a dashboard looks at a few).
+constexpr size_t kCachedMaps = 400;
 
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Steady::now().time_since_epoch())
@@ -92,9 +95,29 @@ HttpResponse HttpService::Route(const HttpRequest& request) {
       r.route = "/v1";
       return r;
     }
-    return api_.Handle(request, PublishedIndex(state_));
+    if (!path.starts_with("/v1/map/") || !request.params.empty()) {
+      return api_.Handle(request, PublishedIndex(state_));
+    }
+    return CachedMap(request);
   }
   return Static(path);
+}
+
+HttpResponse HttpService::CachedMap(const HttpRequest& request) {
+  // A day's map changes only when that day's county records do: drawing it (~2 ms) is most of
+  // what the server spends, so each day's is kept until OnDelivered says its counties changed.
+  {
+    std::lock_guard<std::mutex> lock(map_mutex_);
+    auto it = maps_.find(request.path);
+    if (it != maps_.end()) return it->second;
+  }
+  HttpResponse response = api_.Handle(request, PublishedIndex(state_));
+  if (response.status == 200) {
+    std::lock_guard<std::mutex> lock(map_mutex_);
+    if (maps_.size() >= kCachedMaps) maps_.clear();
+    maps_[request.path] = response;
+  }
+  return response;
 }
 
 HttpResponse HttpService::Health() const {
@@ -148,6 +171,10 @@ HttpResponse HttpService::Static(const std::string& path) const {
 
 void HttpService::OnStateOpened(const StateStore& state) {
   {
+    std::lock_guard<std::mutex> lock(map_mutex_);
+    maps_.clear();
+  }
+  {
     std::unique_lock<std::shared_mutex> lock(state_mutex_);
     state_ = &state;
   }
@@ -187,10 +214,17 @@ void HttpService::OnProgress(const StreamStatus& status,
 void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
   metrics_.OnDelivered(records);
   std::vector<LiveRecord> live;
+  std::set<std::string> changed_maps;
   for (const OutboxRecord& r : records) {
     if (r.kind != OutputKind::kIndex) continue;
     const size_t bar = r.key.find('|', 11);
     live.push_back({r.key.substr(11, bar - 11), r.key, r.value});
+    if (live.back().level == "county")
+      changed_maps.insert("/v1/map/" + r.key.substr(0, 10) + ".svg");
+  }
+  if (!changed_maps.empty()) {
+    std::lock_guard<std::mutex> lock(map_mutex_);
+    for (const std::string& path : changed_maps) maps_.erase(path);
   }
   feed_.Publish(live);
 }
@@ -198,6 +232,10 @@ void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
 void HttpService::OnDaysPublished(double seconds) { metrics_.ObserveDayPublish(seconds); }
 
 void HttpService::OnStateClosing() {
+  {
+    std::lock_guard<std::mutex> lock(map_mutex_);
+    maps_.clear();
+  }
   std::unique_lock<std::shared_mutex> lock(state_mutex_);
   state_ = nullptr;
   assigned_ = false;

@@ -6,7 +6,9 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 
@@ -46,6 +48,8 @@ class HttpService : public StreamObserver {
   HttpResponse Health() const;
   HttpResponse Readiness() const;
   HttpResponse Static(const std::string& path) const;
+  // /v1/map/D.svg, drawn once per change of the day's county records (state_mutex_ held shared).
+  HttpResponse CachedMap(const HttpRequest& request);
 
   const RunConfig* config_;
   ServiceMetrics metrics_;
@@ -55,6 +59,8 @@ class HttpService : public StreamObserver {
   mutable std::shared_mutex state_mutex_;
   const StateStore* state_ = nullptr;
   std::atomic<bool> assigned_{false};
+  std::mutex map_mutex_;
+  std::map<std::string, HttpResponse> maps_;  // by path
   // Steady-clock milliseconds of the last report from the loop (0: none yet).
   std::atomic<int64_t> last_progress_ms_{0};
   std::unique_ptr<HttpServer> server_;  // last: stopped first
