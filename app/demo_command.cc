@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "app/backfill_runner.h"
@@ -14,6 +13,7 @@
 #include "app/generate/province_generator.h"
 #include "app/http/http_service.h"
 #include "app/progress_line.h"
+#include "app/published_figures.h"
 #include "app/render/county_map_svg.h"
 #include "app/render/line_chart_svg.h"
 #include "app/stop_signals.h"
@@ -47,14 +47,10 @@ std::map<std::tuple<Day, std::string, std::string>, IndexRow> ReadIndex(const st
   std::ifstream in(path);
   std::string line;
   while (std::getline(in, line)) {
-    const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded()) continue;
+    PublishedFigures record;
     Day day;
-    if (!ParseDate(j.value("date", ""), &day)) continue;
-    IndexRow row;
-    if (j["composite"].is_number()) row.composite = j["composite"].get<double>();
-    if (j["tier"].is_string()) row.tier = j["tier"].get<std::string>()[1] - '0';
-    rows[{day, j.value("level", ""), j.value("code", "")}] = row;
+    if (!ReadPublishedFigures(line, &record) || !ParseDate(record.date, &day)) continue;
+    rows[{day, record.level, record.code}] = IndexRow{record.composite, record.tier};
   }
   return rows;
 }

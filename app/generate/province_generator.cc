@@ -14,6 +14,7 @@
 #include "app/generate/register_series.h"
 #include "app/generate/synthetic_population.h"
 #include "app/generate/synthetic_weather.h"
+#include "engine/common/parallel_for.h"
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/region_table.h"
 
@@ -178,7 +179,7 @@ Result<GenerateSummary> GenerateProvince(const GenerateOptions& o,
   const int days = o.to - o.from + 1;
 
   int threads = o.threads;
-  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  threads = ThreadCount(threads);
   ReadingsFiles files(o);
   if (o.split > 1) {  // every part exists, even one that happens to get no enterprise
     for (int f = 0; f < o.split; ++f) {

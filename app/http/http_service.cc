@@ -5,6 +5,7 @@
 
 #include "app/http/web_assets.h"
 #include "engine/groups/group_key.h"
+#include "engine/publish/index_record.h"
 
 namespace fugong {
 
@@ -217,8 +218,7 @@ void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
   std::set<std::string> changed_maps;
   for (const OutboxRecord& r : records) {
     if (r.kind != OutputKind::kIndex) continue;
-    const size_t bar = r.key.find('|', 11);
-    live.push_back({r.key.substr(11, bar - 11), r.key, r.value});
+    live.push_back({std::string(LevelOfIndexKey(r.key)), r.key, r.value});
     if (live.back().level == "county")
       changed_maps.insert("/v1/map/" + r.key.substr(0, 10) + ".svg");
   }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <set>
 
+#include "app/published_figures.h"
 #include "app/render/county_map_svg.h"
 #include "engine/groups/group_key.h"
 
@@ -42,17 +43,6 @@ class Params {
   std::string error_;
 };
 
-std::string LevelList() {
-  std::string list;
-  for (GroupLevel level :
-       {GroupLevel::kProvince, GroupLevel::kCity, GroupLevel::kCounty, GroupLevel::kIndustry,
-        GroupLevel::kCountyIndustry, GroupLevel::kScale, GroupLevel::kTag}) {
-    if (!list.empty()) list += ", ";
-    list += LevelName(level);
-  }
-  return list;
-}
-
 // Reads a required or optional date parameter; an error response if it is malformed.
 std::optional<HttpResponse> ReadDate(const Params& params, const std::string& name, bool required,
                                      std::optional<Day>* out) {
@@ -72,10 +62,10 @@ std::optional<HttpResponse> ReadDate(const Params& params, const std::string& na
 
 std::optional<HttpResponse> ReadLevel(const Params& params, std::string* out) {
   const std::string* text = params.Get("level");
-  if (text == nullptr) return JsonError(400, "missing parameter 'level' (" + LevelList() + ")");
+  if (text == nullptr) return JsonError(400, "missing parameter 'level' (" + LevelNames() + ")");
   GroupLevel level;
   if (!ParseLevel(*text, &level)) {
-    return JsonError(400, "unknown level '" + *text + "' (levels: " + LevelList() + ")");
+    return JsonError(400, "unknown level '" + *text + "' (levels: " + LevelNames() + ")");
   }
   *out = *text;
   return std::nullopt;
@@ -210,16 +200,10 @@ HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& ind
   if (records.empty()) return JsonError(404, "no county records published for " + FormatDate(day));
   std::vector<render::CountyFigure> figures;
   for (const std::string& text : records) {
-    const nlohmann::json record = nlohmann::json::parse(text, nullptr, false);
-    if (!record.is_object()) continue;
-    render::CountyFigure figure;
-    figure.code = record.value("code", "");
-    if (record["composite"].is_number()) figure.composite = record["composite"].get<double>();
-    if (record["tier"].is_string()) {
-      const std::string tier = record["tier"];
-      if (tier.size() == 2) figure.tier = tier[1] - '0';
+    PublishedFigures record;
+    if (ReadPublishedFigures(text, &record)) {
+      figures.push_back({record.code, record.composite, record.tier});
     }
-    figures.push_back(std::move(figure));
   }
   render::MapOptions options;
   options.title = "Electricity work-resumption index, " + FormatDate(day);

@@ -2,9 +2,9 @@
 
 #include <prometheus/text_serializer.h>
 
-#include <nlohmann/json.hpp>
-
+#include "app/published_figures.h"
 #include "engine/model/dead_letter.h"
+#include "engine/publish/index_record.h"
 
 namespace fugong {
 
@@ -215,31 +215,23 @@ void ServiceMetrics::OnDelivered(const std::vector<OutboxRecord>& records) {
     }
     acked_index_->Increment();
     // Key DATE|LEVEL|CODE: only the province, cities and counties have a gauge.
-    const std::string_view key = r.key;
-    const std::string_view level = key.substr(11, key.find('|', 11) - 11);
+    const std::string_view level = LevelOfIndexKey(r.key);
     if (level == "province" || level == "city" || level == "county") ShowIndexRecord(r.value);
   }
 }
 
 void ServiceMetrics::ShowIndexRecord(const std::string& json) {
-  const nlohmann::json record = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object() || !record["level"].is_string() || !record["code"].is_string() ||
-      !record["date"].is_string()) {
-    return;
-  }
-  const std::string level = record["level"];
+  PublishedFigures record;
+  if (!ReadPublishedFigures(json, &record)) return;
+  const std::string& level = record.level;
   if (level != "province" && level != "city" && level != "county") return;
-  const std::string code = record["code"];
   // Bounded by the region table: a code it does not know gets no series.
-  if (regions_->Find(code) == nullptr) return;
-  const std::string date = record["date"];
+  if (regions_->Find(record.code) == nullptr) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  Shown& shown = shown_[{level, code}];
-  if (!shown.date.empty() && date < shown.date) return;  // an older day's correction
-  shown.date = date;
-  const nlohmann::json& composite = record["composite"];
-  const nlohmann::json& tier = record["tier"];
-  if (!composite.is_number() || !tier.is_string()) {
+  Shown& shown = shown_[{level, record.code}];
+  if (!shown.date.empty() && record.date < shown.date) return;  // an older day's correction
+  shown.date = record.date;
+  if (!record.composite || record.tier == 0) {
     // Suppressed: no figure to show, and the previous day's would mislead.
     if (shown.composite != nullptr) composite_->Remove(shown.composite);
     if (shown.tier != nullptr) tier_->Remove(shown.tier);
@@ -247,12 +239,11 @@ void ServiceMetrics::ShowIndexRecord(const std::string& json) {
     return;
   }
   if (shown.composite == nullptr) {
-    shown.composite = &composite_->Add({{"level", level}, {"code", code}});
-    shown.tier = &tier_->Add({{"level", level}, {"code", code}});
+    shown.composite = &composite_->Add({{"level", level}, {"code", record.code}});
+    shown.tier = &tier_->Add({{"level", level}, {"code", record.code}});
   }
-  shown.composite->Set(composite.get<double>());
-  const std::string tier_name = tier;
-  shown.tier->Set(tier_name.size() == 2 ? tier_name[1] - '0' : 0);
+  shown.composite->Set(*record.composite);
+  shown.tier->Set(record.tier);
 }
 
 }  // namespace fugong

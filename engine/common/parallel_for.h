@@ -3,10 +3,17 @@
 // starting threads per call costs well under 1% and needs no pool to shut down.
 #pragma once
 
+#include <algorithm>
 #include <thread>
 #include <vector>
 
 namespace fugong {
+
+// `requested` threads, or one per core when it is 0 (or less).
+inline int ThreadCount(int requested) {
+  return requested > 0 ? requested
+                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
 
 template <typename Fn>
 void ParallelFor(int n, Fn&& fn) {

@@ -19,6 +19,27 @@ bool ParseLevel(const std::string& name, GroupLevel* level) {
   return false;
 }
 
+Result<std::vector<GroupLevel>> ParseLevels(const std::vector<std::string>& names) {
+  std::vector<GroupLevel> levels;
+  for (const std::string& name : names) {
+    GroupLevel level;
+    if (!ParseLevel(name, &level)) {
+      return Status::InvalidArgument("unknown level " + name + " (levels: " + LevelNames() + ")");
+    }
+    levels.push_back(level);
+  }
+  return levels;
+}
+
+std::string LevelNames() {
+  std::string list;
+  for (const char* name : kLevelNames) {
+    if (!list.empty()) list += ", ";
+    list += name;
+  }
+  return list;
+}
+
 std::vector<GroupKey> GroupKeysOf(const Enterprise& e, const RegionTable& regions,
                                   const std::vector<GroupLevel>& levels) {
   std::vector<GroupKey> keys;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/common/status.h"
 #include "engine/model/enterprise.h"
 #include "engine/reference/region_table.h"
 
@@ -23,6 +24,10 @@ enum class GroupLevel : uint8_t {
 
 const char* LevelName(GroupLevel level);
 bool ParseLevel(const std::string& name, GroupLevel* level);
+// The config's `levels`, in order; InvalidArgument naming an unknown one.
+Result<std::vector<GroupLevel>> ParseLevels(const std::vector<std::string>& names);
+// "province, city, ..., tag": every level name, for messages.
+std::string LevelNames();
 
 struct GroupKey {
   GroupLevel level;

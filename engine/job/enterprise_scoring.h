@@ -31,7 +31,7 @@ struct ScoredDay {
 struct ScoringCounts {
   uint64_t meter_days = 0;
   uint64_t meter_days_estimated = 0;
-  uint64_t meter_days_missing = 0;
+  uint64_t meter_days_missing = 0;  // below min_coverage, or a register day without both ends
   uint64_t register_rollovers = 0;
   uint64_t duplicates = 0;
   uint64_t corrections = 0;

@@ -16,18 +16,6 @@ namespace {
 
 constexpr size_t kBatchOps = 200000;
 
-void AddCounts(const ScoringCounts& c, ComputationSummary* s) {
-  s->meter_days += c.meter_days;
-  s->meter_days_estimated += c.meter_days_estimated;
-  s->meter_days_missing += c.meter_days_missing;
-  s->register_rollovers += c.register_rollovers;
-  s->duplicates += c.duplicates;
-  s->corrections += c.corrections;
-  s->baselines_calendar += c.baselines_calendar;
-  s->baselines_mean += c.baselines_mean;
-  s->baselines_invalid += c.baselines_invalid;
-}
-
 }  // namespace
 
 Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::optional<Day> to,
@@ -44,13 +32,9 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   if (!scoring.ok()) return scoring.status();
   const int ndays = score_to - score_from + 1;
 
-  std::vector<GroupLevel> levels;
-  for (const std::string& name : config.levels) {
-    GroupLevel level;
-    if (!ParseLevel(name, &level)) return Status::InvalidArgument("unknown level " + name);
-    levels.push_back(level);
-  }
-  GroupCatalog catalog(*ctx_.regions, *ctx_.industries, levels);
+  Result<std::vector<GroupLevel>> levels = ParseLevels(config.levels);
+  if (!levels.ok()) return levels.status();
+  GroupCatalog catalog(*ctx_.regions, *ctx_.industries, *levels);
   std::vector<std::vector<GroupDaySums>> sums(ndays);  // [day - score_from][group]
   std::vector<uint8_t> has_data(ndays, 0);
 
@@ -60,16 +44,15 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   std::vector<uint32_t> groups;
   std::vector<MeterSeries> meters;
   std::vector<ScoredDay> scores;
-  ScoringCounts counts;
   uint64_t visited = 0;
   for (const auto& [id, enterprise] : *ctx_.registry) {
     if (progress && ++visited % 1000 == 0) {
       progress->OnProgress("compute", visited, visited, ctx_.registry->size());
     }
-    FUGONG_RETURN_IF_ERROR(ReadEnterpriseMeters(it.get(), id, config, &meters, &counts));
+    FUGONG_RETURN_IF_ERROR(ReadEnterpriseMeters(it.get(), id, config, &meters, &summary));
     catalog.IndicesOf(enterprise, &groups);
     if (!meters.empty()) ++summary.enterprises_with_readings;
-    FUGONG_RETURN_IF_ERROR(scoring->Score(enterprise, meters, &batch, &scores, &counts));
+    FUGONG_RETURN_IF_ERROR(scoring->Score(enterprise, meters, &batch, &scores, &summary));
     for (int i = 0; i < ndays; ++i) {
       if (sums[i].size() < catalog.size()) sums[i].resize(catalog.size());
       const ScoredDay* score = meters.empty() ? nullptr : &scores[i];
@@ -81,7 +64,6 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
       batch = StateBatch(ctx_.state);
     }
   }
-  AddCounts(counts, &summary);
   FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
   batch = StateBatch(ctx_.state);
   if (progress) progress->OnPhaseDone("compute");

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/config/engine_config.h"
+#include "engine/job/enterprise_scoring.h"
 #include "engine/job/sinks.h"
 #include "engine/reference/enterprise_registry.h"
 #include "engine/reference/holiday_calendar.h"
@@ -22,19 +23,11 @@
 
 namespace fugong {
 
-struct ComputationSummary {
+// The scoring counts of every enterprise, and what was published.
+struct ComputationSummary : ScoringCounts {
   std::optional<Day> from, to;  // the published range (empty when there was nothing)
   uint64_t enterprises = 0;     // registered
   uint64_t enterprises_with_readings = 0;
-  uint64_t meter_days = 0;
-  uint64_t meter_days_estimated = 0;
-  uint64_t meter_days_missing = 0;  // below min_coverage, or a register day without both ends
-  uint64_t register_rollovers = 0;
-  uint64_t duplicates = 0;
-  uint64_t corrections = 0;
-  uint64_t baselines_calendar = 0;
-  uint64_t baselines_mean = 0;
-  uint64_t baselines_invalid = 0;
   uint64_t records = 0;          // index records in the range
   uint64_t groups = 0;           // distinct groups among them
   uint64_t records_new = 0;      // first published now

@@ -5,8 +5,10 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "engine/model/dead_letter.h"
+#include "engine/state/state_store.h"
 
 namespace fugong {
 
@@ -22,5 +24,10 @@ struct IngestCounters {
     return n;
   }
 };
+
+// One input's counters in the stats store, under `prefix` ("readings", "enterprises", ...):
+// PREFIX.records, PREFIX.used, PREFIX.blank and PREFIX.dead.<reason code>. Absent ones are 0.
+void LoadIngestCounters(const StateStore& state, std::string_view prefix, IngestCounters* counters);
+void PutIngestCounters(StateBatch* batch, std::string_view prefix, const IngestCounters& counters);
 
 }  // namespace fugong

@@ -18,13 +18,9 @@ LiveIndex::LiveIndex(const EngineConfig& config, const RegionTable& regions,
       threads_(std::max(1, threads)) {}
 
 Status LiveIndex::Init() {
-  std::vector<GroupLevel> levels;
-  for (const std::string& name : config_.levels) {
-    GroupLevel level;
-    if (!ParseLevel(name, &level)) return Status::InvalidArgument("unknown level " + name);
-    levels.push_back(level);
-  }
-  catalog_.emplace(regions_, industries_, levels);
+  Result<std::vector<GroupLevel>> levels = ParseLevels(config_.levels);
+  if (!levels.ok()) return levels.status();
+  catalog_.emplace(regions_, industries_, *levels);
   return Status::OK();
 }
 

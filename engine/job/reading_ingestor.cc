@@ -46,32 +46,22 @@ std::string_view StableId(std::string_view id, std::string_view record,
 
 }  // namespace
 
-std::string CounterName(DeadLetterReason reason) {
-  return "readings.dead." + std::string(ReasonCode(reason));
-}
-
 ReadingIngestor::ReadingIngestor(const EngineConfig& config, const EnterpriseRegistry* registry,
                                  EpochSeconds now, StateStore* state, int threads)
     : config_(config),
       registry_(registry),
       state_(state),
       validator_(config, now),
-      threads_(threads > 0 ? threads
-                           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {
+      threads_(ThreadCount(threads)) {
   parts_.resize(threads_);
   for (int i = 0; i < threads_; ++i) shards_.emplace_back(config.SlotsPerDay());
 }
 
 void ReadingIngestor::LoadCounters() {
-  counters_.records = state_->GetCounter("readings.records");
-  counters_.used = state_->GetCounter("readings.used");
-  counters_.blank = state_->GetCounter("readings.blank");
+  LoadIngestCounters(*state_, "readings", &counters_);
   if (counters_.used > 0) {
     min_day_ = static_cast<Day>(state_->GetCounter("readings.min_day"));
     max_day_ = static_cast<Day>(state_->GetCounter("readings.max_day"));
-  }
-  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
-    counters_.dead[i] = state_->GetCounter(CounterName(static_cast<DeadLetterReason>(i)));
   }
 }
 
@@ -241,15 +231,10 @@ void ReadingIngestor::FlushInto(StateBatch* batch,
     }
     shard.dead.clear();
   }
-  PutCounter(batch, "readings.records", counters_.records);
-  PutCounter(batch, "readings.used", counters_.used);
-  PutCounter(batch, "readings.blank", counters_.blank);
+  PutIngestCounters(batch, "readings", counters_);
   if (counters_.used > 0) {
     PutCounter(batch, "readings.min_day", static_cast<uint64_t>(static_cast<int64_t>(min_day_)));
     PutCounter(batch, "readings.max_day", static_cast<uint64_t>(static_cast<int64_t>(max_day_)));
-  }
-  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
-    PutCounter(batch, CounterName(static_cast<DeadLetterReason>(i)), counters_.dead[i]);
   }
 }
 

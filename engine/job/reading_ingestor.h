@@ -130,7 +130,4 @@ class ReadingIngestor {
   Day max_day_ = INT32_MIN;
 };
 
-// Names of the counters in the stats store.
-std::string CounterName(DeadLetterReason reason);
-
 }  // namespace fugong

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "engine/baseline/baseline_window.h"
+#include "engine/common/parallel_for.h"
 #include "engine/job/state_fingerprint.h"
 #include "engine/publish/index_publisher.h"
 #include "engine/state/key_codec.h"
@@ -51,42 +52,18 @@ std::string WeatherKey(const std::string& county, Day day) {
   return key;
 }
 
-void LoadCounters(const StateStore& state, const std::string& prefix, IngestCounters* c) {
-  c->records = state.GetCounter(prefix + ".records");
-  c->used = state.GetCounter(prefix + ".used");
-  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
-    c->dead[i] = state.GetCounter(prefix + ".dead." +
-                                  std::string(ReasonCode(static_cast<DeadLetterReason>(i))));
-  }
-}
-
-void PutCounterSet(StateBatch* batch, const std::string& prefix, const IngestCounters& c) {
-  batch->Put(Store::kStats, prefix + ".records", Fixed64(static_cast<int64_t>(c.records)));
-  batch->Put(Store::kStats, prefix + ".used", Fixed64(static_cast<int64_t>(c.used)));
-  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
-    batch->Put(Store::kStats,
-               prefix + ".dead." + std::string(ReasonCode(static_cast<DeadLetterReason>(i))),
-               Fixed64(static_cast<int64_t>(c.dead[i])));
-  }
-}
-
-int Threads(int threads) {
-  return threads > 0 ? threads
-                     : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-}
-
 }  // namespace
 
 StreamJob::StreamJob(const StreamContext& context)
     : ctx_(context),
       ingestor_(*context.config, /*registry=*/nullptr, context.clock->Now(), context.state,
-                Threads(context.threads)),
+                ThreadCount(context.threads)),
       reading_decoder_(context.settings->max_message_bytes),
       enterprise_decoder_(context.regions, context.industries, context.settings->max_message_bytes),
       weather_decoder_(context.regions, context.settings->max_message_bytes),
       watermark_(context.settings->idle_partition_seconds),
       index_(*context.config, *context.regions, *context.industries, *context.calendar, &registry_,
-             &weather_, context.state, Threads(context.threads)),
+             &weather_, context.state, ThreadCount(context.threads)),
       pending_(context.state) {}
 
 Status StreamJob::Open() {
@@ -95,8 +72,8 @@ Status StreamJob::Open() {
   FUGONG_RETURN_IF_ERROR(index_.Init());
   ingestor_.LoadCounters();
   status_.readings = ingestor_.counters();
-  LoadCounters(*ctx_.state, "enterprises", &status_.enterprises);
-  LoadCounters(*ctx_.state, "weather", &status_.weather);
+  LoadIngestCounters(*ctx_.state, "enterprises", &status_.enterprises);
+  LoadIngestCounters(*ctx_.state, "weather", &status_.weather);
   status_.gaps = ctx_.state->GetCounter("stream.gaps");
   status_.lost_offsets = ctx_.state->GetCounter("stream.lost_offsets");
   FUGONG_RETURN_IF_ERROR(LoadReference());
@@ -291,8 +268,8 @@ void StreamJob::AddGap(const std::string& topic, int32_t partition, int64_t from
 }
 
 void StreamJob::PutCounters(StateBatch* batch) const {
-  PutCounterSet(batch, "enterprises", status_.enterprises);
-  PutCounterSet(batch, "weather", status_.weather);
+  PutIngestCounters(batch, "enterprises", status_.enterprises);
+  PutIngestCounters(batch, "weather", status_.weather);
   batch->Put(Store::kStats, "stream.gaps", Fixed64(static_cast<int64_t>(status_.gaps)));
   batch->Put(Store::kStats, "stream.lost_offsets",
              Fixed64(static_cast<int64_t>(status_.lost_offsets)));

@@ -11,6 +11,11 @@ std::string IndexRecordKey(Day day, const GroupKey& key) {
   return FormatDate(day) + "|" + LevelName(key.level) + "|" + key.code;
 }
 
+std::string_view LevelOfIndexKey(std::string_view key) {
+  const size_t from = key.find('|') + 1;
+  return key.substr(from, key.find('|', from) - from);
+}
+
 std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& sums, bool holiday,
                                const EngineConfig& config) {
   const bool suppressed = static_cast<int>(sums.eligible) < config.min_group_size;

@@ -11,6 +11,8 @@
 namespace fugong {
 
 std::string IndexRecordKey(Day day, const GroupKey& key);
+// The LEVEL of a key DATE|LEVEL|CODE.
+std::string_view LevelOfIndexKey(std::string_view key);
 
 // Every field of the record up to and including `holiday`, as an unterminated JSON object
 // (`{"date":...,"holiday":false`). This is what decides whether a record changed: revision and

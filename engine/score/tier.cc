@@ -10,4 +10,8 @@ Tier TierOf(double published_composite) {
   return {5, "T5", "red"};
 }
 
+int TierNumber(std::string_view name) {
+  return name.size() == 2 && name[0] == 'T' && name[1] >= '1' && name[1] <= '5' ? name[1] - '0' : 0;
+}
+
 }  // namespace fugong

@@ -1,6 +1,8 @@
 // The five tiers of a published composite index (SPEC "Groups").
 #pragma once
 
+#include <string_view>
+
 namespace fugong {
 
 struct Tier {
@@ -13,5 +15,8 @@ struct Tier {
 // composite as published (rounded to 4 decimals), so the tier agrees with the printed number.
 // NaN falls to T5 (it is not >= any bound); groups without figures get no tier at all.
 Tier TierOf(double published_composite);
+
+// 1..5 for a published tier name "T1".."T5"; 0 for anything else (a suppressed group's null).
+int TierNumber(std::string_view name);
 
 }  // namespace fugong

@@ -1,0 +1,19 @@
+// What a map, a chart or a gauge reads off a published index record (SPEC "Output record").
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace fugong {
+
+struct PublishedFigures {
+  std::string date, level, code;
+  std::optional<double> composite;  // none when suppressed
+  int tier = 0;                     // 1 (T1) .. 5 (T5); 0 when suppressed
+};
+
+// False if `json` is not a record with a date, level and code.
+bool ReadPublishedFigures(std::string_view json, PublishedFigures* out);
+
+}  // namespace fugong
