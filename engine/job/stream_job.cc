@@ -214,13 +214,28 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
   const EpochSeconds now = ctx_.clock->Now();
   const StreamSettings& s = *ctx_.settings;
   readings_.clear();
-  // Messages come in runs of one partition: look its progress up once a run, not once a message.
+  // Messages come in runs of one partition: look its progress and its topic up once a run, not
+  // once a message.
+  enum class Input { kReadings, kEnterprises, kWeather };
   PartitionProgress* run = nullptr;
+  Input run_input = Input::kReadings;
+  bool run_heard = false;  // the run's partition was marked as heard from
   std::string_view run_topic;
   int32_t run_partition = -1;
   for (const StreamMessage& m : messages) {
     if (run == nullptr || m.partition != run_partition || m.topic != run_topic) {
+      if (m.topic == s.readings_topic) {
+        run_input = Input::kReadings;
+      } else if (m.topic == s.enterprises_topic) {
+        run_input = Input::kEnterprises;
+      } else if (!s.weather_topic.empty() && m.topic == s.weather_topic) {
+        run_input = Input::kWeather;
+      } else {
+        return Status::InvalidArgument("a message of topic " + std::string(m.topic) +
+                                       ", which the job does not consume");
+      }
       run = &progress_[{std::string(m.topic), m.partition}];
+      run_heard = false;
       run_topic = m.topic;
       run_partition = m.partition;
     }
@@ -228,16 +243,18 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
     if (m.offset < std::max(p.next_offset, p.pending_offset)) continue;  // already taken
     p.pending_offset = m.offset + 1;
     ++uncommitted_;
-    if (m.topic == s.readings_topic) {
-      readings_.push_back(m);
-      watermark_.Heard(m.partition, now);
-    } else if (m.topic == s.enterprises_topic) {
-      AddEnterprise(m);
-    } else if (!s.weather_topic.empty() && m.topic == s.weather_topic) {
-      AddWeather(m);
-    } else {
-      return Status::InvalidArgument("a message of topic " + std::string(m.topic) +
-                                     ", which the job does not consume");
+    switch (run_input) {
+      case Input::kReadings:
+        readings_.push_back(m);
+        if (!run_heard) watermark_.Heard(m.partition, now);
+        run_heard = true;
+        break;
+      case Input::kEnterprises:
+        AddEnterprise(m);
+        break;
+      case Input::kWeather:
+        AddWeather(m);
+        break;
     }
   }
   if (!readings_.empty()) {
