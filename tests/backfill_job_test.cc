@@ -6,6 +6,7 @@
 
 #include "engine/job/backfill_job.h"
 #include "tests/support/memory_io.h"
+#include "tests/support/record_compare.h"
 
 namespace fugong {
 namespace {

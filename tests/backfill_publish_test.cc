@@ -12,13 +12,14 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
-#include "app/generate/province_generator.h"
 #include "connectors/kafka/embedded_cluster.h"
 #include "connectors/kafka/topic_snapshot.h"
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
+#include "tests/support/generated_province.h"
 #include "tests/support/record_compare.h"
 
 namespace fugong {
@@ -27,17 +28,12 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ChildProcess;
 using testing::ExpectSameRecords;
+using testing::GenerateProvinceInto;
 using testing::IndexKeyOf;
 using testing::ReadFile;
 using testing::SplitLines;
 
 constexpr char kIndexTopic[] = "fugong.index.daily";
-
-Day D(const char* text) {
-  Day d;
-  EXPECT_TRUE(ParseDate(text, &d));
-  return d;
-}
 
 // An index file as key -> the whole line (computed_at included: the topic gets the same bytes).
 std::map<std::string, std::string> RecordsOfFile(const fs::path& path) {
@@ -58,15 +54,9 @@ class BackfillPublish : public ::testing::Test {
     dir_ = new fs::path(fs::temp_directory_path() /
                         ("fugong-publish-test-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
-    GenerateOptions options;
-    options.seed = 5;
-    options.enterprises = 100;
-    options.from = D("2019-11-25");
-    options.to = D("2020-02-20");
-    options.interval_minutes = 60;
-    options.out_dir = (*dir_ / "input").string();
-    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
-    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    const std::optional<GenerateSummary> generated = GenerateProvinceInto(
+        *dir_, {.seed = 5, .enterprises = 100, .from = "2019-11-25", .to = "2020-02-20"});
+    ASSERT_TRUE(generated);
     readings_ = new std::vector<std::string>(generated->readings_files);
     std::ofstream(*dir_ / "config.yaml") << "interval_minutes: 60\n";
   }

@@ -10,16 +10,18 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 
-#include "app/generate/province_generator.h"
 #include "app/render/tier_palette.h"
 #include "connectors/kafka/embedded_cluster.h"
 #include "engine/reference/region_table.h"
 #include "tests/support/child_process.h"
+#include "tests/support/command_lines.h"
 #include "tests/support/devtools_client.h"
 #include "tests/support/files.h"
+#include "tests/support/generated_province.h"
 #include "tests/support/http_client.h"
 
 namespace fugong {
@@ -28,18 +30,15 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ChildProcess;
 using testing::DevToolsPage;
+using testing::GenerateProvinceInto;
 using testing::HeadlessChromium;
 using testing::HttpGet;
 using testing::HttpResult;
+using testing::ProduceCommand;
 using testing::ReadFile;
+using testing::ServeCommand;
 using testing::SplitLines;
 using Clock = std::chrono::steady_clock;
-
-Day D(const char* text) {
-  Day d;
-  EXPECT_TRUE(ParseDate(text, &d));
-  return d;
-}
 
 // The tier number a record is drawn in: 1..5, 0 for suppressed or no tier.
 int TierOf(const nlohmann::json& record) {
@@ -82,16 +81,10 @@ class DashboardBrowserTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("fugong-dashboard-test-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     log_ = (dir_ / "serve.log").string();
-    GenerateOptions options;
-    options.seed = 4;
-    options.enterprises = 500;
-    options.from = D("2020-01-02");
-    options.to = D("2020-01-22");
-    options.interval_minutes = 60;
-    options.faults = false;
-    options.out_dir = (dir_ / "input").string();
-    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
-    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    const std::optional<GenerateSummary> generated = GenerateProvinceInto(
+        dir_,
+        {.seed = 4, .enterprises = 500, .from = "2020-01-02", .to = "2020-01-22", .faults = false});
+    ASSERT_TRUE(generated);
     // The first batch closes 2020-01-20 (it ends at 2020-01-21T00:00; a day closes 2 h after its
     // end in event time), the second 2020-01-21.
     WriteReadingsBetween(generated->readings_files, "", "2020-01-21T03:00:00",
@@ -134,24 +127,16 @@ class DashboardBrowserTest : public ::testing::Test {
   // `fugong produce` of files into a topic, to completion; readings are paced on the service's
   // lag so that the mock broker never drops what was not yet read.
   void Produce(const std::string& topic, const std::string& kind, const std::string& file) {
-    std::vector<std::string> args = {
-        FUGONG_BINARY, "produce", "--bootstrap", cluster_->bootstrap_servers(),
-        "--topic",     topic,     "--kind",      kind};
-    if (kind == "readings") {
-      for (const char* a : {"--max-lag", "60000", "--group", "fugong"}) args.push_back(a);
-    }
-    args.push_back(file);
-    ChildProcess p(args, log_, "/dev/null");
+    ChildProcess p(ProduceCommand(cluster_->bootstrap_servers(), topic, kind, {file}), log_,
+                   "/dev/null");
     ASSERT_EQ(p.Wait(std::chrono::seconds(120)), 0) << "produce " << file;
   }
 
   // Starts `fugong serve --http 127.0.0.1:0` and returns the address it listens on.
   std::string StartServe() {
     serve_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{
-            FUGONG_BINARY, "serve", "--config", (dir_ / "config.yaml").string(), "--state",
-            (dir_ / "state").string(), "--set",
-            "kafka.bootstrap.servers=" + cluster_->bootstrap_servers(), "--http", "127.0.0.1:0"},
+        ServeCommand((dir_ / "config.yaml").string(), (dir_ / "state").string(),
+                     cluster_->bootstrap_servers(), {"--http", "127.0.0.1:0"}),
         log_, (dir_ / "serve.out").string());
     const std::string marker = "fugong serve: http: listening on http://";
     const auto deadline = Clock::now() + std::chrono::seconds(30);

@@ -13,7 +13,6 @@
 #include "tests/support/child_process.h"
 #include "tests/support/files.h"
 #include "tests/support/http_client.h"
-#include "tests/support/memory_io.h"
 #include "tests/support/record_compare.h"
 
 namespace fugong {
@@ -22,18 +21,9 @@ namespace {
 namespace fs = std::filesystem;
 using testing::ChildProcess;
 using testing::ExpectSameRecords;
-using testing::IndexKeyOf;
 using testing::ReadFile;
-using testing::SplitLines;
-using testing::WithoutComputedAt;
-
-std::map<std::string, std::string> Records(const fs::path& index) {
-  std::map<std::string, std::string> out;
-  for (const std::string& line : SplitLines(ReadFile(index))) {
-    out[IndexKeyOf(line)] = WithoutComputedAt(line);
-  }
-  return out;
-}
+using testing::ReadIndexRecords;
+using testing::ReadIndexRecordsWithoutComputedAt;
 
 TEST(Demo, StreamsThroughKafkaAndPublishesWhatTheBackfillComputes) {
   const fs::path dir = fs::temp_directory_path() / ("fugong-demo-test-" + std::to_string(getpid()));
@@ -53,9 +43,9 @@ TEST(Demo, StreamsThroughKafkaAndPublishesWhatTheBackfillComputes) {
                       (dir / "batch").string()},
                      (dir / "batch.err").string(), (dir / "batch.out").string());
   ASSERT_EQ(batch.Wait(), 0) << ReadFile(dir / "batch.err");
-  const auto streamed = Records(dir / "stream/index.jsonl");
+  const auto streamed = ReadIndexRecordsWithoutComputedAt(dir / "stream/index.jsonl");
   EXPECT_GT(streamed.size(), 10000u);
-  ExpectSameRecords(streamed, Records(dir / "batch/index.jsonl"));
+  ExpectSameRecords(streamed, ReadIndexRecordsWithoutComputedAt(dir / "batch/index.jsonl"));
   fs::remove_all(dir);
 }
 
@@ -76,10 +66,8 @@ TEST(Demo, ServesItsIndexOverHttpUntilInterrupted) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_FALSE(address.empty()) << ReadFile(dir / "out") << ReadFile(dir / "err");
-  std::map<std::string, std::string> index;  // the demo's index.jsonl, with computed_at
-  for (const std::string& line : SplitLines(ReadFile(dir / "d/index.jsonl"))) {
-    index[IndexKeyOf(line)] = line;
-  }
+  // The demo's index.jsonl, with computed_at.
+  const std::map<std::string, std::string> index = ReadIndexRecords(dir / "d/index.jsonl");
   const testing::HttpResult day = testing::HttpGet(address, "/v1/index?date=2020-03-15&level=city");
   ASSERT_EQ(day.status, 200) << day.body;
   const nlohmann::json doc = nlohmann::json::parse(day.body);

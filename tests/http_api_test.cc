@@ -11,6 +11,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
@@ -22,6 +23,7 @@
 #include "engine/publish/index_publisher.h"
 #include "engine/publish/index_record.h"
 #include "tests/support/files.h"
+#include "tests/support/generated_province.h"
 #include "tests/support/http_client.h"
 #include "tests/support/record_compare.h"
 
@@ -29,18 +31,15 @@ namespace fugong {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::BackfillFilesFor;
+using testing::DayOf;
 using testing::EventStreamClient;
+using testing::GenerateProvinceInto;
 using testing::HttpGet;
 using testing::HttpResult;
 using testing::IndexKeyOf;
-using testing::ReadFile;
+using testing::ReadIndexRecords;
 using testing::SplitLines;
-
-Day D(const char* text) {
-  Day d;
-  EXPECT_TRUE(ParseDate(text, &d));
-  return d;
-}
 
 class HttpApiTest : public ::testing::Test {
  protected:
@@ -48,29 +47,16 @@ class HttpApiTest : public ::testing::Test {
     dir_ =
         new fs::path(fs::temp_directory_path() / ("fugong-http-test-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
-    GenerateOptions options;
-    options.seed = 11;
-    options.enterprises = 400;
-    options.from = D("2019-11-25");
-    options.to = D("2020-02-20");
-    options.interval_minutes = 60;
-    options.out_dir = (*dir_ / "input").string();
-    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
-    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    const std::optional<GenerateSummary> generated = GenerateProvinceInto(
+        *dir_, {.seed = 11, .enterprises = 400, .from = "2019-11-25", .to = "2020-02-20"});
+    ASSERT_TRUE(generated);
     config_ = new RunConfig(*LoadRunConfig("", {"interval_minutes=60"}));
-    BackfillFiles files;
-    files.enterprises = (*dir_ / "input/enterprises.csv").string();
-    files.weather = (*dir_ / "input/weather.csv").string();
-    files.readings = generated->readings_files;
-    files.out = (*dir_ / "index.jsonl").string();
-    files.deadletter = (*dir_ / "dead.jsonl").string();
+    // The state the service answers from: a backfill's.
+    BackfillFiles files = BackfillFilesFor(*dir_, generated->readings_files, "index");
     files.state_dir = (*dir_ / "state").string();
     Result<BackfillSummary> summary = RunBackfillFromFiles(*config_, files, nullptr);
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
-    records_ = new std::map<std::string, std::string>();
-    for (const std::string& line : SplitLines(ReadFile(files.out))) {
-      (*records_)[IndexKeyOf(line)] = line;
-    }
+    records_ = new std::map<std::string, std::string>(ReadIndexRecords(files.out));
   }
   static void TearDownTestSuite() {
     fs::remove_all(*dir_);
@@ -378,7 +364,7 @@ TEST_F(HttpApiTest, MetricsFollowTheConventionsAndShowTheLatestComposites) {
   status.readings.used = 990;
   status.readings.dead[static_cast<size_t>(DeadLetterReason::kNegativeKwh)] = 10;
   status.watermark = 1581000000;
-  status.closed_through = D("2020-02-20");
+  status.closed_through = DayOf("2020-02-20");
   status.records_new = 7;
   service_->OnProgress(status, {}, 4096, 0);
   // A later report of lifetime counters adds only the difference.
@@ -437,7 +423,9 @@ TEST_F(HttpApiTest, MetricsFollowTheConventionsAndShowTheLatestComposites) {
        it != std::sregex_iterator(); ++it) {
     const std::string name = (*it)[1], type = (*it)[2];
     EXPECT_EQ(name.rfind("fugong_", 0), 0u) << name;
-    if (type == "counter") EXPECT_TRUE(name.ends_with("_total")) << name;
+    if (type == "counter") {
+      EXPECT_TRUE(name.ends_with("_total")) << name;
+    }
   }
   EXPECT_EQ(r.body.find("enterprise="), std::string::npos);
   EXPECT_EQ(r.body.find("meter="), std::string::npos);

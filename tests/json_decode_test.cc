@@ -646,6 +646,41 @@ std::vector<std::string> ReadingLines(std::string_view header) {
   return lines;
 }
 
+// What the two decoders made of one line.
+template <typename Row>
+struct BothWays {
+  bool accepted = false;
+  bool raw = false;  // the message is the line's raw bytes (`produce` could not encode it)
+  Row from_csv, from_json;
+  std::string where;  // `context`, the line and the message, for failure messages
+};
+
+// One line both ways: `csv` decodes the line, `json` the message `encoder` makes of it. Fatal
+// unless both accept or both reject; when both reject, they must give the same reason and, for a
+// message with a key (not the raw line), the same detail: the field checks are the same code, so
+// they say the same thing. Call it inside ASSERT_NO_FATAL_FAILURE.
+template <typename Row, typename CsvDecoder, typename JsonDecoder>
+void DecodeBothWays(const std::string& context, const std::string& line, CsvDecoder& csv,
+                    CsvMessageEncoder& encoder, JsonDecoder& json, BothWays<Row>* out) {
+  DecodeError csv_error{DeadLetterReason::kCount, ""}, json_error{DeadLetterReason::kCount, ""};
+  const bool csv_ok = csv.Decode(line, &out->from_csv, &csv_error);
+  const CsvMessageEncoder::Message m = encoder.Encode(line);
+  const std::optional<std::string_view> key =
+      m.raw ? std::nullopt : std::optional<std::string_view>(m.key);
+  const bool json_ok = json.Decode(key, m.value, &out->from_json, &json_error);
+  out->where = context + line + " | " + std::string(m.value);
+  out->raw = m.raw;
+  out->accepted = csv_ok;
+  ASSERT_EQ(csv_ok, json_ok) << out->where << " | " << csv_error.detail << json_error.detail;
+  if (!csv_ok) {
+    ASSERT_EQ(ReasonCode(csv_error.reason), ReasonCode(json_error.reason))
+        << out->where << " | " << csv_error.detail << " | " << json_error.detail;
+    if (!m.raw) {
+      EXPECT_EQ(csv_error.detail, json_error.detail) << out->where;
+    }
+  }
+}
+
 TEST(JsonCsvEquivalenceTest, Readings) {
   // With and without the kind column, in another order, with a column that is not a field.
   for (const char* header :
@@ -658,30 +693,17 @@ TEST(JsonCsvEquivalenceTest, Readings) {
     ReadingJsonDecoder json;
     size_t accepted = 0, raw = 0;
     for (const std::string& line : lines) {
-      Reading from_csv, from_json;
-      DecodeError csv_error{DeadLetterReason::kCount, ""}, json_error{DeadLetterReason::kCount, ""};
-      const bool csv_ok = csv->Decode(line, &from_csv, &csv_error);
-      const CsvMessageEncoder::Message m = encoder.Encode(line);
-      const std::optional<std::string_view> key =
-          m.raw ? std::nullopt : std::optional<std::string_view>(m.key);
-      const bool json_ok = json.Decode(key, m.value, &from_json, &json_error);
-      const std::string where = std::string(header) + " | " + line + " | " + std::string(m.value);
-      ASSERT_EQ(csv_ok, json_ok) << where << " | " << csv_error.detail << json_error.detail;
-      raw += m.raw;
-      if (csv_ok) {
+      BothWays<Reading> d;
+      ASSERT_NO_FATAL_FAILURE(
+          DecodeBothWays(std::string(header) + " | ", line, *csv, encoder, json, &d));
+      raw += d.raw;
+      if (d.accepted) {
         ++accepted;
-        EXPECT_EQ(from_csv.meter_id, from_json.meter_id) << where;
-        EXPECT_EQ(from_csv.enterprise_id, from_json.enterprise_id) << where;
-        EXPECT_EQ(from_csv.ts, from_json.ts) << where;
-        EXPECT_EQ(from_csv.energy, from_json.energy) << where;
-        EXPECT_EQ(from_csv.kind, from_json.kind) << where;
-      } else {
-        ASSERT_EQ(ReasonCode(csv_error.reason), ReasonCode(json_error.reason))
-            << where << " | " << csv_error.detail << " | " << json_error.detail;
-        // The field checks are the same code, so they say the same thing.
-        if (!m.raw) {
-          EXPECT_EQ(csv_error.detail, json_error.detail) << where;
-        }
+        EXPECT_EQ(d.from_csv.meter_id, d.from_json.meter_id) << d.where;
+        EXPECT_EQ(d.from_csv.enterprise_id, d.from_json.enterprise_id) << d.where;
+        EXPECT_EQ(d.from_csv.ts, d.from_json.ts) << d.where;
+        EXPECT_EQ(d.from_csv.energy, d.from_json.energy) << d.where;
+        EXPECT_EQ(d.from_csv.kind, d.from_json.kind) << d.where;
       }
     }
     // The property is not vacuous: both outcomes, and raw messages, are well represented.
@@ -715,30 +737,17 @@ TEST(JsonCsvEquivalenceTest, Enterprises) {
     EnterpriseJsonDecoder json(&RegionTable::Zhejiang(), &IndustryTable::Standard());
     size_t accepted = 0;
     for (const std::string& line : lines) {
-      Enterprise from_csv, from_json;
-      DecodeError csv_error{DeadLetterReason::kCount, ""}, json_error{DeadLetterReason::kCount, ""};
-      const bool csv_ok = csv->Decode(line, &from_csv, &csv_error);
-      const CsvMessageEncoder::Message m = encoder.Encode(line);
-      const std::optional<std::string_view> key =
-          m.raw ? std::nullopt : std::optional<std::string_view>(m.key);
-      const bool json_ok = json.Decode(key, m.value, &from_json, &json_error);
-      const std::string where = line + " | " + std::string(m.value);
-      ASSERT_EQ(csv_ok, json_ok) << where << " | " << csv_error.detail << json_error.detail;
-      if (csv_ok) {
+      BothWays<Enterprise> d;
+      ASSERT_NO_FATAL_FAILURE(DecodeBothWays("", line, *csv, encoder, json, &d));
+      if (d.accepted) {
         ++accepted;
-        EXPECT_EQ(from_csv.id, from_json.id) << where;
-        EXPECT_EQ(from_csv.county, from_json.county) << where;
-        EXPECT_EQ(from_csv.industry, from_json.industry) << where;
-        EXPECT_EQ(from_csv.scale, from_json.scale) << where;
-        EXPECT_EQ(from_csv.tags, from_json.tags) << where;
-        EXPECT_EQ(from_csv.active_from, from_json.active_from) << where;
-        EXPECT_EQ(from_csv.active_to, from_json.active_to) << where;
-      } else {
-        ASSERT_EQ(ReasonCode(csv_error.reason), ReasonCode(json_error.reason))
-            << where << " | " << csv_error.detail << " | " << json_error.detail;
-        if (!m.raw) {
-          EXPECT_EQ(csv_error.detail, json_error.detail) << where;
-        }
+        EXPECT_EQ(d.from_csv.id, d.from_json.id) << d.where;
+        EXPECT_EQ(d.from_csv.county, d.from_json.county) << d.where;
+        EXPECT_EQ(d.from_csv.industry, d.from_json.industry) << d.where;
+        EXPECT_EQ(d.from_csv.scale, d.from_json.scale) << d.where;
+        EXPECT_EQ(d.from_csv.tags, d.from_json.tags) << d.where;
+        EXPECT_EQ(d.from_csv.active_from, d.from_json.active_from) << d.where;
+        EXPECT_EQ(d.from_csv.active_to, d.from_json.active_to) << d.where;
       }
     }
     EXPECT_GT(accepted, 100u);
@@ -763,26 +772,14 @@ TEST(JsonCsvEquivalenceTest, Weather) {
     WeatherJsonDecoder json(&RegionTable::Zhejiang());
     size_t accepted = 0;
     for (const std::string& line : lines) {
-      WeatherRow from_csv, from_json;
-      DecodeError csv_error{DeadLetterReason::kCount, ""}, json_error{DeadLetterReason::kCount, ""};
-      const bool csv_ok = csv->Decode(line, &from_csv, &csv_error);
-      const CsvMessageEncoder::Message m = encoder.Encode(line);
-      const std::optional<std::string_view> key =
-          m.raw ? std::nullopt : std::optional<std::string_view>(m.key);
-      const bool json_ok = json.Decode(key, m.value, &from_json, &json_error);
-      const std::string where = line + " | " + std::string(m.value);
-      ASSERT_EQ(csv_ok, json_ok) << where << " | " << csv_error.detail << json_error.detail;
-      if (csv_ok) {
+      BothWays<WeatherRow> d;
+      ASSERT_NO_FATAL_FAILURE(DecodeBothWays("", line, *csv, encoder, json, &d));
+      if (d.accepted) {
         ++accepted;
-        EXPECT_EQ(from_csv.county, from_json.county) << where;
-        EXPECT_EQ(from_csv.day, from_json.day) << where;
-        EXPECT_EQ(from_csv.temp_mean_c, from_json.temp_mean_c) << where;  // same text, same bits
-      } else {
-        ASSERT_EQ(ReasonCode(csv_error.reason), ReasonCode(json_error.reason))
-            << where << " | " << csv_error.detail << " | " << json_error.detail;
-        if (!m.raw) {
-          EXPECT_EQ(csv_error.detail, json_error.detail) << where;
-        }
+        EXPECT_EQ(d.from_csv.county, d.from_json.county) << d.where;
+        EXPECT_EQ(d.from_csv.day, d.from_json.day) << d.where;
+        // Same text, same bits.
+        EXPECT_EQ(d.from_csv.temp_mean_c, d.from_json.temp_mean_c) << d.where;
       }
     }
     EXPECT_GT(accepted, 50u);

@@ -29,6 +29,7 @@
 #include "connectors/kafka/csv_topic_replay.h"
 #include "connectors/kafka/embedded_cluster.h"
 #include "connectors/kafka/kafka_config.h"
+#include "tests/support/shared_cluster.h"
 
 namespace fugong {
 namespace {
@@ -188,17 +189,8 @@ void ExpectExactlyTheLines(const std::vector<Line>& lines, const std::vector<Con
   }
 }
 
-class KafkaProduce : public ::testing::Test {
+class KafkaProduce : public testing::SharedClusterTest {
  protected:
-  static void SetUpTestSuite() {
-    Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(3);
-    ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
-    cluster_ = std::move(cluster).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
   void SetUp() override {
     ASSERT_NE(cluster_, nullptr);
     dir_ = fs::temp_directory_path() /
@@ -227,11 +219,8 @@ class KafkaProduce : public ::testing::Test {
     return ReplayCsvToTopic(Config(), options, progress);
   }
 
-  static EmbeddedCluster* cluster_;
   fs::path dir_;
 };
-
-EmbeddedCluster* KafkaProduce::cluster_ = nullptr;
 
 TEST_F(KafkaProduce, EveryLineArrivesOnceWithItsKeyInOrder) {
   ASSERT_TRUE(cluster_->CreateTopic("plain", 6).ok());

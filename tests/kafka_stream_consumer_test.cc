@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "connectors/kafka/consumer_group_lag.h"
-#include "connectors/kafka/embedded_cluster.h"
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_producer.h"
+#include "tests/support/shared_cluster.h"
 
 namespace fugong {
 namespace {
@@ -41,17 +41,8 @@ struct Got {
   std::string value;
 };
 
-class KafkaStreamConsumerTest : public ::testing::Test {
+class KafkaStreamConsumerTest : public testing::SharedClusterTest {
  protected:
-  static void SetUpTestSuite() {
-    Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(3);
-    ASSERT_TRUE(cluster.ok()) << cluster.status().ToString();
-    cluster_ = std::move(cluster).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete cluster_;
-    cluster_ = nullptr;
-  }
   void SetUp() override { ASSERT_NE(cluster_, nullptr); }
   void TearDown() override {
     if (HasFailure()) {
@@ -160,17 +151,32 @@ class KafkaStreamConsumerTest : public ::testing::Test {
     }
   }
 
+  // Commits each partition's position to the group, then closes: Close waits for the commit.
+  static void CommitPositionsAndClose(KafkaStreamConsumer* consumer) {
+    std::vector<std::tuple<std::string, int32_t, int64_t>> positions;
+    for (const PartitionStatus& s : consumer->Partitions()) {
+      positions.emplace_back(s.topic, s.partition, s.position);
+    }
+    consumer->CommitAsync(positions);
+    consumer->Close();
+  }
+
+  // The lag of `group` on `topic` as a lag tool sees it, knowing only the bootstrap servers.
+  static Result<std::unique_ptr<ConsumerGroupLag>> GroupLag(const std::string& group,
+                                                            const std::string& topic) {
+    KafkaConfig config;
+    config.Set("bootstrap.servers", bootstrap());
+    return ConsumerGroupLag::Create(config, group, topic);
+  }
+
   static int64_t Total(const std::vector<PartitionStatus>& statuses) {
     int64_t total = 0;
     for (const PartitionStatus& s : statuses) total += s.high_watermark;
     return total;
   }
 
-  static EmbeddedCluster* cluster_;
   std::vector<std::string> log_;
 };
-
-EmbeddedCluster* KafkaStreamConsumerTest::cluster_ = nullptr;
 
 TEST_F(KafkaStreamConsumerTest, EveryMessageOfTwoTopicsOnceInOffsetOrder) {
   const std::string a = Name("a"), b = Name("b");
@@ -320,17 +326,9 @@ TEST_F(KafkaStreamConsumerTest, TheStateWinsOverOffsetsTheGroupCommitted) {
         NewConsumer(group, {topic}, [](const std::string&, int32_t) { return int64_t{-1}; });
     ASSERT_NE(consumer, nullptr);
     ASSERT_EQ(Consume(consumer.get(), 200).size(), 200u);
-    std::vector<std::tuple<std::string, int32_t, int64_t>> ends;
-    for (const PartitionStatus& s : consumer->Partitions()) {
-      ends.emplace_back(s.topic, s.partition, s.position);
-    }
-    consumer->CommitAsync(ends);
-    consumer->Close();
+    CommitPositionsAndClose(consumer.get());
   }
-  KafkaConfig lag_config;
-  lag_config.Set("bootstrap.servers", bootstrap());
-  Result<std::unique_ptr<ConsumerGroupLag>> lag =
-      ConsumerGroupLag::Create(lag_config, group, topic);
+  Result<std::unique_ptr<ConsumerGroupLag>> lag = GroupLag(group, topic);
   ASSERT_TRUE(lag.ok());
   Result<ConsumerGroupLag::Measurement> measured = (*lag)->Measure(milliseconds(5000));
   ASSERT_TRUE(measured.ok()) << measured.status().ToString();
@@ -498,10 +496,7 @@ TEST_F(KafkaStreamConsumerTest, GroupCommitsLetLagToolsSeeTheProgress) {
   ASSERT_TRUE(cluster_->CreateTopic(topic, 4).ok());
   Produce(topic, Keyed(topic, 1000));
   const std::string group = Name("group");
-  KafkaConfig lag_config;
-  lag_config.Set("bootstrap.servers", bootstrap());
-  Result<std::unique_ptr<ConsumerGroupLag>> lag =
-      ConsumerGroupLag::Create(lag_config, group, topic);
+  Result<std::unique_ptr<ConsumerGroupLag>> lag = GroupLag(group, topic);
   ASSERT_TRUE(lag.ok());
   Result<ConsumerGroupLag::Measurement> before = (*lag)->Measure(milliseconds(5000));
   ASSERT_TRUE(before.ok());
@@ -512,14 +507,8 @@ TEST_F(KafkaStreamConsumerTest, GroupCommitsLetLagToolsSeeTheProgress) {
       NewConsumer(group, {topic}, [](const std::string&, int32_t) { return int64_t{-1}; });
   ASSERT_NE(consumer, nullptr);
   ASSERT_EQ(Consume(consumer.get(), 1000).size(), 1000u);
-  std::vector<std::tuple<std::string, int32_t, int64_t>> positions;
-  for (const PartitionStatus& s : consumer->Partitions()) {
-    positions.emplace_back(s.topic, s.partition, s.position);
-  }
-  // Committed and closed at once, as the service does on its way out: Close waits for the
-  // commit.
-  consumer->CommitAsync(positions);
-  consumer->Close();
+  // Committed and closed at once, as the service does on its way out.
+  CommitPositionsAndClose(consumer.get());
   Result<ConsumerGroupLag::Measurement> after = (*lag)->Measure(milliseconds(5000));
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   EXPECT_EQ(after->lag, 0);

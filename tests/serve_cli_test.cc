@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <regex>
 #include <set>
 #include <thread>
@@ -21,27 +22,27 @@
 #include "connectors/kafka/kafka_producer.h"
 #include "connectors/kafka/topic_snapshot.h"
 #include "tests/support/child_process.h"
+#include "tests/support/command_lines.h"
 #include "tests/support/files.h"
+#include "tests/support/generated_province.h"
 #include "tests/support/http_client.h"
-#include "tests/support/memory_io.h"
 #include "tests/support/record_compare.h"
 
 namespace fugong {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::BackfillFilesFor;
 using testing::ChildProcess;
 using testing::ExpectSameRecords;
+using testing::GenerateProvinceInto;
 using testing::IndexKeyOf;
+using testing::ProduceCommand;
 using testing::ReadFile;
+using testing::ReadIndexRecordsWithoutComputedAt;
+using testing::ServeCommand;
 using testing::SplitLines;
 using testing::WithoutComputedAt;
-
-Day D(const char* text) {
-  Day d;
-  EXPECT_TRUE(ParseDate(text, &d));
-  return d;
-}
 
 class ServeTest : public ::testing::Test {
  protected:
@@ -49,34 +50,21 @@ class ServeTest : public ::testing::Test {
     dir_ =
         new fs::path(fs::temp_directory_path() / ("fugong-serve-test-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
-    GenerateOptions options;
-    options.seed = 8;
-    options.enterprises = 120;
-    options.from = D("2019-11-25");
-    options.to = D("2020-02-20");
-    options.interval_minutes = 60;
-    options.out_dir = (*dir_ / "input").string();
-    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
-    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    const std::optional<GenerateSummary> generated = GenerateProvinceInto(
+        *dir_, {.seed = 8, .enterprises = 120, .from = "2019-11-25", .to = "2020-02-20"});
+    ASSERT_TRUE(generated);
     readings_ = new std::vector<std::string>(generated->readings_files);
     std::ofstream(*dir_ / "config.yaml") << "interval_minutes: 60\ncommit_interval_ms: 200\n"
                                          << "kafka:\n  session.timeout.ms: 6000\n"
                                          << "idle_partition_seconds: 20\n";
     // The reference: a backfill of the same files.
-    BackfillFiles files;
-    files.enterprises = (*dir_ / "input/enterprises.csv").string();
-    files.weather = (*dir_ / "input/weather.csv").string();
-    files.readings = *readings_;
-    files.out = (*dir_ / "backfill.jsonl").string();
-    files.deadletter = (*dir_ / "backfill-dead.jsonl").string();
+    const BackfillFiles files = BackfillFilesFor(*dir_, *readings_, "backfill");
     Result<RunConfig> config = LoadRunConfig((*dir_ / "config.yaml").string(), {});
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     Result<BackfillSummary> summary = RunBackfillFromFiles(*config, files, nullptr);
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
-    backfill_ = new std::map<std::string, std::string>();
-    for (const std::string& line : SplitLines(ReadFile(files.out))) {
-      (*backfill_)[IndexKeyOf(line)] = WithoutComputedAt(line);
-    }
+    backfill_ =
+        new std::map<std::string, std::string>(ReadIndexRecordsWithoutComputedAt(files.out));
   }
   static void TearDownTestSuite() {
     fs::remove_all(*dir_);
@@ -123,27 +111,14 @@ class ServeTest : public ::testing::Test {
     ChildProcess p(ProduceArgs(topic, kind, files), log_, "/dev/null");
     EXPECT_EQ(p.Wait(), 0) << "produce " << topic;
   }
-  // Readings are paced on the service's lag, so the mock never drops what was not yet read.
   std::vector<std::string> ProduceArgs(const std::string& topic, const std::string& kind,
                                        const std::vector<std::string>& files) {
-    std::vector<std::string> args = {FUGONG_BINARY, "produce", "--bootstrap", bootstrap(),
-                                     "--topic",     topic,     "--kind",      kind};
-    if (kind == "readings") {
-      for (const char* a : {"--max-lag", "60000", "--group", "fugong"}) args.push_back(a);
-    }
-    for (const std::string& f : files) args.push_back(f);
-    return args;
+    return ProduceCommand(bootstrap(), topic, kind, files);
   }
-  std::vector<std::string> ServeArgs(std::vector<std::string> extra) {
-    std::vector<std::string> args = {
-        FUGONG_BINARY, "serve", "--config", (*dir_ / "config.yaml").string(),
-        "--state",     state_,  "--set",    "kafka.bootstrap.servers=" + bootstrap()};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
-  std::unique_ptr<ChildProcess> Serve(std::vector<std::string> extra) {
-    return std::make_unique<ChildProcess>(ServeArgs(std::move(extra)), log_,
-                                          (*dir_ / (name_ + ".out")).string());
+  std::unique_ptr<ChildProcess> Serve(const std::vector<std::string>& extra) {
+    return std::make_unique<ChildProcess>(
+        ServeCommand((*dir_ / "config.yaml").string(), state_, bootstrap(), extra), log_,
+        (*dir_ / (name_ + ".out")).string());
   }
 
   // The index topic: latest record per key (without computed_at). Fails the test if one key

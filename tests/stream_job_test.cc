@@ -7,14 +7,14 @@
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 
 #include "app/backfill_runner.h"
 #include "app/generate/province_generator.h"
 #include "app/run_config.h"
 #include "engine/job/stream_job.h"
-#include "tests/support/files.h"
-#include "tests/support/memory_io.h"
+#include "tests/support/generated_province.h"
 #include "tests/support/record_compare.h"
 #include "tests/support/topic_feed.h"
 
@@ -22,18 +22,13 @@ namespace fugong {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::BackfillFilesFor;
+using testing::DayOf;
 using testing::ExpectSameRecords;
-using testing::IndexKeyOf;
-using testing::ReadFile;
-using testing::SplitLines;
+using testing::GenerateProvinceInto;
+using testing::ReadIndexRecordsWithoutComputedAt;
 using testing::TopicFeed;
 using testing::WithoutComputedAt;
-
-Day D(const char* text) {
-  Day d;
-  EXPECT_TRUE(ParseDate(text, &d));
-  return d;
-}
 
 int RevisionOf(const std::string& record) {
   return nlohmann::json::parse(record)["revision"].get<int>();
@@ -58,15 +53,9 @@ class StreamJobTest : public ::testing::Test {
     dir_ = new fs::path(fs::temp_directory_path() /
                         ("fugong-stream-test-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
-    GenerateOptions options;
-    options.seed = 5;
-    options.enterprises = 300;
-    options.from = D("2019-11-25");
-    options.to = D("2020-02-29");
-    options.interval_minutes = 60;
-    options.out_dir = (*dir_ / "input").string();
-    Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
-    ASSERT_TRUE(generated.ok()) << generated.status().ToString();
+    const std::optional<GenerateSummary> generated = GenerateProvinceInto(
+        *dir_, {.seed = 5, .enterprises = 300, .from = "2019-11-25", .to = "2020-02-29"});
+    ASSERT_TRUE(generated);
     readings_files_ = new std::vector<std::string>(generated->readings_files);
     backfill_ = new std::map<std::string, std::string>(Backfill(*readings_files_, "backfill"));
   }
@@ -86,19 +75,10 @@ class StreamJobTest : public ::testing::Test {
   // key -> record without computed_at, from a backfill of `readings`.
   static std::map<std::string, std::string> Backfill(const std::vector<std::string>& readings,
                                                      const std::string& name) {
-    BackfillFiles files;
-    files.enterprises = (*dir_ / "input/enterprises.csv").string();
-    files.weather = (*dir_ / "input/weather.csv").string();
-    files.readings = readings;
-    files.out = (*dir_ / (name + ".jsonl")).string();
-    files.deadletter = (*dir_ / (name + "-dead.jsonl")).string();
+    const BackfillFiles files = BackfillFilesFor(*dir_, readings, name);
     Result<BackfillSummary> summary = RunBackfillFromFiles(Config(), files, nullptr);
     EXPECT_TRUE(summary.ok()) << summary.status().ToString();
-    std::map<std::string, std::string> records;
-    for (const std::string& line : SplitLines(ReadFile(files.out))) {
-      records[IndexKeyOf(line)] = WithoutComputedAt(line);
-    }
-    return records;
+    return ReadIndexRecordsWithoutComputedAt(files.out);
   }
 
   void SetUp() override {
@@ -203,7 +183,7 @@ TEST_F(StreamJobTest, StreamGivesTheBackfillsRecordsAndClosesDaysOnTheWatermark)
   Feed(job.get(), readings_, 0, readings_.size());
   // The watermark closed every day but the last ones before the end of input.
   ASSERT_TRUE(job->status().closed_through.has_value());
-  EXPECT_GE(*job->status().closed_through, D("2020-02-27"));
+  EXPECT_GE(*job->status().closed_through, DayOf("2020-02-27"));
   EXPECT_GT(published_.index.size(), 0u);
   CommitAndDrain(job.get(), /*close_all=*/true);
   ExpectSameRecords(published_.Latest(), *backfill_);

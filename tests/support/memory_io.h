@@ -68,10 +68,4 @@ class MemorySink final : public IndexSink, public DeadLetterSink {
   std::vector<std::string> lines;              // dead letters
 };
 
-// The value without its `computed_at` (which is wall-clock time).
-inline std::string WithoutComputedAt(const std::string& record) {
-  const size_t at = record.find(",\"computed_at\":");
-  return at == std::string::npos ? record : record.substr(0, at) + "}";
-}
-
 }  // namespace fugong::testing

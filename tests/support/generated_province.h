@@ -1,0 +1,68 @@
+// A generated province as a test fixture: the province written into a directory, and the inputs
+// of a backfill of it (the reference that stream, serve and publish runs are compared with).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/backfill_runner.h"
+#include "app/generate/province_generator.h"
+#include "engine/common/date.h"
+
+namespace fugong::testing {
+
+// The day of an ISO date text ("2020-02-16"); fails the test if the text is not a date.
+inline Day DayOf(const char* text) {
+  Day d;
+  EXPECT_TRUE(ParseDate(text, &d)) << text;
+  return d;
+}
+
+// What a test chooses of the province it generates; the rest is GenerateOptions' defaults.
+struct ProvinceSpec {
+  uint64_t seed = 1;
+  int enterprises = 0;
+  const char* from = "";  // first and last day of readings, YYYY-MM-DD
+  const char* to = "";
+  int interval_minutes = 60;  // 24 readings a meter-day keeps the tests quick
+  bool faults = true;         // inject the generator's faults (bad lines, duplicates, ...)
+};
+
+// Generates the province of `spec` into dir/input. Returns what was written, or nothing (the test
+// has failed) if generation failed.
+inline std::optional<GenerateSummary> GenerateProvinceInto(const std::filesystem::path& dir,
+                                                           const ProvinceSpec& spec) {
+  GenerateOptions options;
+  options.seed = spec.seed;
+  options.enterprises = spec.enterprises;
+  options.from = DayOf(spec.from);
+  options.to = DayOf(spec.to);
+  options.interval_minutes = spec.interval_minutes;
+  options.faults = spec.faults;
+  options.out_dir = (dir / "input").string();
+  Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
+  EXPECT_TRUE(generated.ok()) << generated.status().ToString();
+  if (!generated.ok()) return std::nullopt;
+  return *generated;
+}
+
+// A backfill of the province in dir/input (its registry and weather) with `readings`, writing
+// dir/<name>.jsonl and dead letters to dir/<name>-dead.jsonl.
+inline BackfillFiles BackfillFilesFor(const std::filesystem::path& dir,
+                                      const std::vector<std::string>& readings,
+                                      const std::string& name) {
+  BackfillFiles files;
+  files.enterprises = (dir / "input/enterprises.csv").string();
+  files.weather = (dir / "input/weather.csv").string();
+  files.readings = readings;
+  files.out = (dir / (name + ".jsonl")).string();
+  files.deadletter = (dir / (name + "-dead.jsonl")).string();
+  return files;
+}
+
+}  // namespace fugong::testing
