@@ -117,9 +117,11 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   if (!state.ok()) return state.status();
 
   SystemClock clock;
-  StreamContext context{&config.engine,    &config.stream,        config.regions.get(),
-                        config.industries, config.calendar.get(), &clock,
-                        state->get()};
+  StreamContext context{
+      {&config.engine, config.regions.get(), config.industries, config.calendar.get()},
+      &config.stream,
+      &clock,
+      state->get()};
   StreamObserver* observer = options.observer;
   // Declared after the state, so the observer stops reading it before it closes.
   StateClosingNotice closing_notice(observer);

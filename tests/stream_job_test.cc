@@ -98,8 +98,11 @@ class StreamJobTest : public ::testing::Test {
       state_ = std::move(state).value();
     }
     StreamContext context{
-        &config_.engine,        &config_.stream, config_.regions.get(), config_.industries,
-        config_.calendar.get(), &clock_,         state_.get(),          2};
+        {&config_.engine, config_.regions.get(), config_.industries, config_.calendar.get()},
+        &config_.stream,
+        &clock_,
+        state_.get(),
+        2};
     auto job = std::make_unique<StreamJob>(context);
     const Status opened = job->Open();
     EXPECT_TRUE(opened.ok()) << opened.ToString();

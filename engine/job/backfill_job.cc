@@ -147,8 +147,8 @@ Result<BackfillSummary> BackfillJob::Run(const BackfillRequest& request, IndexSi
   FUGONG_RETURN_IF_ERROR(IngestReadings(request, registry, progress, &summary, &span));
 
   // enterprise_day -> baseline -> score -> groups -> publish
-  IndexComputation computation(ComputationContext{&config_, &regions_, &industries_, &calendar_,
-                                                  &registry, &weather, state_, clock_.Now()});
+  IndexComputation computation(ComputationContext{
+      {&config_, &regions_, &industries_, &calendar_}, &registry, &weather, state_, clock_.Now()});
   Result<ComputationSummary> computed =
       computation.Run(request.from, request.to, span, index, progress);
   if (!computed.ok()) return computed.status();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/config/engine_config.h"
+#include "engine/job/engine_references.h"
 #include "engine/job/enterprise_scoring.h"
 #include "engine/job/sinks.h"
 #include "engine/reference/enterprise_registry.h"
@@ -34,11 +35,7 @@ struct ComputationSummary : ScoringCounts {
   uint64_t records_revised = 0;  // published again with revision + 1
 };
 
-struct ComputationContext {
-  const EngineConfig* config;
-  const RegionTable* regions;
-  const IndustryTable* industries;
-  const HolidayCalendar* calendar;
+struct ComputationContext : EngineReferences {
   const EnterpriseRegistry* registry;
   const WeatherTable* weather;
   StateStore* state;

@@ -4,14 +4,12 @@
 
 namespace fugong {
 
-LiveIndex::LiveIndex(const EngineConfig& config, const RegionTable& regions,
-                     const IndustryTable& industries, const HolidayCalendar& calendar,
-                     const EnterpriseRegistry* registry, const WeatherTable* weather,
-                     StateStore* state, int threads)
-    : config_(config),
-      regions_(regions),
-      industries_(industries),
-      calendar_(calendar),
+LiveIndex::LiveIndex(const EngineReferences& references, const EnterpriseRegistry* registry,
+                     const WeatherTable* weather, StateStore* state, int threads)
+    : config_(*references.config),
+      regions_(*references.regions),
+      industries_(*references.industries),
+      calendar_(*references.calendar),
       registry_(registry),
       weather_(weather),
       state_(state),

@@ -17,6 +17,7 @@
 
 #include "engine/config/engine_config.h"
 #include "engine/groups/group_catalog.h"
+#include "engine/job/engine_references.h"
 #include "engine/job/enterprise_scoring.h"
 #include "engine/publish/day_records.h"
 #include "engine/reference/enterprise_registry.h"
@@ -31,8 +32,7 @@ namespace fugong {
 class LiveIndex {
  public:
   // The references must outlive this object; `registry` and `weather` change between calls.
-  LiveIndex(const EngineConfig& config, const RegionTable& regions, const IndustryTable& industries,
-            const HolidayCalendar& calendar, const EnterpriseRegistry* registry,
+  LiveIndex(const EngineReferences& references, const EnterpriseRegistry* registry,
             const WeatherTable* weather, StateStore* state, int threads);
 
   Status Init();  // checks the configured levels

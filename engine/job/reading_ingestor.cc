@@ -179,29 +179,28 @@ void ReadingIngestor::ApplyParts() {
   }
 }
 
-void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, const ReadingCsvDecoder& decoder,
-                                  const std::string& source) {
-  const size_t n = batch.records.size();
+template <typename ParseRange>
+void ReadingIngestor::ParseInParts(size_t n, const std::string& source, ParseRange parse) {
   // Small batches are not worth the threads.
   const int workers = n < 4096 ? 1 : threads_;
   ResetParts();
-  ParallelFor(workers, [&](int w) {
-    ParseLines(batch, n * w / workers, n * (w + 1) / workers, decoder, source, &parts_[w]);
-  });
+  ParallelFor(workers, [&](int w) { parse(n * w / workers, n * (w + 1) / workers, &parts_[w]); });
   source_ = &source;
   ApplyParts();
 }
 
+void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, const ReadingCsvDecoder& decoder,
+                                  const std::string& source) {
+  ParseInParts(batch.records.size(), source, [&](size_t begin, size_t end, ParsePart* part) {
+    ParseLines(batch, begin, end, decoder, source, part);
+  });
+}
+
 void ReadingIngestor::AddMessages(const std::vector<StreamMessage>& messages,
                                   const ReadingJsonDecoder& decoder, const std::string& topic) {
-  const size_t n = messages.size();
-  const int workers = n < 4096 ? 1 : threads_;
-  ResetParts();
-  ParallelFor(workers, [&](int w) {
-    ParseMessages(messages, n * w / workers, n * (w + 1) / workers, decoder, topic, &parts_[w]);
+  ParseInParts(messages.size(), topic, [&](size_t begin, size_t end, ParsePart* part) {
+    ParseMessages(messages, begin, end, decoder, topic, part);
   });
-  source_ = &topic;
-  ApplyParts();
 }
 
 std::optional<std::pair<Day, Day>> ReadingIngestor::day_span() const {

@@ -112,6 +112,10 @@ class ReadingIngestor {
              int32_t partition, int64_t position, ParsePart* part) const;
   void ResetParts();
   void ApplyParts();
+  // Records [0, n) of one source parsed in parts on the worker threads, parse(begin, end, part),
+  // then applied in order.
+  template <typename ParseRange>
+  void ParseInParts(size_t n, const std::string& source, ParseRange parse);
   void ApplyToShard(int shard, MeterShard* target);
 
   const EngineConfig& config_;

@@ -62,8 +62,7 @@ StreamJob::StreamJob(const StreamContext& context)
       enterprise_decoder_(context.regions, context.industries, context.settings->max_message_bytes),
       weather_decoder_(context.regions, context.settings->max_message_bytes),
       watermark_(context.settings->idle_partition_seconds),
-      index_(*context.config, *context.regions, *context.industries, *context.calendar, &registry_,
-             &weather_, context.state, ThreadCount(context.threads)),
+      index_(context, &registry_, &weather_, context.state, ThreadCount(context.threads)),
       pending_(context.state) {}
 
 Status StreamJob::Open() {

@@ -27,6 +27,7 @@
 #include "engine/decode/enterprise_json_decoder.h"
 #include "engine/decode/reading_json_decoder.h"
 #include "engine/decode/weather_json_decoder.h"
+#include "engine/job/engine_references.h"
 #include "engine/job/event_time_watermark.h"
 #include "engine/job/ingest_counters.h"
 #include "engine/job/live_index.h"
@@ -39,12 +40,8 @@
 
 namespace fugong {
 
-struct StreamContext {
-  const EngineConfig* config;
+struct StreamContext : EngineReferences {
   const StreamSettings* settings;
-  const RegionTable* regions;
-  const IndustryTable* industries;
-  const HolidayCalendar* calendar;
   const Clock* clock;
   StateStore* state;
   int threads = 0;  // 0: one per core
