@@ -52,12 +52,10 @@ Result<std::unique_ptr<HttpService>> HttpService::Start(const RunConfig* config,
 HttpResponse HttpService::Handle(const HttpRequest& request) {
   const auto start = Steady::now();
   HttpResponse response = Route(request);
-  if (!response.event_stream) {
-    metrics_.ObserveHttp(response.route, response.status,
-                         std::chrono::duration<double>(Steady::now() - start).count());
-  } else {
-    metrics_.ObserveHttp(response.route, response.status, 0);
-  }
+  // A live stream's answer lasts as long as the client stays: its time says nothing.
+  const double seconds =
+      response.event_stream ? 0 : std::chrono::duration<double>(Steady::now() - start).count();
+  metrics_.ObserveHttp(response.route, response.status, seconds);
   return response;
 }
 

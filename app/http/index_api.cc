@@ -88,13 +88,13 @@ bool HasDate(const PublishedIndex& index, Day day) {
   return false;
 }
 
-HttpResponse Ok(std::string body, std::string route) {
+HttpResponse Ok(std::string body) {
   HttpResponse response;
   response.body = std::move(body);
-  response.route = std::move(route);
   return response;
 }
 
+// The route label comes from the path matched, not from each answer (errors included).
 HttpResponse WithRoute(HttpResponse response, std::string route) {
   response.route = std::move(route);
   return response;
@@ -123,7 +123,7 @@ HttpResponse IndexApi::Dates(const HttpRequest& request, const PublishedIndex& i
   if (!params.error().empty()) return JsonError(400, params.error());
   nlohmann::json dates = nlohmann::json::array();
   for (Day d : index.Dates()) dates.push_back(FormatDate(d));
-  return Ok(nlohmann::json{{"dates", dates}}.dump() + "\n", "");
+  return Ok(nlohmann::json{{"dates", dates}}.dump() + "\n");
 }
 
 HttpResponse IndexApi::DayIndex(const HttpRequest& request, const PublishedIndex& index) const {
@@ -141,7 +141,7 @@ HttpResponse IndexApi::DayIndex(const HttpRequest& request, const PublishedIndex
                        "no " + level + " record " + *code + " published for " + FormatDate(*day));
     }
     if (!st.ok()) return JsonError(500, st.ToString());
-    return Ok(record + "\n", "");
+    return Ok(record + "\n");
   }
   std::vector<std::string> records;
   Status st = index.DayRecords(*day, level, &records);
@@ -152,7 +152,7 @@ HttpResponse IndexApi::DayIndex(const HttpRequest& request, const PublishedIndex
   }
   std::string body = "{\"date\":\"" + FormatDate(*day) + "\",\"level\":\"" + level + "\",";
   AppendRecords(records, &body);
-  return Ok(std::move(body), "");
+  return Ok(std::move(body));
 }
 
 HttpResponse IndexApi::Series(const HttpRequest& request, const PublishedIndex& index) const {
@@ -181,7 +181,7 @@ HttpResponse IndexApi::Series(const HttpRequest& request, const PublishedIndex& 
   body.pop_back();  // reopen the object for the records
   body += ",";
   AppendRecords(records, &body);
-  return Ok(std::move(body), "");
+  return Ok(std::move(body));
 }
 
 HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& index) const {
@@ -211,7 +211,6 @@ HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& ind
   HttpResponse response;
   response.content_type = "image/svg+xml";
   response.body = render::RenderCountyTileMap(*regions_, figures, options);
-  response.route = "/v1/map";
   return response;
 }
 
