@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "engine/publish/json_writer.h"
+#include "engine/common/json_writer.h"
 #include "engine/reference/csv_table.h"
 
 namespace fugong {

@@ -1,6 +1,6 @@
 #include "engine/model/dead_letter.h"
 
-#include "engine/publish/json_writer.h"
+#include "engine/common/json_writer.h"
 
 namespace fugong {
 

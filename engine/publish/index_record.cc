@@ -2,7 +2,7 @@
 
 #include "engine/common/clock.h"
 #include "engine/common/decimal.h"
-#include "engine/publish/json_writer.h"
+#include "engine/common/json_writer.h"
 #include "engine/score/tier.h"
 
 namespace fugong {
