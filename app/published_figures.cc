@@ -8,18 +8,21 @@ namespace fugong {
 
 bool ReadPublishedFigures(std::string_view json, PublishedFigures* out) {
   const nlohmann::json record = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-  if (!record.is_object() || !record["date"].is_string() || !record["level"].is_string() ||
-      !record["code"].is_string()) {
+  if (!record.is_object()) return false;
+  // find(), not operator[]: on a const object a missing key is undefined behaviour.
+  const auto date = record.find("date"), level = record.find("level"), code = record.find("code");
+  if (date == record.end() || !date->is_string() || level == record.end() || !level->is_string() ||
+      code == record.end() || !code->is_string()) {
     return false;
   }
-  out->date = record["date"];
-  out->level = record["level"];
-  out->code = record["code"];
-  const nlohmann::json& composite = record["composite"];
-  const nlohmann::json& tier = record["tier"];
-  out->composite =
-      composite.is_number() ? std::optional<double>(composite.get<double>()) : std::nullopt;
-  out->tier = tier.is_string() ? TierNumber(tier.get<std::string>()) : 0;
+  out->date = date->get<std::string>();
+  out->level = level->get<std::string>();
+  out->code = code->get<std::string>();
+  const auto composite = record.find("composite"), tier = record.find("tier");
+  out->composite = composite != record.end() && composite->is_number()
+                       ? std::optional<double>(composite->get<double>())
+                       : std::nullopt;
+  out->tier = tier != record.end() && tier->is_string() ? TierNumber(tier->get<std::string>()) : 0;
   return true;
 }
 

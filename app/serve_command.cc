@@ -13,6 +13,7 @@
 #include "app/http/http_service.h"
 #include "app/stop_signals.h"
 #include "app/stream_service.h"
+#include "engine/common/json_writer.h"
 
 namespace fugong {
 
@@ -96,11 +97,12 @@ int RunServeCommand(int argc, char** argv) {
   options.stop = &stop;
   options.crash_after_commits = crash_after_commits;
   options.log = [](const std::string& line) {
-    std::fprintf(stderr, "fugong serve: %s\n", line.c_str());
+    // Log lines may quote what came from outside (topics, keys): never raw control bytes.
+    std::fprintf(stderr, "fugong serve: %s\n", PrintableText(line).c_str());
   };
   Result<ServeSummary> summary = RunStreamService(*config, options);
   if (!summary.ok()) {
-    std::fprintf(stderr, "fugong serve: %s\n", summary.status().ToString().c_str());
+    std::fprintf(stderr, "fugong serve: %s\n", PrintableText(summary.status().ToString()).c_str());
     return summary.status().code() == Status::Code::kInvalidArgument ? 2 : 1;
   }
   const StreamStatus& s = summary->status;

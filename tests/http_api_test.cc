@@ -20,6 +20,7 @@
 #include "app/generate/province_generator.h"
 #include "app/http/http_service.h"
 #include "app/run_config.h"
+#include "engine/common/json_writer.h"
 #include "engine/publish/index_publisher.h"
 #include "engine/publish/index_record.h"
 #include "tests/support/files.h"
@@ -458,6 +459,96 @@ TEST_F(HttpApiTest, LiveStreamSendsDeliveredRecordsOfItsLevel) {
   // The province client waits a little longer: nothing of other levels may arrive.
   const auto& got_province = province.WaitForData(provinces.size() + 1, std::chrono::seconds(1));
   EXPECT_EQ(got_province, provinces);
+}
+
+}  // namespace
+}  // namespace fugong
+
+namespace fugong {
+namespace {
+
+// Invalid UTF-8, NUL bytes and overlong encodings, percent-encoded, in every place a request
+// carries text: after each route's path, as each parameter's value and as a parameter's name.
+// Each must get an answer (never a crash: the server answers the next request), and every JSON
+// answer must be valid JSON, which nlohmann's parser checks (it rejects invalid UTF-8).
+TEST_F(HttpApiTest, HostileBytesInPathsParametersAndHeadersGetAnAnswerNeverAStop) {
+  const std::vector<std::string> hostile = {
+      "%FF",           // never valid in UTF-8
+      "%C0%AF",        // an overlong '/'
+      "%00",           // NUL
+      "%ED%A0%80",     // a UTF-16 surrogate encoded as UTF-8
+      "%F4%90%80%80",  // past U+10FFFF
+      "%E2%82",        // a truncated sequence
+      "%1B%5B2J",      // a terminal escape
+  };
+  const std::vector<std::pair<std::string, std::vector<std::string>>> routes = {
+      {"/v1/index", {"date", "level", "code"}},
+      {"/v1/index/series", {"level", "code", "from", "to"}},
+      {"/v1/dates", {}},
+      {"/v1/regions", {}},
+      {"/v1/map/2020-02-03.svg", {}},
+      {"/v1/stream", {"level"}},
+      {"/healthz", {}},
+      {"/readyz", {}},
+      {"/metrics", {}},
+      {"/", {}},
+      {"/dashboard.js", {}},
+  };
+  // Valid values, so that one hostile field at a time is what the route sees.
+  const std::map<std::string, std::string> valid = {{"date", "2020-02-03"},
+                                                    {"level", "county"},
+                                                    {"code", "330102"},
+                                                    {"from", "2020-02-01"},
+                                                    {"to", "2020-02-05"}};
+  std::vector<std::string> targets;
+  for (const auto& [path, names] : routes) {
+    for (const std::string& bad : hostile) {
+      targets.push_back(path + bad);
+      targets.push_back(path + "/" + bad);
+      targets.push_back(path + "?" + bad + "=1");
+      for (const std::string& name : names) {
+        std::string query;
+        for (const std::string& other : names) {
+          query +=
+              (query.empty() ? "" : "&") + other + "=" + (other == name ? bad : valid.at(other));
+        }
+        targets.push_back(path + "?" + query);
+      }
+    }
+  }
+  for (const std::string& target : targets) {
+    HttpResult r = Get(target);
+    ASSERT_NE(r.status, 0) << target << ": no answer: " << r.error;
+    EXPECT_NE(r.status, 500) << target << ": " << r.body;
+    if (r.content_type == "application/json") {
+      EXPECT_FALSE(nlohmann::json::parse(r.body, nullptr, false).is_discarded())
+          << target << ": not valid JSON: " << r.body;
+    }
+  }
+  // The reported requests, exactly: the one that once stopped the service answers 404, naming
+  // the code with U+FFFD for the bytes that are not UTF-8.
+  HttpResult overlong = Get("/v1/index?date=2020-02-20&level=county&code=%C0%AF");
+  EXPECT_EQ(overlong.status, 404);
+  EXPECT_NE(overlong.body.find("\xEF\xBF\xBD"), std::string::npos) << overlong.body;
+  EXPECT_EQ(Get("/v1/%FF").status, 404);
+  EXPECT_EQ(Get("/v1/stream?level=%FF").status, 400);
+  // Raw bytes (not percent-encoded) in the target and in headers.
+  for (const std::string& raw : {
+           std::string("GET /v1/\xFF\xFE HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+           std::string("GET /v1/dates HTTP/1.1\r\nHost: \xC0\xAF\r\nX-Bad: \xFF\r\n"
+                       "Connection: close\r\n\r\n"),
+           std::string("GET /v1/dates HTTP/1.1\r\nHost: x\r\nX-Nul: a") + '\0' +
+               "b\r\nConnection: close\r\n\r\n",
+           std::string("GET /v1/index?date=2020-02-03&level=county&code=\xED\xA0\x80 HTTP/1.1\r\n"
+                       "Host: x\r\nConnection: close\r\n\r\n"),
+       }) {
+    const std::string answer = testing::RawExchange(service_->address(), raw);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 ", 0), 0u) << PrintableText(raw) << " -> " << answer;
+    EXPECT_EQ(answer.find("HTTP/1.1 500"), std::string::npos) << answer;
+  }
+  // Still serving, and nothing was answered by the last-resort 500.
+  EXPECT_EQ(Get("/v1/dates").status, 200);
+  EXPECT_NE(Get("/metrics").body.find("fugong_http_handler_failures_total 0"), std::string::npos);
 }
 
 }  // namespace

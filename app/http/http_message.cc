@@ -1,6 +1,6 @@
 #include "app/http/http_message.h"
 
-#include <nlohmann/json.hpp>
+#include "engine/common/json_writer.h"
 
 namespace fugong {
 
@@ -37,7 +37,7 @@ bool PercentDecode(std::string_view text, bool plus_is_space, std::string* out) 
 HttpResponse JsonError(int status, const std::string& message) {
   HttpResponse response;
   response.status = status;
-  response.body = nlohmann::json{{"error", message}}.dump() + "\n";
+  response.body = JsonErrorBody(message);
   return response;
 }
 

@@ -1,10 +1,14 @@
 #include "app/http/http_server.h"
 
+#include "app/http/guarded_handler.h"
+#include "engine/common/json_writer.h"
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <deque>
+#include <iostream>
 #include <optional>
 #include <thread>
 
@@ -162,7 +166,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     if (!ParseRequestTarget(std::string_view(req.target().data(), req.target().size()), &request)) {
       response = JsonError(400, "bad percent-encoding in the request target");
     } else {
-      response = (*handler_)(request);
+      response = AnswerOrInternalError(request, *handler_);
     }
     if (response.event_stream && response.status == 200) {
       stream_.expires_never();
@@ -289,7 +293,20 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
                   std::to_string(bound.port());
   impl->Accept();
   Impl* raw = impl.get();
-  impl->thread = std::thread([raw] { raw->ioc.run(); });
+  impl->thread = std::thread([raw] {
+    // A handler that throws past its session would end run(): log it and serve on, since no
+    // request may stop the service. (Routes are guarded already; this is the last line.)
+    for (;;) {
+      try {
+        raw->ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        std::cerr << "fugong: http: " << PrintableText(e.what()) << "; serving on" << std::endl;
+      } catch (...) {
+        std::cerr << "fugong: http: unknown exception; serving on" << std::endl;
+      }
+    }
+  });
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 

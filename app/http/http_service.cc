@@ -1,9 +1,11 @@
 #include "app/http/http_service.h"
 
-#include <nlohmann/json.hpp>
+#include <iostream>
 #include <set>
 
+#include "app/http/guarded_handler.h"
 #include "app/http/web_assets.h"
+#include "engine/common/json_writer.h"
 #include "engine/groups/group_key.h"
 #include "engine/publish/index_record.h"
 
@@ -51,7 +53,9 @@ Result<std::unique_ptr<HttpService>> HttpService::Start(const RunConfig* config,
 
 HttpResponse HttpService::Handle(const HttpRequest& request) {
   const auto start = Steady::now();
-  HttpResponse response = Route(request);
+  HttpResponse response = AnswerOrInternalError(
+      request, [this](const HttpRequest& r) { return Route(r); },
+      [this] { metrics_.CountHandlerFailure(); });
   // A live stream's answer lasts as long as the client stays: its time says nothing.
   const double seconds =
       response.event_stream ? 0 : std::chrono::duration<double>(Steady::now() - start).count();
@@ -143,10 +147,15 @@ HttpResponse HttpService::Readiness() const {
   r.route = "/readyz";
   if (!state_open || !assigned_.load()) {
     r.status = 503;
-    r.body = nlohmann::json{{"status", "not_ready"},
-                            {"reason", !state_open ? "state is not restored yet"
-                                                   : "the consumer has no partitions yet"}}
-                 .dump() +
+    r.body = JsonWriter()
+                 .BeginObject()
+                 .Key("reason")
+                 .String(!state_open ? "state is not restored yet"
+                                     : "the consumer has no partitions yet")
+                 .Key("status")
+                 .String("not_ready")
+                 .EndObject()
+                 .Take() +
              "\n";
     return r;
   }

@@ -1,12 +1,12 @@
 #include "app/http/index_api.h"
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 
 #include "app/published_figures.h"
 #include "app/render/county_map_svg.h"
+#include "engine/common/json_writer.h"
 #include "engine/groups/group_key.h"
 
 namespace fugong {
@@ -121,9 +121,11 @@ HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& 
 HttpResponse IndexApi::Dates(const HttpRequest& request, const PublishedIndex& index) const {
   Params params(request, {});
   if (!params.error().empty()) return JsonError(400, params.error());
-  nlohmann::json dates = nlohmann::json::array();
-  for (Day d : index.Dates()) dates.push_back(FormatDate(d));
-  return Ok(nlohmann::json{{"dates", dates}}.dump() + "\n");
+  JsonWriter json;
+  json.BeginObject().Key("dates").BeginArray();
+  for (Day d : index.Dates()) json.String(FormatDate(d));
+  json.EndArray().EndObject();
+  return Ok(json.Take() + "\n");
 }
 
 HttpResponse IndexApi::DayIndex(const HttpRequest& request, const PublishedIndex& index) const {
@@ -150,7 +152,8 @@ HttpResponse IndexApi::DayIndex(const HttpRequest& request, const PublishedIndex
   if (records.empty() && !HasDate(index, *day)) {
     return JsonError(404, "no index published for " + FormatDate(*day));
   }
-  std::string body = "{\"date\":\"" + FormatDate(*day) + "\",\"level\":\"" + level + "\",";
+  std::string body =
+      "{\"date\":" + JsonString(FormatDate(*day)) + ",\"level\":" + JsonString(level) + ",";
   AppendRecords(records, &body);
   return Ok(std::move(body));
 }
@@ -176,10 +179,7 @@ HttpResponse IndexApi::Series(const HttpRequest& request, const PublishedIndex& 
   if (records.empty()) {
     return JsonError(404, "no " + level + " records of " + *code + " published in that range");
   }
-  nlohmann::json head{{"level", level}, {"code", *code}};
-  std::string body = head.dump();
-  body.pop_back();  // reopen the object for the records
-  body += ",";
+  std::string body = "{\"code\":" + JsonString(*code) + ",\"level\":" + JsonString(level) + ",";
   AppendRecords(records, &body);
   return Ok(std::move(body));
 }
@@ -217,19 +217,21 @@ HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& ind
 HttpResponse IndexApi::Regions(const HttpRequest& request) const {
   Params params(request, {});
   if (!params.error().empty()) return JsonError(400, params.error());
-  nlohmann::json regions = nlohmann::json::array();
+  JsonWriter json;
+  json.BeginObject().Key("regions").BeginArray();
   auto add = [&](const std::vector<std::string>& codes, const char* level) {
     for (const std::string& code : codes) {
       const Region* r = regions_->Find(code);
-      regions.push_back(
-          {{"code", r->code}, {"name", r->name}, {"level", level}, {"parent", r->parent}});
+      json.BeginObject().Key("code").String(r->code).Key("level").String(level);
+      json.Key("name").String(r->name).Key("parent").String(r->parent).EndObject();
     }
   };
   add(regions_->provinces(), "province");
   add(regions_->cities(), "city");
   add(regions_->counties(), "county");
   HttpResponse response;
-  response.body = nlohmann::json{{"regions", regions}}.dump() + "\n";
+  json.EndArray().EndObject();
+  response.body = json.Take() + "\n";
   response.cache_control = "max-age=3600";
   return response;
 }

@@ -125,6 +125,12 @@ ServiceMetrics::ServiceMetrics(const RegionTable* regions)
                        .Name("fugong_http_request_duration_seconds")
                        .Help("Time to answer an HTTP request (not the live stream), by route.")
                        .Register(*registry_);
+  http_handler_failures_ =
+      &BuildCounter()
+           .Name("fugong_http_handler_failures_total")
+           .Help("HTTP requests whose handler failed with an internal error (answered 500).")
+           .Register(*registry_)
+           .Add({});
 }
 
 std::string ServiceMetrics::Scrape() const {
@@ -206,6 +212,8 @@ void ServiceMetrics::ObserveHttp(const std::string& route, int status, double se
   http_requests_->Add({{"route", route}, {"code", std::to_string(status)}}).Increment();
   http_seconds_->Add({{"route", route}}, kHttpBuckets).Observe(seconds);
 }
+
+void ServiceMetrics::CountHandlerFailure() { http_handler_failures_->Increment(); }
 
 void ServiceMetrics::OnDelivered(const std::vector<OutboxRecord>& records) {
   for (const OutboxRecord& r : records) {

@@ -47,6 +47,8 @@ class ServiceMetrics {
   void ShowIndexRecord(const std::string& json);
   void ObserveDayPublish(double seconds);
   void ObserveHttp(const std::string& route, int status, double seconds);
+  // A route threw and answered 500 instead.
+  void CountHandlerFailure();
   void SetLiveClients(size_t clients);
 
  private:
@@ -93,6 +95,7 @@ class ServiceMetrics {
   prometheus::Histogram* day_publish_;
   prometheus::Family<prometheus::Counter>* http_requests_;
   prometheus::Family<prometheus::Histogram>* http_seconds_;
+  prometheus::Counter* http_handler_failures_;
   // Families hand out series under their own lock; this one guards the maps above.
   mutable std::mutex mutex_;
 };

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "engine/common/parallel_for.h"
+#include "engine/decode/guarded_decode.h"
 #include "engine/state/key_codec.h"
 
 namespace fugong {
@@ -101,7 +102,7 @@ void ReadingIngestor::ParseLines(const SourceBatch& batch, size_t begin, size_t 
       continue;
     }
     ++part->counters.records;
-    if (!decoder.Decode(line, &reading, &error)) {
+    if (!GuardedDecode([&] { return decoder.Decode(line, &reading, &error); }, &error)) {
       AddDeadLetter(error.reason, std::move(error.detail), source, -1, at, line, &part->dead,
                     &part->counters);
       continue;
@@ -118,7 +119,7 @@ void ReadingIngestor::ParseMessages(const std::vector<StreamMessage>& messages, 
   for (size_t i = begin; i < end; ++i) {
     const StreamMessage& m = messages[i];
     ++part->counters.records;
-    if (!decoder.Decode(m.key, m.value, &reading, &error)) {
+    if (!GuardedDecode([&] { return decoder.Decode(m.key, m.value, &reading, &error); }, &error)) {
       AddDeadLetter(error.reason, std::move(error.detail), topic, m.partition, m.offset, m.value,
                     &part->dead, &part->counters);
       continue;

@@ -6,6 +6,7 @@
 
 #include "engine/baseline/baseline_window.h"
 #include "engine/common/parallel_for.h"
+#include "engine/decode/guarded_decode.h"
 #include "engine/job/state_fingerprint.h"
 #include "engine/publish/index_publisher.h"
 #include "engine/state/key_codec.h"
@@ -183,7 +184,9 @@ void StreamJob::AddEnterprise(const StreamMessage& m) {
   }
   Enterprise enterprise;
   DecodeError error;
-  if (!enterprise_decoder_.Decode(m.key, m.value, &enterprise, &error)) {
+  if (!GuardedDecode(
+          [&] { return enterprise_decoder_.Decode(m.key, m.value, &enterprise, &error); },
+          &error)) {
     AddDeadLetter(error.reason, std::move(error.detail), m, &status_.enterprises);
     return;
   }
@@ -199,7 +202,8 @@ void StreamJob::AddWeather(const StreamMessage& m) {
   ++status_.weather.records;
   WeatherCsvDecoder::Row row;
   DecodeError error;
-  if (!weather_decoder_.Decode(m.key, m.value, &row, &error)) {
+  if (!GuardedDecode([&] { return weather_decoder_.Decode(m.key, m.value, &row, &error); },
+                     &error)) {
     AddDeadLetter(error.reason, std::move(error.detail), m, &status_.weather);
     return;
   }

@@ -11,7 +11,7 @@ std::string_view ReasonCode(DeadLetterReason reason) {
       "bad_kind",       "register_not_midnight", "unknown_enterprise", "bad_enterprise",
       "unknown_county", "unknown_industry",      "bad_weather",        "wrong_type",
       "unknown_field",  "missing_field",         "duplicate_field",    "message_too_large",
-      "missing_key",    "key_mismatch",          "partition_gap"};
+      "missing_key",    "key_mismatch",          "partition_gap",      "internal_error"};
   return kCodes[static_cast<size_t>(reason)];
 }
 

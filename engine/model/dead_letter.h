@@ -34,6 +34,9 @@ enum class DeadLetterReason : uint8_t {
   kMissingKey,
   kKeyMismatch,
   kPartitionGap,
+  // The engine failed on this record (an exception in its per-record work): kept with the
+  // failure, never a crash of the service.
+  kInternalError,
   kCount,  // not a reason: the number of reasons
 };
 
