@@ -36,6 +36,8 @@ TEST(EnterpriseDecodeTest, ResolvesCodesTagsAndDates) {
       {"E2,330782,I07,above,,2020-13-01,", DeadLetterReason::kBadEnterprise},
       {"E2,330782,I07,above,,2020-03-01,2020-02-01", DeadLetterReason::kBadEnterprise},
       {"E2,330782,I07,above,a|b,,", DeadLetterReason::kBadEnterprise},
+      {"E2,330782,I07,above,ok;\xC0\xAF,,", DeadLetterReason::kBadEnterprise},  // not UTF-8
+      {"E\xED\xA0\x80,330782,I07,above,,,", DeadLetterReason::kBadEnterprise},
       {"E2,330782,I07", DeadLetterReason::kParseError},
   };
   for (const Case& c : cases) {

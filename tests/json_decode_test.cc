@@ -4,6 +4,7 @@
 // values (the decoders share their field checks with the CSV decoders).
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -441,7 +442,8 @@ TEST(ReadingJsonDecoderTest, ReasonCodesAreListedOnce) {
       {DeadLetterReason::kMessageTooLarge, "message_too_large"},
       {DeadLetterReason::kMissingKey, "missing_key"},
       {DeadLetterReason::kKeyMismatch, "key_mismatch"},
-      {DeadLetterReason::kPartitionGap, "partition_gap"}};
+      {DeadLetterReason::kPartitionGap, "partition_gap"},
+      {DeadLetterReason::kInternalError, "internal_error"}};
   for (const auto& [reason, code] : added) EXPECT_EQ(ReasonCode(reason), code);
   std::set<std::string_view> codes;
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
@@ -449,7 +451,15 @@ TEST(ReadingJsonDecoderTest, ReasonCodesAreListedOnce) {
     EXPECT_FALSE(code.empty()) << i;
     EXPECT_TRUE(codes.insert(code).second) << code;
   }
-  EXPECT_EQ(kDeadLetterReasonCount, 23u);
+  // The schema users validate dead letters against lists exactly these codes, in this order.
+  std::ifstream schema_file(std::string(FUGONG_SOURCE_DIR) + "/schemas/dead_letter.schema.json");
+  const nlohmann::json schema = nlohmann::json::parse(schema_file, nullptr, false);
+  ASSERT_FALSE(schema.is_discarded());
+  std::vector<std::string> listed = schema["properties"]["reason"]["enum"];
+  ASSERT_EQ(listed.size(), kDeadLetterReasonCount);
+  for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
+    EXPECT_EQ(listed[i], ReasonCode(static_cast<DeadLetterReason>(i)));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

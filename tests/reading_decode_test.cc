@@ -63,6 +63,9 @@ TEST(ReadingCsvDecoderTest, RejectsBadRecordsWithReasons) {
       {"M1,E1,2020-02-16T00:15:00+08:00,nan,interval", DeadLetterReason::kNonFiniteKwh},
       {"M1,E1,2020-02-16T00:15:00+08:00,1,hourly", DeadLetterReason::kBadKind},
       {"M1,E1,2020-02-16T00:15:00+08:00,\"1,interval", DeadLetterReason::kParseError},
+      // Ids must be UTF-8: they reach JSON records and Kafka keys.
+      {"M1,E\xFF,2020-02-16T00:15:00+08:00,1.0,interval", DeadLetterReason::kParseError},
+      {"M\xC0\xAF,E1,2020-02-16T00:15:00+08:00,1.0,interval", DeadLetterReason::kParseError},
   };
   for (const Case& c : cases) {
     EXPECT_FALSE(d->Decode(c.line, &r, &e)) << c.line;
@@ -73,6 +76,9 @@ TEST(ReadingCsvDecoderTest, RejectsBadRecordsWithReasons) {
   EXPECT_EQ(r.meter_id, "M1");
   EXPECT_EQ(r.kind, ReadingKind::kRegister);
   EXPECT_EQ(r.energy, 2500000);
+  // Non-ASCII ids that are UTF-8 are ids like any other.
+  ASSERT_TRUE(d->Decode("电表1,企业1,1581783300,2.5,register", &r, &e)) << e.detail;
+  EXPECT_EQ(r.enterprise_id, "企业1");
 }
 
 class ValidatorTest : public ::testing::Test {

@@ -96,7 +96,7 @@ bool DecodeEnterpriseFields(const EnterpriseFieldText& text, const RegionTable& 
   Enterprise e;
   e.id = TrimSpaces(text.enterprise_id);
   if (!IsValidId(e.id)) {
-    *error = {DeadLetterReason::kBadEnterprise, "empty or invalid enterprise_id"};
+    *error = {DeadLetterReason::kBadEnterprise, "empty or invalid enterprise_id (control bytes, or not UTF-8)"};
     return false;
   }
   e.county = TrimSpaces(text.county_code);
@@ -128,7 +128,7 @@ bool DecodeEnterpriseFields(const EnterpriseFieldText& text, const RegionTable& 
       const std::string_view tag = TrimSpaces(tags.substr(0, semi));
       if (!tag.empty()) {
         if (tag.find('|') != std::string_view::npos || !IsValidId(tag)) {
-          *error = {DeadLetterReason::kBadEnterprise, "tag may not contain | or control bytes"};
+          *error = {DeadLetterReason::kBadEnterprise, "a tag must be UTF-8 without | or control bytes"};
           return false;
         }
         e.tags.emplace_back(tag);

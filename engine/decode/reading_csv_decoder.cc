@@ -1,5 +1,6 @@
 #include "engine/decode/reading_csv_decoder.h"
 
+#include "engine/common/json_writer.h"
 #include "engine/decode/energy_text.h"
 #include "engine/reference/csv_table.h"
 
@@ -69,10 +70,15 @@ bool DecodeEnergy(std::string_view text, MicroKwh* out, DecodeError* error) {
 
 bool IsValidId(std::string_view id) {
   if (id.empty()) return false;
+  bool ascii = true;
   for (char c : id) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+    ascii = ascii && u < 0x80;
   }
-  return true;
+  // Ids and tags end up in JSON records and Kafka keys: bytes that are not UTF-8 would be
+  // shown as U+FFFD there, and two different ids could look the same.
+  return ascii || IsValidUtf8(id);
 }
 
 namespace {
@@ -85,7 +91,7 @@ inline bool DecodeFields(std::string_view meter_id, std::string_view enterprise_
   out->meter_id = meter_id;
   out->enterprise_id = enterprise_id;
   if (!IsValidId(meter_id) || !IsValidId(enterprise_id)) {
-    *error = {DeadLetterReason::kParseError, "empty or invalid meter_id or enterprise_id"};
+    *error = {DeadLetterReason::kParseError, "empty or invalid meter_id or enterprise_id (control bytes, or not UTF-8)"};
     return false;
   }
   if (!ParseInstant(ts, &out->ts)) {

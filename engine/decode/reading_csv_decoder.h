@@ -47,7 +47,8 @@ bool DecodeReadingFields(std::string_view meter_id, std::string_view enterprise_
 bool ParseReadingKind(std::string_view text, ReadingKind* kind);
 // Fills `error` from a failed ParseMicroKwh-style result for `text`; returns false if ok.
 bool DecodeEnergy(std::string_view text, MicroKwh* out, DecodeError* error);
-// Ids are non-empty and free of control characters (they are used inside state keys).
+// Ids are non-empty, valid UTF-8 and free of control characters (they are used inside state
+// keys, JSON records and Kafka keys).
 bool IsValidId(std::string_view id);
 
 }  // namespace fugong
