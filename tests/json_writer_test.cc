@@ -81,3 +81,21 @@ TEST(JsonWriterTest, PrintableTextShowsControlBytes) {
 
 }  // namespace
 }  // namespace fugong
+
+namespace fugong {
+namespace {
+
+TEST(JsonWriterTest, IndentedOutputIsNlohmannsPrettyLayout) {
+  JsonWriter w(2);
+  w.BeginObject().Key("a").Int(1).Key("b").BeginObject().Key("c").Fixed(2.5, 1);
+  w.Key("d").BeginArray().Int(1).String("x").EndArray().Key("e").BeginObject().EndObject();
+  w.Key("f").BeginArray().EndArray().EndObject().Key("g").Null().EndObject();
+  const std::string pretty = w.Take();
+  const nlohmann::json parsed = nlohmann::json::parse(pretty);
+  EXPECT_EQ(parsed["b"]["c"].get<double>(), 2.5);
+  // The same layout nlohmann gives with dump(2) (which sorts keys: these are in order already).
+  EXPECT_EQ(pretty, parsed.dump(2));
+}
+
+}  // namespace
+}  // namespace fugong

@@ -1,5 +1,6 @@
 #include "engine/common/json_writer.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace fugong {
@@ -45,32 +46,54 @@ bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) >> 6) ==
 }  // namespace
 
 void JsonWriter::Separate() {
+  if (after_key_) {
+    after_key_ = false;
+    return;
+  }
   if (need_comma_) out_.push_back(',');
+  if (indent_ > 0 && depth_ > 0) {
+    out_.push_back('\n');
+    out_.append(static_cast<size_t>(depth_ * indent_), ' ');
+  }
+  container_empty_ = false;
+}
+
+void JsonWriter::Open(char bracket) {
+  Separate();
+  out_.push_back(bracket);
+  ++depth_;
+  need_comma_ = false;
+  container_empty_ = true;
+}
+
+void JsonWriter::Close(char bracket) {
+  --depth_;
+  if (indent_ > 0 && !container_empty_) {
+    out_.push_back('\n');
+    out_.append(static_cast<size_t>(depth_ * indent_), ' ');
+  }
+  out_.push_back(bracket);
+  need_comma_ = true;
+  container_empty_ = false;
 }
 
 JsonWriter& JsonWriter::BeginObject() {
-  Separate();
-  out_.push_back('{');
-  need_comma_ = false;
+  Open('{');
   return *this;
 }
 
 JsonWriter& JsonWriter::EndObject() {
-  out_.push_back('}');
-  need_comma_ = true;
+  Close('}');
   return *this;
 }
 
 JsonWriter& JsonWriter::BeginArray() {
-  Separate();
-  out_.push_back('[');
-  need_comma_ = false;
+  Open('[');
   return *this;
 }
 
 JsonWriter& JsonWriter::EndArray() {
-  out_.push_back(']');
-  need_comma_ = true;
+  Close(']');
   return *this;
 }
 
@@ -78,7 +101,9 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
   Separate();
   AppendJsonEscaped(key, &out_);
   out_.push_back(':');
+  if (indent_ > 0) out_.push_back(' ');
   need_comma_ = false;
+  after_key_ = true;
   return *this;
 }
 
@@ -100,6 +125,13 @@ JsonWriter& JsonWriter::Raw(std::string_view text) {
   out_.append(text);
   need_comma_ = true;
   return *this;
+}
+
+JsonWriter& JsonWriter::Fixed(double value, int decimals) {
+  if (!std::isfinite(value)) return Null();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  return Raw(buf);
 }
 
 void AppendJsonEscaped(std::string_view text, std::string* out) {

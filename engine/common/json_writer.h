@@ -14,6 +14,10 @@ namespace fugong {
 
 class JsonWriter {
  public:
+  // indent 0: compact, one line (records, messages). indent n: a member or element per line,
+  // n spaces a level, as people read a summary file.
+  explicit JsonWriter(int indent = 0) : indent_(indent) {}
+
   JsonWriter& BeginObject();
   JsonWriter& EndObject();
   JsonWriter& BeginArray();
@@ -25,12 +29,21 @@ class JsonWriter {
   JsonWriter& Null();
   // Text that is JSON already: a number formatted by FormatFixed, "null", or a whole record.
   JsonWriter& Raw(std::string_view text);
+  // A number with `decimals` digits after the point ("null" when not finite).
+  JsonWriter& Fixed(double value, int decimals);
   std::string Take() { return std::move(out_); }
 
  private:
+  // Before a member or an element: the comma after the previous one, and its line when indented.
   void Separate();
+  void Open(char bracket);
+  void Close(char bracket);
   std::string out_;
+  int indent_ = 0;
+  int depth_ = 0;
   bool need_comma_ = false;
+  bool after_key_ = false;       // a value follows its key on the same line
+  bool container_empty_ = true;  // nothing written in the innermost object or array yet
 };
 
 // Appends `text` as a JSON string (quotes included). Control characters are escaped; invalid
