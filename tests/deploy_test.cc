@@ -48,6 +48,7 @@ const std::set<std::string>& KnownMetrics() {
         "fugong_index_records_published_total",
         "fugong_output_messages_acknowledged_total",
         "fugong_http_requests_total",
+        "fugong_http_handler_failures_total",
         "fugong_consumer_lag_messages",
         "fugong_watermark_timestamp_seconds",
         "fugong_closed_through_timestamp_seconds",
@@ -326,7 +327,7 @@ TEST(Deploy, AlertRulesUseKnownMetrics) {
   for (const char* expected :
        {"FugongCountyRedTier", "FugongProvinceTierDrop", "FugongConsumerLagHigh",
         "FugongWatermarkStalled", "FugongDeadLetterRate", "FugongDayNotPublished", "FugongNotReady",
-        "FugongDown", "FugongPartitionGap"}) {
+        "FugongDown", "FugongPartitionGap", "FugongHttpHandlerFailures"}) {
     EXPECT_TRUE(alerts.count(expected)) << expected << " is missing";
   }
 }
