@@ -7,6 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/common/json_writer.h"
+#include "engine/decode/reading_csv_decoder.h"
+#include "engine/decode/reading_json_decoder.h"
+
 namespace fugong {
 namespace {
 
@@ -100,6 +104,25 @@ TEST(KafkaMessageEncoder, ControlBytesAreEscaped) {
   const auto m = e.Encode(std::string("M\t1,E\x01,1581783300,1"));
   EXPECT_EQ(m.value, R"({"meter_id":"M\t1","enterprise_id":"E\u0001","ts":"1581783300","kwh":1})");
   EXPECT_TRUE(nlohmann::json::accept(m.value));
+}
+
+// Bytes that are not UTF-8 travel as they are, so the service judges the message as the backfill
+// judges the line (not a U+FFFD id that would be accepted).
+TEST(KafkaMessageEncoder, InvalidUtf8GetsTheVerdictOfTheCsvLine) {
+  const std::string header = "meter_id,enterprise_id,ts,kwh";
+  CsvMessageEncoder e = Encoder(TopicRecordKind::kReadings, header);
+  Result<ReadingCsvDecoder> csv = ReadingCsvDecoder::FromHeader(header);
+  ASSERT_TRUE(csv.ok());
+  ReadingJsonDecoder json;
+  for (const std::string line : {"M1,E\xFF,1581783300,1", "M\xC0\xAF,E1,1581783300,1",
+                                 "M1,E1,1581783300,1\xFF", "M1,E1,15817833\xED\xA0\x80,1"}) {
+    Reading r;
+    DecodeError csv_error, json_error;
+    ASSERT_FALSE(csv->Decode(line, &r, &csv_error)) << PrintableText(line);
+    const auto m = e.Encode(line);
+    ASSERT_FALSE(json.Decode(m.key, m.value, &r, &json_error)) << PrintableText(line);
+    EXPECT_EQ(ReasonCode(json_error.reason), ReasonCode(csv_error.reason)) << PrintableText(line);
+  }
 }
 
 }  // namespace

@@ -182,7 +182,9 @@ CsvMessageEncoder::Message CsvMessageEncoder::Encode(std::string_view line) {
     if (field.numeric && IsJsonNumber(v)) {
       value_.append(v);
     } else {
-      AppendJsonEscaped(v, &value_);
+      // The line's own bytes, invalid UTF-8 included: the service must see what the backfill
+      // sees, so both give the record the same verdict.
+      AppendJsonEscapedKeepingBytes(v, &value_);
     }
   }
   value_.push_back('}');

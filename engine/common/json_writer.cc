@@ -134,7 +134,9 @@ JsonWriter& JsonWriter::Fixed(double value, int decimals) {
   return Raw(buf);
 }
 
-void AppendJsonEscaped(std::string_view text, std::string* out) {
+namespace {
+
+void AppendEscaped(std::string_view text, bool keep_invalid_bytes, std::string* out) {
   out->push_back('"');
   size_t i = 0;
   while (i < text.size()) {
@@ -144,6 +146,9 @@ void AppendJsonEscaped(std::string_view text, std::string* out) {
       if (n > 0) {
         out->append(text.substr(i, n));
         i += n;
+      } else if (keep_invalid_bytes) {
+        out->push_back(static_cast<char>(c));
+        ++i;
       } else {
         out->append(kReplacementCharacter);
         ++i;
@@ -179,6 +184,16 @@ void AppendJsonEscaped(std::string_view text, std::string* out) {
     }
   }
   out->push_back('"');
+}
+
+}  // namespace
+
+void AppendJsonEscaped(std::string_view text, std::string* out) {
+  AppendEscaped(text, /*keep_invalid_bytes=*/false, out);
+}
+
+void AppendJsonEscapedKeepingBytes(std::string_view text, std::string* out) {
+  AppendEscaped(text, /*keep_invalid_bytes=*/true, out);
 }
 
 std::string JsonString(std::string_view text) {

@@ -51,6 +51,11 @@ class JsonWriter {
 // by U+FFFD (one for a bad byte and the continuation bytes after it), so the result is always
 // valid JSON.
 void AppendJsonEscaped(std::string_view text, std::string* out);
+// As AppendJsonEscaped, but bytes that are not UTF-8 are kept as they are. Only for carrying
+// someone else's bytes to a decoder that must judge them as they were (`fugong produce` replays a
+// CSV line as a message, and the service must give it the verdict the backfill gives the line);
+// never for what Fugong itself says.
+void AppendJsonEscapedKeepingBytes(std::string_view text, std::string* out);
 // `text` as a JSON string.
 std::string JsonString(std::string_view text);
 // `{"error":message}` followed by a newline.
