@@ -441,7 +441,8 @@ TEST(ReadingJsonDecoderTest, ReasonCodesAreListedOnce) {
       {DeadLetterReason::kMessageTooLarge, "message_too_large"},
       {DeadLetterReason::kMissingKey, "missing_key"},
       {DeadLetterReason::kKeyMismatch, "key_mismatch"},
-      {DeadLetterReason::kPartitionGap, "partition_gap"}};
+      {DeadLetterReason::kPartitionGap, "partition_gap"},
+      {DeadLetterReason::kConflictingRegistryLine, "conflicting_registry_line"}};
   for (const auto& [reason, code] : added) EXPECT_EQ(ReasonCode(reason), code);
   std::set<std::string_view> codes;
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
@@ -449,7 +450,7 @@ TEST(ReadingJsonDecoderTest, ReasonCodesAreListedOnce) {
     EXPECT_FALSE(code.empty()) << i;
     EXPECT_TRUE(codes.insert(code).second) << code;
   }
-  EXPECT_EQ(kDeadLetterReasonCount, 23u);
+  EXPECT_EQ(kDeadLetterReasonCount, 24u);
 }
 
 // ---------------------------------------------------------------------------------------------
