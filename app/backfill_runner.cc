@@ -49,6 +49,7 @@ std::string Counts(const IngestCounters& c) {
         std::string(ReasonCode(static_cast<DeadLetterReason>(i))) + " " + std::to_string(c.dead[i]);
   }
   if (!reasons.empty()) s += " (" + reasons + ")";
+  if (c.duplicates > 0) s += ", " + std::to_string(c.duplicates) + " duplicates";
   if (c.blank > 0) s += ", " + std::to_string(c.blank) + " blank lines";
   return s;
 }
@@ -61,6 +62,7 @@ nlohmann::json CountsJson(const IngestCounters& c) {
   return {{"records", c.records},
           {"used", c.used},
           {"blank", c.blank},
+          {"duplicates", c.duplicates},
           {"dead_lettered", c.dead_total()},
           {"dead_letter_reasons", dead}};
 }

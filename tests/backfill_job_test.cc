@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
+#include "app/backfill_runner.h"
 #include "engine/job/backfill_job.h"
+#include "engine/job/registry_file_merge.h"
 #include "tests/support/memory_io.h"
 #include "tests/support/record_compare.h"
 
@@ -182,6 +185,106 @@ TEST_F(BackfillJobTest, BadRecordsAreDeadLetteredAndCounted) {
   ASSERT_TRUE(summary->computation.from.has_value());
   EXPECT_EQ(FormatDate(*summary->computation.from), "2020-01-06");
   EXPECT_EQ(FormatDate(*summary->computation.to), "2020-01-19");
+}
+
+// An enterprise listed twice in the registry file: with the same fields (as decoded) it is a
+// duplicate, counted; with other fields the later line wins (the index uses its county) and the
+// earlier line is dead-lettered as conflicting_registry_line, carrying both lines.
+TEST_F(BackfillJobTest, RepeatedRegistryLinesAreDuplicatesOrConflictsAndTheLaterLineWins) {
+  const std::string enterprises = std::string(kEnterprises) +
+                                  "E1,330102,I07,above,,,\n"                   // 5: duplicate
+                                  " E3 , 330102 ,I07,below,foreign_trade,,\n"  // 6: same as 4
+                                  "E2,330106,C34,below,foreign_trade,,\n";     // 7: moves E2
+  std::string readings = BaselineReadings();
+  const Day d = D("2020-02-10");
+  readings += DailyReading("M1", "E1", d, "40");
+  readings += DailyReading("M2", "E2", d, "20");
+  MemorySink out, dead;
+  auto summary = Run(enterprises, readings, d, d, &out, &dead);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+
+  const IngestCounters& e = summary->enterprises;
+  EXPECT_EQ(e.records, 6u);
+  EXPECT_EQ(e.duplicates, 2u);
+  EXPECT_EQ(e.used, 3u);  // one per enterprise
+  EXPECT_EQ(e.dead[static_cast<size_t>(DeadLetterReason::kConflictingRegistryLine)], 1u);
+  EXPECT_EQ(e.dead_total(), 1u);
+  EXPECT_EQ(e.used + e.duplicates + e.dead_total(), e.records);
+
+  ASSERT_EQ(dead.lines.size(), 1u);
+  EXPECT_EQ(dead.lines[0],
+            "{\"reason\":\"conflicting_registry_line\",\"detail\":\"enterprise E2 is listed "
+            "again at line 7 with other fields (county_code 330102 -> 330106); the later line is "
+            "used\",\"source\":{\"file\":\"enterprises.csv\",\"line\":3},"
+            "\"raw\":\"E2,330102,C34,below,foreign_trade,,\",\"superseded_by\":{\"line\":7,"
+            "\"raw\":\"E2,330106,C34,below,foreign_trade,,\"}}");
+
+  // E2 counts in 西湖区 (330106), no longer in 上城区 (330102).
+  ASSERT_TRUE(out.records.count("2020-02-10|county|330106"));
+  EXPECT_NE(out.records["2020-02-10|county|330106"].find("\"registered\":1,"), std::string::npos)
+      << out.records["2020-02-10|county|330106"];
+  EXPECT_NE(out.records["2020-02-10|county|330102"].find("\"registered\":2,"), std::string::npos)
+      << out.records["2020-02-10|county|330102"];
+}
+
+TEST(RegistryFileMergeTest, ListsTheFieldsThatDiffer) {
+  Enterprise a;
+  a.id = "E1";
+  a.county = "330102";
+  a.industry = "I07";
+  Enterprise b = a;
+  EXPECT_EQ(EnterpriseDifferences(a, b), "");
+  b.scale = Scale::kAbove;
+  b.tags = {"x", "y"};
+  b.active_to = D("2020-02-01");
+  EXPECT_EQ(EnterpriseDifferences(a, b),
+            "scale below -> above, tags (none) -> x;y, active_to (none) -> 2020-02-01");
+}
+
+TEST(RegistryFileMergeTest, EachSupersededLineIsReportedOnceAgainstTheLineThatReplacedIt) {
+  EnterpriseRegistry registry;
+  RegistryFileMerge merge("r.csv", &registry);
+  Enterprise x;
+  x.id = "E1";
+  x.county = "330102";
+  Enterprise y = x;
+  y.county = "330106";
+  DeadLetter letter{};
+  using O = RegistryFileMerge::Outcome;
+  EXPECT_EQ(merge.Add(x, 2, "x", &letter), O::kAdded);
+  EXPECT_EQ(merge.Add(y, 3, "y", &letter), O::kReplaced);
+  EXPECT_EQ(letter.origin.position, 2);
+  EXPECT_EQ(letter.raw, "x");
+  ASSERT_TRUE(letter.superseded_by.has_value());
+  EXPECT_EQ(letter.superseded_by->line, 3);
+  EXPECT_EQ(letter.superseded_by->raw, "y");
+  EXPECT_EQ(merge.Add(x, 4, "x", &letter), O::kReplaced);  // back again: y is the earlier now
+  EXPECT_EQ(letter.origin.position, 3);
+  EXPECT_EQ(letter.raw, "y");
+  EXPECT_EQ(letter.superseded_by->line, 4);
+  EXPECT_EQ(merge.Add(x, 5, "x", &letter), O::kDuplicate);
+  EXPECT_EQ(registry.Find("E1")->county, "330102");
+  EXPECT_EQ(registry.size(), 1u);
+}
+
+TEST(BackfillSummaryTest, RegistryDuplicatesAndConflictsAreInTheSummary) {
+  BackfillSummary s;
+  s.enterprises.records = 6;
+  s.enterprises.used = 3;
+  s.enterprises.duplicates = 2;
+  s.enterprises.dead[static_cast<size_t>(DeadLetterReason::kConflictingRegistryLine)] = 1;
+  BackfillFiles files;
+  files.out = "index.jsonl";
+  files.deadletter = "dead.jsonl";
+  const std::string text = SummaryText(s, files, 0);
+  EXPECT_NE(text.find("  enterprises  6 records, 3 used, 1 dead-lettered "
+                      "(conflicting_registry_line 1), 2 duplicates\n"),
+            std::string::npos)
+      << text;
+  const nlohmann::json j = nlohmann::json::parse(SummaryJson(s, 0));
+  EXPECT_EQ(j["enterprises"]["duplicates"], 2);
+  EXPECT_EQ(j["enterprises"]["dead_letter_reasons"]["conflicting_registry_line"], 1);
+  EXPECT_EQ(j["readings"]["duplicates"], 0);
 }
 
 TEST_F(BackfillJobTest, SundayClosedEnterpriseIsNeitherResumedNorIdleOnSunday) {

@@ -443,7 +443,8 @@ TEST(ReadingJsonDecoderTest, ReasonCodesAreListedOnce) {
       {DeadLetterReason::kMissingKey, "missing_key"},
       {DeadLetterReason::kKeyMismatch, "key_mismatch"},
       {DeadLetterReason::kPartitionGap, "partition_gap"},
-      {DeadLetterReason::kInternalError, "internal_error"}};
+      {DeadLetterReason::kInternalError, "internal_error"},
+      {DeadLetterReason::kConflictingRegistryLine, "conflicting_registry_line"}};
   for (const auto& [reason, code] : added) EXPECT_EQ(ReasonCode(reason), code);
   std::set<std::string_view> codes;
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {

@@ -24,11 +24,13 @@
 #include <thread>
 #include <tuple>
 
+#include "connectors/file/csv_file_source.h"
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/consumer_group_lag.h"
 #include "connectors/kafka/csv_topic_replay.h"
 #include "connectors/kafka/embedded_cluster.h"
 #include "connectors/kafka/kafka_config.h"
+#include "tests/support/files.h"
 #include "tests/support/shared_cluster.h"
 
 namespace fugong {
@@ -540,6 +542,44 @@ TEST_F(KafkaProduce, CommandExitsNonZeroWhenDeliveriesFail) {
   EXPECT_EQ(status, 1) << output;
   EXPECT_NE(output.find("failed     20"), std::string::npos) << output;
   EXPECT_NE(output.find("20 messages were not delivered"), std::string::npos) << output;
+}
+
+// A gzip file cut short (an interrupted copy): the command fails naming the file and the byte
+// offset where the gzip data ends, after the whole lines before the cut were produced and
+// delivered; the partial line at the cut is not sent (not even as a raw message).
+TEST_F(KafkaProduce, CommandFailsOnATruncatedGzipAfterProducingItsWholeLines) {
+  ASSERT_TRUE(cluster_->CreateTopic("cli-cut", 3).ok());
+  const std::vector<Line> lines = MakeReadings(20000, 13, 9);
+  const fs::path good = dir_ / "good.csv.gz";
+  WriteFile(good, CsvText(lines), true);
+  const std::string gz = testing::ReadFile(good);
+  const size_t cut = gz.size() * 3 / 5;
+  const fs::path path = dir_ / "cut.csv.gz";
+  std::ofstream(path, std::ios::binary) << gz.substr(0, cut);
+  // The lines the cut file still holds whole.
+  size_t whole = 0;
+  {
+    Result<std::unique_ptr<CsvFileSource>> source = CsvFileSource::Open(path.string());
+    ASSERT_TRUE(source.ok());
+    SourceBatch batch;
+    while ((*source)->Next(&batch).ok() && !batch.records.empty()) whole += batch.records.size();
+  }
+  ASSERT_GT(whole, 100u);
+  ASSERT_LT(whole, lines.size());
+
+  std::string output;
+  const int status = RunFugong(
+      "", "produce --bootstrap " + bootstrap() + " --topic cli-cut " + path.string(), &output);
+  EXPECT_EQ(status, 1) << output;
+  EXPECT_NE(output.find(path.string() + ": gzip data truncated at byte " + std::to_string(cut)),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find(std::to_string(whole) + " of the " + std::to_string(whole) +
+                        " messages produced before it were delivered"),
+            std::string::npos)
+      << output;
+  ExpectExactlyTheLines(std::vector<Line>(lines.begin(), lines.begin() + whole),
+                        ConsumeAll(bootstrap(), "cli-cut", whole));
 }
 
 // `fugong broker` as a process: the first line of its stdout is a bootstrap address that a

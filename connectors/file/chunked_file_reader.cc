@@ -1,18 +1,25 @@
 #include "connectors/file/chunked_file_reader.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 namespace fugong {
 
 namespace {
+
 constexpr size_t kChunkBytes = 4 << 20;
+constexpr size_t kInputBytes = 1 << 20;  // compressed bytes read from disk at a time
+constexpr unsigned char kGzipMagic[2] = {0x1f, 0x8b};
+
 }  // namespace
 
 ChunkedFileReader::~ChunkedFileReader() {
-  if (gz_) gzclose(gz_);
-  if (file_) std::fclose(file_);
+  if (stream_ready_) inflateEnd(&stream_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
 Result<std::unique_ptr<ChunkedFileReader>> ChunkedFileReader::Open(const std::string& path) {
@@ -23,70 +30,170 @@ Result<std::unique_ptr<ChunkedFileReader>> ChunkedFileReader::Open(const std::st
     return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
   if (S_ISDIR(st.st_mode)) return Status::IOError(path + " is a directory");
   r->disk_size_ = static_cast<uint64_t>(st.st_size);
-  FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
+  r->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (r->fd_ < 0) return Status::IOError("cannot open " + path + ": " + std::strerror(errno));
   unsigned char magic[2] = {0, 0};
-  const size_t got = std::fread(magic, 1, 2, f);
-  std::rewind(f);
-  if (got == 2 && magic[0] == 0x1f && magic[1] == 0x8b) {
-    std::fclose(f);
-    r->gz_ = gzopen(path.c_str(), "rb");
-    if (!r->gz_) return Status::IOError("cannot open gzip " + path);
-    gzbuffer(r->gz_, 1 << 20);
-  } else {
-    r->file_ = f;
+  if (::pread(r->fd_, magic, 2, 0) == 2 && std::memcmp(magic, kGzipMagic, 2) == 0) {
+    r->gzip_ = true;
+    // 16 + MAX_WBITS: a gzip wrapper (header, CRC-32 and length checked), not zlib or raw.
+    if (inflateInit2(&r->stream_, 16 + MAX_WBITS) != Z_OK) {
+      return Status::IOError("cannot start inflating " + path + ": out of memory");
+    }
+    r->stream_ready_ = true;
+    r->in_.resize(kInputBytes);
+    ::posix_fadvise(r->fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
   r->buffer_.resize(kChunkBytes * 2);
   return r;
 }
 
-int64_t ChunkedFileReader::ReadRaw(char* dst, size_t n) {
-  if (gz_) {
-    const int got = gzread(gz_, dst, static_cast<unsigned>(n));
-    if (got < 0) return -1;
-    return got;
+void ChunkedFileReader::Fail(Status status) {
+  if (failure_.ok()) failure_ = std::move(status);
+}
+
+size_t ChunkedFileReader::ReadRaw(char* dst, size_t n) {
+  if (!failure_.ok()) return 0;
+  return gzip_ ? Inflate(dst, n) : ReadPlain(dst, n);
+}
+
+size_t ChunkedFileReader::ReadPlain(char* dst, size_t n) {
+  while (true) {
+    const ssize_t got = ::read(fd_, dst, n);
+    if (got >= 0) {
+      disk_read_ += static_cast<uint64_t>(got);
+      return static_cast<size_t>(got);
+    }
+    if (errno == EINTR) continue;
+    Fail(Status::IOError("read error in " + path_ + " at byte " + std::to_string(disk_read_) +
+                         ": " + std::strerror(errno)));
+    return 0;
   }
-  const size_t got = std::fread(dst, 1, n, file_);
-  if (got == 0 && std::ferror(file_)) return -1;
-  return static_cast<int64_t>(got);
+}
+
+bool ChunkedFileReader::RefillInput() {
+  if (input_eof_) return false;
+  if (stream_.avail_in > 0) std::memmove(in_.data(), stream_.next_in, stream_.avail_in);
+  size_t have = stream_.avail_in;
+  stream_.next_in = in_.data();
+  while (true) {
+    const ssize_t got = ::read(fd_, in_.data() + have, in_.size() - have);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      Fail(Status::IOError("read error in " + path_ + " at byte " + std::to_string(disk_read_) +
+                           ": " + std::strerror(errno)));
+      stream_.avail_in = static_cast<uInt>(have);
+      return false;
+    }
+    disk_read_ += static_cast<uint64_t>(got);
+    stream_.avail_in = static_cast<uInt>(have + static_cast<size_t>(got));
+    if (got == 0) input_eof_ = true;
+    return got > 0;
+  }
+}
+
+bool ChunkedFileReader::StartNextMember() {
+  // Two bytes are needed to tell another member from anything else.
+  while (stream_.avail_in < 2 && RefillInput()) {
+  }
+  if (!failure_.ok()) return false;
+  if (stream_.avail_in == 0) return false;  // the clean end: the last member ended the file
+  const uint64_t at = compressed_offset();
+  const bool magic = stream_.next_in[0] == kGzipMagic[0] &&
+                     (stream_.avail_in < 2 || stream_.next_in[1] == kGzipMagic[1]);
+  if (!magic) {
+    Fail(Status::Corruption(path_ + ": garbage after gzip member at byte " + std::to_string(at) +
+                            " (of " + std::to_string(disk_size_) + " on disk)"));
+    return false;
+  }
+  if (stream_.avail_in < 2) {
+    // The first byte of another member's header, then the end of the file.
+    Fail(Status::Corruption(path_ + ": gzip data truncated at byte " + std::to_string(disk_read_) +
+                            " (inside a member's header)"));
+    return false;
+  }
+  inflateReset(&stream_);
+  return true;
+}
+
+size_t ChunkedFileReader::Inflate(char* dst, size_t n) {
+  stream_.next_out = reinterpret_cast<Bytef*>(dst);
+  stream_.avail_out = static_cast<uInt>(n);
+  while (stream_.avail_out > 0 && failure_.ok()) {
+    if (!in_member_) {
+      // Before the first member, or after one ended: is there another?
+      if (!StartNextMember()) break;
+      in_member_ = true;
+    }
+    if (stream_.avail_in == 0 && !RefillInput()) {
+      if (failure_.ok()) {
+        Fail(Status::Corruption(path_ + ": gzip data truncated at byte " +
+                                std::to_string(disk_read_) +
+                                " (the file ends inside a gzip member: an interrupted copy?)"));
+      }
+      break;
+    }
+    const int rc = inflate(&stream_, Z_NO_FLUSH);
+    if (rc == Z_STREAM_END) {
+      in_member_ = false;
+    } else if (rc == Z_DATA_ERROR) {
+      Fail(Status::Corruption(path_ + ": gzip data corrupt (" +
+                              std::string(stream_.msg ? stream_.msg : "invalid data") +
+                              ") at byte " + std::to_string(compressed_offset())));
+    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      Fail(Status::IOError(path_ + ": inflate failed (" +
+                           std::string(stream_.msg ? stream_.msg : zError(rc)) + ") at byte " +
+                           std::to_string(compressed_offset())));
+    }
+  }
+  return n - stream_.avail_out;
 }
 
 Status ChunkedFileReader::NextChunk(std::string_view* chunk) {
-  // Move the carried partial line to the front, then fill the rest.
+  *chunk = {};
   const size_t carry = carry_end_ - carry_begin_;
+  if (failed_) {
+    // What is left before the failure is whole lines (Skip may have given some back).
+    if (carry == 0) return failure_;
+    *chunk = std::string_view(buffer_.data() + carry_begin_, carry);
+    carry_begin_ = carry_end_;
+    position_ += carry;
+    return Status::OK();
+  }
+  // Move the carried partial line to the front, then fill the rest.
   if (carry > 0) std::memmove(buffer_.data(), buffer_.data() + carry_begin_, carry);
-  if (buffer_.size() < carry + kChunkBytes) buffer_.resize(carry + kChunkBytes);
+  size_t target = carry + kChunkBytes;
   size_t filled = carry;
-  while (!eof_ && filled < carry + kChunkBytes) {
-    const int64_t got = ReadRaw(buffer_.data() + filled, carry + kChunkBytes - filled);
-    if (got < 0) return Status::IOError("read error in " + path_);
-    if (got == 0) {
-      eof_ = true;
+  size_t scanned = 0;  // bytes known to hold no '\n'
+  size_t end = 0;      // of the whole lines handed out
+  while (true) {
+    if (buffer_.size() < target) buffer_.resize(target);
+    while (!eof_ && failure_.ok() && filled < target) {
+      const size_t got = ReadRaw(buffer_.data() + filled, target - filled);
+      if (got == 0 && failure_.ok()) eof_ = true;
+      filled += got;
+    }
+    if (eof_) {
+      end = filled;  // the last line may lack its '\n'
       break;
     }
-    filled += static_cast<size_t>(got);
-  }
-  size_t end = filled;
-  if (!eof_) {
-    // Hand out whole lines only; keep the tail for the next call.
-    const void* nl = nullptr;
-    for (size_t i = filled; i > 0; --i) {
-      if (buffer_[i - 1] == '\n') {
-        nl = &buffer_[i - 1];
-        break;
-      }
+    // Hand out whole lines only; keep the tail for the next call (or drop it at a failure).
+    const void* nl = memrchr(buffer_.data() + scanned, '\n', filled - scanned);
+    if (nl != nullptr) {
+      end = static_cast<const char*>(nl) - buffer_.data() + 1;
+      break;
     }
-    if (nl == nullptr) {
-      // A line longer than the buffer: grow and try again.
-      buffer_.resize(buffer_.size() * 2);
-      carry_begin_ = 0;
-      carry_end_ = filled;
-      return NextChunk(chunk);
-    }
-    end = static_cast<const char*>(nl) - buffer_.data() + 1;
+    if (!failure_.ok()) break;  // no whole line before the failure
+    // A line longer than the buffer: read more of it.
+    scanned = filled;
+    target += kChunkBytes;
   }
   carry_begin_ = end;
   carry_end_ = filled;
+  if (!failure_.ok()) {
+    failed_ = true;
+    carry_end_ = end;  // the partial line at the failure is not a line
+    if (end == 0) return failure_;
+  }
   *chunk = std::string_view(buffer_.data(), end);
   position_ += end;
   return Status::OK();
@@ -112,8 +219,7 @@ Status ChunkedFileReader::Skip(uint64_t bytes) {
 }
 
 uint64_t ChunkedFileReader::disk_bytes_read() const {
-  if (gz_) return static_cast<uint64_t>(gzoffset(gz_));
-  return static_cast<uint64_t>(std::ftell(file_));
+  return gzip_ ? compressed_offset() : disk_read_;
 }
 
 }  // namespace fugong

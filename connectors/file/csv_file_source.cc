@@ -34,7 +34,7 @@ Status CsvFileSource::Start() {
   std::string_view chunk;
   FUGONG_RETURN_IF_ERROR(reader_->NextChunk(&chunk));
   if (chunk.empty()) return Status::InvalidArgument(path_ + " is empty: no CSV header");
-  fingerprint_ = Fnv1a(chunk.substr(0, kFingerprintBytes));
+  first_bytes_.assign(chunk.substr(0, kFingerprintBytes));
   size_t nl = chunk.find('\n');
   if (nl == std::string_view::npos) nl = chunk.size() - 1;
   header_.assign(chunk.substr(0, nl + 1));
@@ -55,7 +55,7 @@ Status CsvFileSource::Resume(std::string_view checkpoint) {
     return Status::Corruption("unreadable progress for " + path_ + ": " + text);
   }
   FUGONG_RETURN_IF_ERROR(Start());
-  if (fingerprint != fingerprint_) {
+  if (fingerprint != FingerprintOf(bytes)) {
     return Status::InvalidArgument(path_ +
                                    " is not the file this state was built from (its first bytes "
                                    "differ); use a new --state directory");
@@ -71,12 +71,25 @@ Status CsvFileSource::Resume(std::string_view checkpoint) {
   return Status::OK();
 }
 
+uint64_t CsvFileSource::FingerprintOf(uint64_t bytes) const {
+  return Fnv1a(std::string_view(first_bytes_).substr(0, bytes));
+}
+
 Status CsvFileSource::Next(SourceBatch* batch) {
   batch->records.clear();
   batch->first_position = next_line_;
   std::string_view chunk = pending_;
   pending_ = {};
-  if (chunk.empty()) FUGONG_RETURN_IF_ERROR(reader_->NextChunk(&chunk));
+  if (chunk.empty()) {
+    const Status read = reader_->NextChunk(&chunk);
+    if (!read.ok()) {
+      // Which lines got through tells the user what the output holds.
+      const std::string message =
+          read.message() + "; read through line " + std::to_string(next_line_ - 1);
+      return read.code() == Status::Code::kCorruption ? Status::Corruption(message)
+                                                      : Status::IOError(message);
+    }
+  }
   consumed_bytes_ += chunk.size();
   size_t start = 0;
   while (start < chunk.size()) {
@@ -92,7 +105,7 @@ Status CsvFileSource::Next(SourceBatch* batch) {
 std::string CsvFileSource::Checkpoint() const {
   char buf[96];
   std::snprintf(buf, sizeof buf, "v1 %" PRIu64 " %" PRId64 " %016" PRIx64, consumed_bytes_,
-                next_line_, fingerprint_);
+                next_line_, FingerprintOf(consumed_bytes_));
   return buf;
 }
 

@@ -24,11 +24,14 @@ class CsvFileSource final : public RecordSource {
  private:
   CsvFileSource() = default;
   Status Start();  // (re)opens the file and reads the header
+  // A hash of the file's first min(`bytes`, 64 KiB) bytes: the bytes a checkpoint at `bytes` has
+  // read, so a file cut short and the repaired whole file agree on the checkpoint of the former.
+  uint64_t FingerprintOf(uint64_t bytes) const;
 
   std::string path_;
   std::unique_ptr<ChunkedFileReader> reader_;
   std::string header_;
-  uint64_t fingerprint_ = 0;     // of the file's first bytes, to tell another file at this path
+  std::string first_bytes_;      // up to 64 KiB, to tell another file at this path
   std::string_view pending_;     // the rest of the first chunk after the header
   uint64_t consumed_bytes_ = 0;  // uncompressed bytes handed out, header included
   int64_t next_line_ = 2;

@@ -18,7 +18,11 @@ Result<std::unique_ptr<JsonlFileSink>> JsonlFileSink::Create(const std::string& 
 }
 
 JsonlFileSink::~JsonlFileSink() {
-  if (file_) std::fclose(file_);
+  // Not closed: the run failed, and half a file is not left behind (not even as .tmp).
+  if (file_) {
+    std::fclose(file_);
+    std::remove((path_ + ".tmp").c_str());
+  }
 }
 
 Status JsonlFileSink::Write(std::string_view key, std::string_view value) { return Write(value); }

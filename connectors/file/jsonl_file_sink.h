@@ -1,5 +1,6 @@
 // Index records or dead letters as a JSONL file, one JSON document a line. The file is written
-// to `<path>.tmp` and renamed on Close, so a reader never sees half a file.
+// to `<path>.tmp` and renamed on Close, so a reader never sees half a file; a sink destroyed
+// without Close (a failed run) removes its `.tmp` and leaves `<path>` as it was.
 #pragma once
 
 #include <cstdio>

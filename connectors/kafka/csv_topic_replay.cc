@@ -47,9 +47,10 @@ class Replay {
       const Status replayed = ReplayFile(file);
       if (!replayed.ok()) {
         // What was produced before the error still goes out, so the topic holds a prefix of
-        // the input rather than an arbitrary subset.
+        // the input rather than an arbitrary subset (a file cut short: its whole lines).
         producer_->Flush(options_.flush_timeout);
-        return replayed;
+        CopyCounts();
+        return WithDeliveries(replayed);
       }
     }
     const Status flushed = producer_->Flush(options_.flush_timeout);
@@ -161,6 +162,21 @@ class Replay {
     if (progress_ == nullptr) return;
     progress_->OnProgress(kPhase, stats_.messages, bytes_done_ + file_bytes_done,
                           std::max(bytes_total_, bytes_done_ + file_bytes_done));
+  }
+
+  // `failed` with what became of the messages produced before it.
+  Status WithDeliveries(const Status& failed) const {
+    const std::string message = failed.message() + "; " + std::to_string(stats_.delivered) +
+                                " of the " + std::to_string(stats_.messages) +
+                                " messages produced before it were delivered";
+    switch (failed.code()) {
+      case Status::Code::kInvalidArgument:
+        return Status::InvalidArgument(message);
+      case Status::Code::kCorruption:
+        return Status::Corruption(message);
+      default:
+        return Status::IOError(message);
+    }
   }
 
   void CopyCounts() {

@@ -2,6 +2,7 @@
 
 #include "engine/decode/enterprise_csv_decoder.h"
 #include "engine/job/reading_ingestor.h"
+#include "engine/job/registry_file_merge.h"
 #include "engine/job/state_fingerprint.h"
 #include "engine/state/key_codec.h"
 
@@ -9,14 +10,45 @@ namespace fugong {
 
 namespace {
 
-// Reads every record of a small reference source, handing each line to `decode`; a line it
-// rejects becomes a dead letter (stored under its source and line, so a rerun writes the same).
-Status ReadReferenceSource(RecordSource* source, StateStore* state, IngestCounters* counters,
-                           const std::function<bool(std::string_view, DecodeError*)>& decode) {
+// What became of one line of a reference source: used, a duplicate, or dead-lettered (stored
+// under its source and line, so a rerun writes the same).
+class ReferenceLines {
+ public:
+  ReferenceLines(RecordSource* source, StateBatch* batch, IngestCounters* counters)
+      : source_(source), batch_(batch), counters_(counters) {}
+
+  void Used() { ++counters_->used; }
+  void Duplicate() { ++counters_->duplicates; }
+  void Rejected(const DecodeError& error, int64_t line, std::string_view raw) {
+    DeadLetterLine(DeadLetter{error.reason, error.detail, RecordOrigin{source_->name(), -1, line},
+                              std::string(raw)});
+  }
+  // A line used before and given up now (counters: used becomes dead).
+  void Superseded(const DeadLetter& letter) {
+    --counters_->used;
+    DeadLetterLine(letter);
+  }
+
+ private:
+  void DeadLetterLine(const DeadLetter& letter) {
+    ++counters_->dead[static_cast<size_t>(letter.reason)];
+    batch_->Put(Store::kDeadLetter, DeadLetterKey(source_->name(), -1, letter.origin.position),
+                DeadLetterToJson(letter));
+  }
+
+  RecordSource* source_;
+  StateBatch* batch_;
+  IngestCounters* counters_;
+};
+
+// Reads every record of a small reference source, handing each line and its number to `handle`.
+Status ReadReferenceSource(
+    RecordSource* source, StateStore* state, IngestCounters* counters,
+    const std::function<void(std::string_view, int64_t, ReferenceLines*)>& handle) {
   FUGONG_RETURN_IF_ERROR(source->Resume(""));
   StateBatch batch(state);
+  ReferenceLines lines(source, &batch, counters);
   SourceBatch records;
-  DecodeError error;
   while (true) {
     FUGONG_RETURN_IF_ERROR(source->Next(&records));
     if (records.records.empty()) break;
@@ -28,15 +60,7 @@ Status ReadReferenceSource(RecordSource* source, StateStore* state, IngestCounte
         continue;
       }
       ++counters->records;
-      if (decode(line, &error)) {
-        ++counters->used;
-        continue;
-      }
-      ++counters->dead[static_cast<size_t>(error.reason)];
-      DeadLetter letter{error.reason, error.detail, RecordOrigin{source->name(), -1, at},
-                        std::string(line)};
-      batch.Put(Store::kDeadLetter, DeadLetterKey(source->name(), -1, at),
-                DeadLetterToJson(letter));
+      handle(line, at, &lines);
     }
   }
   return state->Write(&batch);
@@ -61,12 +85,24 @@ Status BackfillJob::LoadEnterprises(RecordSource* source, EnterpriseRegistry* re
       EnterpriseCsvDecoder::FromHeader(source->header(), &regions_, &industries_);
   if (!decoder.ok())
     return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
-  Enterprise enterprise;
-  return ReadReferenceSource(source, state_, counters, [&](std::string_view line, DecodeError* e) {
-    if (!decoder->Decode(line, &enterprise, e)) return false;
-    registry->Upsert(std::move(enterprise));
-    return true;
-  });
+  RegistryFileMerge merge(source->name(), registry);
+  DecodeError error;
+  DeadLetter superseded{};
+  return ReadReferenceSource(source, state_, counters,
+                             [&](std::string_view line, int64_t at, ReferenceLines* lines) {
+                               Enterprise enterprise;
+                               if (!decoder->Decode(line, &enterprise, &error))
+                                 return lines->Rejected(error, at, line);
+                               switch (merge.Add(std::move(enterprise), at, line, &superseded)) {
+                                 case RegistryFileMerge::Outcome::kAdded:
+                                   return lines->Used();
+                                 case RegistryFileMerge::Outcome::kDuplicate:
+                                   return lines->Duplicate();
+                                 case RegistryFileMerge::Outcome::kReplaced:
+                                   lines->Superseded(superseded);
+                                   return lines->Used();
+                               }
+                             });
 }
 
 Status BackfillJob::LoadWeather(RecordSource* source, WeatherTable* weather,
@@ -76,11 +112,14 @@ Status BackfillJob::LoadWeather(RecordSource* source, WeatherTable* weather,
   if (!decoder.ok())
     return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
   WeatherCsvDecoder::Row row;
-  return ReadReferenceSource(source, state_, counters, [&](std::string_view line, DecodeError* e) {
-    if (!decoder->Decode(line, &row, e)) return false;
-    weather->Set(row.county, row.day, row.temp_mean_c);
-    return true;
-  });
+  DecodeError error;
+  return ReadReferenceSource(source, state_, counters,
+                             [&](std::string_view line, int64_t at, ReferenceLines* lines) {
+                               if (!decoder->Decode(line, &row, &error))
+                                 return lines->Rejected(error, at, line);
+                               weather->Set(row.county, row.day, row.temp_mean_c);
+                               lines->Used();
+                             });
 }
 
 Status BackfillJob::IngestReadings(const BackfillRequest& request,
@@ -106,7 +145,13 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
       return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
     }
     while (true) {
-      FUGONG_RETURN_IF_ERROR(source->Next(&batch));
+      const Status read = source->Next(&batch);
+      if (!read.ok()) {
+        // A file cut short or corrupt: what was read before it is kept, so that a rerun with
+        // the repaired file goes on from there; the run itself fails (no index as if complete).
+        FUGONG_RETURN_IF_ERROR(ingestor.Commit({{source->name(), source->Checkpoint()}}));
+        return read;
+      }
       const bool done = batch.records.empty();
       if (!done) ingestor.AddCsvBatch(batch, *decoder, source->name());
       if (done || ingestor.ShouldCommit()) {

@@ -24,6 +24,7 @@ void LoadIngestCounters(const StateStore& state, std::string_view prefix, Ingest
   c->records = state.GetCounter(p + ".records");
   c->used = state.GetCounter(p + ".used");
   c->blank = state.GetCounter(p + ".blank");
+  c->duplicates = state.GetCounter(p + ".duplicates");
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) c->dead[i] = state.GetCounter(DeadName(p, i));
 }
 
@@ -32,6 +33,7 @@ void PutIngestCounters(StateBatch* batch, std::string_view prefix, const IngestC
   PutCounter(batch, p + ".records", c.records);
   PutCounter(batch, p + ".used", c.used);
   PutCounter(batch, p + ".blank", c.blank);
+  PutCounter(batch, p + ".duplicates", c.duplicates);
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) PutCounter(batch, DeadName(p, i), c.dead[i]);
 }
 

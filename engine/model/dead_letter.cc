@@ -6,14 +6,46 @@ namespace fugong {
 
 std::string_view ReasonCode(DeadLetterReason reason) {
   static constexpr std::array<std::string_view, kDeadLetterReasonCount> kCodes = {
-      "parse_error",    "bad_timestamp",         "ts_not_aligned",     "future_timestamp",
-      "bad_kwh",        "negative_kwh",          "non_finite_kwh",     "kwh_above_max",
-      "bad_kind",       "register_not_midnight", "unknown_enterprise", "bad_enterprise",
-      "unknown_county", "unknown_industry",      "bad_weather",        "wrong_type",
-      "unknown_field",  "missing_field",         "duplicate_field",    "message_too_large",
-      "missing_key",    "key_mismatch",          "partition_gap",      "internal_error"};
+      "parse_error",
+      "bad_timestamp",
+      "ts_not_aligned",
+      "future_timestamp",
+      "bad_kwh",
+      "negative_kwh",
+      "non_finite_kwh",
+      "kwh_above_max",
+      "bad_kind",
+      "register_not_midnight",
+      "unknown_enterprise",
+      "bad_enterprise",
+      "unknown_county",
+      "unknown_industry",
+      "bad_weather",
+      "wrong_type",
+      "unknown_field",
+      "missing_field",
+      "duplicate_field",
+      "message_too_large",
+      "missing_key",
+      "key_mismatch",
+      "partition_gap",
+      "internal_error",
+      "conflicting_registry_line"};
   return kCodes[static_cast<size_t>(reason)];
 }
+
+namespace {
+
+// `raw` if the bytes are valid UTF-8, else `raw_base64`: a dead letter is always valid JSON.
+void WriteRawBytes(std::string_view bytes, JsonWriter* w) {
+  if (IsValidUtf8(bytes)) {
+    w->Key("raw").String(bytes);
+  } else {
+    w->Key("raw_base64").String(Base64(bytes));
+  }
+}
+
+}  // namespace
 
 std::string DeadLetterToJson(const DeadLetter& letter) {
   JsonWriter w;
@@ -30,10 +62,12 @@ std::string DeadLetterToJson(const DeadLetter& letter) {
     w.Key("offset").Int(letter.origin.position);
   }
   w.EndObject();
-  if (IsValidUtf8(letter.raw)) {
-    w.Key("raw").String(letter.raw);
-  } else {
-    w.Key("raw_base64").String(Base64(letter.raw));
+  WriteRawBytes(letter.raw, &w);
+  if (letter.superseded_by) {
+    w.Key("superseded_by").BeginObject();
+    w.Key("line").Int(letter.superseded_by->line);
+    WriteRawBytes(letter.superseded_by->raw, &w);
+    w.EndObject();
   }
   w.EndObject();
   return w.Take();

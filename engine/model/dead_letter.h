@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,8 @@ enum class DeadLetterReason : uint8_t {
   // The engine failed on this record (an exception in its per-record work): kept with the
   // failure, never a crash of the service.
   kInternalError,
+  // An enterprise listed again in a registry file with other fields: the earlier line.
+  kConflictingRegistryLine,
   kCount,  // not a reason: the number of reasons
 };
 
@@ -51,11 +54,18 @@ struct RecordOrigin {
   int64_t position = 0;    // 1-based line number, or offset
 };
 
+// The later line of the same file that replaced a dead-lettered one (conflicting_registry_line).
+struct SupersedingLine {
+  int64_t line = 0;  // 1-based
+  std::string raw;   // its original bytes
+};
+
 struct DeadLetter {
   DeadLetterReason reason;
   std::string detail;
   RecordOrigin origin;
   std::string raw;  // the original bytes
+  std::optional<SupersedingLine> superseded_by = std::nullopt;
 };
 
 // One JSON line (no trailing newline) per schemas/dead_letter.schema.json.
