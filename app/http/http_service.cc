@@ -4,6 +4,7 @@
 #include <set>
 
 #include "app/http/web_assets.h"
+#include "engine/common/json_writer.h"
 #include "engine/groups/group_key.h"
 #include "engine/publish/index_record.h"
 
@@ -29,6 +30,13 @@ std::string ContentTypeOf(const std::string& file) {
   if (file.ends_with(".css")) return "text/css; charset=utf-8";
   if (file.ends_with(".svg")) return "image/svg+xml";
   return "application/octet-stream";
+}
+
+// {"status":status,"reason":reason}
+std::string StatusBody(std::string_view status, std::string_view reason) {
+  JsonWriter json;
+  json.BeginObject().Key("status").String(status).Key("reason").String(reason).EndObject();
+  return json.Take() + "\n";
 }
 
 }  // namespace
@@ -122,6 +130,14 @@ HttpResponse HttpService::CachedMap(const HttpRequest& request) {
 HttpResponse HttpService::Health() const {
   HttpResponse r;
   r.route = "/healthz";
+  {
+    std::lock_guard<std::mutex> lock(failure_mutex_);
+    if (!failure_.empty()) {
+      r.status = 503;
+      r.body = StatusBody("failed", failure_);
+      return r;
+    }
+  }
   const int64_t last = last_progress_ms_.load();
   if (last != 0 && NowMs() - last > kStuckAfterMs) {
     r = JsonError(503, "the service loop has not reported for " +
@@ -141,6 +157,14 @@ HttpResponse HttpService::Readiness() const {
   }
   HttpResponse r;
   r.route = "/readyz";
+  {
+    std::lock_guard<std::mutex> lock(failure_mutex_);
+    if (!failure_.empty()) {
+      r.status = 503;
+      r.body = StatusBody("not_ready", failure_);
+      return r;
+    }
+  }
   if (!state_open || !assigned_.load()) {
     r.status = 503;
     r.body = nlohmann::json{{"status", "not_ready"},
@@ -207,7 +231,7 @@ void HttpService::OnProgress(const StreamStatus& status,
     std::shared_lock<std::shared_mutex> lock(state_mutex_);
     state_open = state_ != nullptr;
   }
-  metrics_.SetReady(state_open && assigned_.load());
+  metrics_.SetReady(state_open && assigned_.load() && !failed_.load());
 }
 
 void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
@@ -228,6 +252,16 @@ void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
 }
 
 void HttpService::OnDaysPublished(double seconds) { metrics_.ObserveDayPublish(seconds); }
+
+void HttpService::OnFailed(const Status& why) {
+  {
+    std::lock_guard<std::mutex> lock(failure_mutex_);
+    failure_ = why.message();
+  }
+  failed_ = true;
+  assigned_ = false;
+  metrics_.SetReady(false);
+}
 
 void HttpService::OnStateClosing() {
   {
