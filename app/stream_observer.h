@@ -30,7 +30,7 @@ class StreamObserver {
   virtual void OnDaysPublished(double seconds) {}
   // The loop stopped on an error it cannot go on from (e.g. "state write failed in DIR: ... No
   // space left on device"): it consumes no more and the process exits 1. Comes before
-  // OnStateClosing.
+  // OnStateClosing; may come twice (the second with more words).
   virtual void OnFailed(const Status& why) {}
   // The loop is about to close the state: stop reading it.
   virtual void OnStateClosing() {}

@@ -83,6 +83,22 @@ class StateClosingNotice {
   StreamObserver* observer_;
 };
 
+// Tells the observer of a failed state write as the loop leaves, before the consumer and the
+// producers close (that can take seconds): /healthz and /readyz say why at once.
+class StateFailureNotice {
+ public:
+  StateFailureNotice(const StateStore* state, StreamObserver* observer)
+      : state_(state), observer_(observer) {}
+  ~StateFailureNotice() {
+    if (observer_ != nullptr && state_->write_failed())
+      observer_->OnFailed(state_->write_failure());
+  }
+
+ private:
+  const StateStore* state_;
+  StreamObserver* observer_;
+};
+
 std::string StatusLine(const ServeSummary& s, double seconds) {
   const StreamStatus& st = s.status;
   std::string line =
@@ -148,6 +164,8 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       },
       warn);
   if (!consumer.ok()) return consumer.status();
+  // Declared after the consumer: destroyed, and so telling, before it closes.
+  StateFailureNotice failure_notice(state_store, observer);
   (*consumer)->SetGapCheckedTopics({config.stream.readings_topic});
   // Before partitions go away, their state and offsets must be durable (one instance per group
   // today: this runs when the consumer closes or loses its session).

@@ -140,7 +140,7 @@ TEST_P(StateStoreFullDisk, TheFirstFailedWriteIsFinalNamesTheDirectoryAndLosesNo
 
 INSTANTIATE_TEST_SUITE_P(
     Points, StateStoreFullDisk,
-    ::testing::Values(StoreCase{"AnyFileEarly", 40 << 10, "", ""},
+    ::testing::Values(StoreCase{"AnyFileEarly", 150 << 10, "", ""},
                       StoreCase{"AnyFileLate", 3 << 20, "", ""},
                       StoreCase{"TheWal", 200 << 10, ".log", ""},
                       StoreCase{"ABackgroundFlush", 100 << 10, ".sst", "a background flush"},
@@ -264,7 +264,7 @@ uint64_t BackfillFullDisk::sst_bytes_ = 0;
 
 TEST_F(BackfillFullDisk, EarlyMidRunAndLateFailuresStopCleanlyAndResumeExactly) {
   ASSERT_GT(state_bytes_, 1u << 20);
-  for (const double at : {0.02, 0.5, 0.97}) {
+  for (const double at : {0.1, 0.5, 0.97}) {
     SCOPED_TRACE("disk full after " + std::to_string(at) + " of the state's bytes");
     FailThenResume("at-" + std::to_string(static_cast<int>(at * 100)),
                    LimitedFs(static_cast<uint64_t>(at * static_cast<double>(state_bytes_))));

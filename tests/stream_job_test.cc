@@ -277,7 +277,7 @@ TEST_F(StreamJobTest, AFullDiskStopsTheJobAndARestartEndsInTheSameRecords) {
     const char* name_part;
     size_t memtable;
   };
-  for (const Point& point : {Point{"early", counting->written() / 20, "", 0},
+  for (const Point& point : {Point{"early", counting->written() / 10, "", 0},
                              Point{"mid", counting->written() / 2, "", 0},
                              Point{"late", counting->written() * 19 / 20, "", 0},
                              Point{"flush", counting_sst->written() / 3, ".sst", kSmallMemtable}}) {
