@@ -8,6 +8,7 @@
 #include "app/backfill_runner.h"
 #include "app/phase_timer.h"
 #include "app/progress_line.h"
+#include "app/state_write_limit.h"
 
 namespace fugong {
 
@@ -77,6 +78,12 @@ int RunBackfillCommand(int argc, char** argv) {
     std::fprintf(stderr, "fugong backfill: %s\n", config.status().ToString().c_str());
     return 2;
   }
+  Result<StateStoreOptions> state_options = StateOptionsFromEnvironment();
+  if (!state_options.ok()) {
+    std::fprintf(stderr, "fugong backfill: %s\n", state_options.status().ToString().c_str());
+    return 2;
+  }
+  files.state_options = *state_options;
   ProgressLine progress_line;
   PhaseTimer progress(&progress_line);
   const auto start = std::chrono::steady_clock::now();

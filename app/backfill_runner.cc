@@ -91,7 +91,7 @@ Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const Back
     if (temp.path().empty()) return Status::IOError("cannot create a temporary state directory");
     state_dir = temp.path();
   }
-  Result<std::unique_ptr<StateStore>> state = StateStore::Open(state_dir);
+  Result<std::unique_ptr<StateStore>> state = StateStore::Open(state_dir, files.state_options);
   if (!state.ok()) return state.status();
   // Connected before the inputs are read, so an unreachable cluster or a missing topic fails
   // the run at once rather than after the whole backfill.
@@ -154,6 +154,14 @@ Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const Back
   BackfillJob job(config.engine, *config.regions, *config.industries, *config.calendar, clock,
                   state->get());
   Result<BackfillSummary> summary = job.Run(request, index_sink, dead->get(), progress);
+  if (!summary.ok() && (*state)->write_failed()) {
+    // What was committed before the failure is safe (one batch per commit, and RocksDB's WAL):
+    // the operator frees space and runs again, and the run resumes from there.
+    return Status::IOError(summary.status().message() +
+                           (files.state_dir.empty()
+                                ? "; free space and run again"
+                                : "; free space and run again with the same --state to resume"));
+  }
   if (summary.ok() && kafka_index && published != nullptr) {
     const KafkaIndexSink::Counts counts = kafka_index->counts();
     published->topic = kafka_index->topic();

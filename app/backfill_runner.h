@@ -8,6 +8,7 @@
 #include "app/run_config.h"
 #include "engine/common/status.h"
 #include "engine/job/backfill_job.h"
+#include "engine/state/state_store.h"
 
 namespace fugong {
 
@@ -21,6 +22,7 @@ struct BackfillFiles {
   std::optional<Day> from, to;
   uint64_t commit_records = UINT64_MAX;
   uint64_t crash_after_commits = 0;  // testing: exit like kill -9 after this many commits
+  StateStoreOptions state_options;   // testing: e.g. a file system that runs out of space
   // `--publish`: the index records also go to the index topic (config.index_topic) of the
   // cluster that config.kafka or FUGONG_KAFKA_* name; `republish` sends even the records the
   // topic acknowledged in earlier runs (docs/kafka.md, "Backfill to Kafka").

@@ -11,6 +11,7 @@
 
 #include "app/embedded_topics.h"
 #include "app/http/http_service.h"
+#include "app/state_write_limit.h"
 #include "app/stop_signals.h"
 #include "app/stream_service.h"
 #include "engine/common/json_writer.h"
@@ -54,6 +55,11 @@ int RunServeCommand(int argc, char** argv) {
     std::fprintf(stderr, "fugong serve: %s\n", config.status().ToString().c_str());
     return 2;
   }
+  Result<StateStoreOptions> state_options = StateOptionsFromEnvironment();
+  if (!state_options.ok()) {
+    std::fprintf(stderr, "fugong serve: %s\n", state_options.status().ToString().c_str());
+    return 2;
+  }
 
   // SIGINT and SIGTERM are taken by one thread that asks the loop to stop: the loop then commits
   // and publishes before exiting.
@@ -92,6 +98,7 @@ int RunServeCommand(int argc, char** argv) {
   }
   ServeOptions options;
   options.state_dir = state_dir;
+  options.state_options = *state_options;
   options.observer = http.get();
   if (exit_when_idle >= 0) options.exit_when_idle_seconds = exit_when_idle;
   options.stop = &stop;

@@ -28,6 +28,10 @@ class StreamObserver {
   virtual void OnDelivered(const std::vector<OutboxRecord>& records) {}
   // Days closed by a commit were published: seconds from the close to the last acknowledgement.
   virtual void OnDaysPublished(double seconds) {}
+  // The loop stopped on an error it cannot go on from (e.g. "state write failed in DIR: ... No
+  // space left on device"): it consumes no more and the process exits 1. Comes before
+  // OnStateClosing; may come twice (the second with more words).
+  virtual void OnFailed(const Status& why) {}
   // The loop is about to close the state: stop reading it.
   virtual void OnStateClosing() {}
 };

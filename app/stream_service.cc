@@ -83,6 +83,22 @@ class StateClosingNotice {
   StreamObserver* observer_;
 };
 
+// Tells the observer of a failed state write as the loop leaves, before the consumer and the
+// producers close (that can take seconds): /healthz and /readyz say why at once.
+class StateFailureNotice {
+ public:
+  StateFailureNotice(const StateStore* state, StreamObserver* observer)
+      : state_(state), observer_(observer) {}
+  ~StateFailureNotice() {
+    if (observer_ != nullptr && state_->write_failed())
+      observer_->OnFailed(state_->write_failure());
+  }
+
+ private:
+  const StateStore* state_;
+  StreamObserver* observer_;
+};
+
 std::string StatusLine(const ServeSummary& s, double seconds) {
   const StreamStatus& st = s.status;
   std::string line =
@@ -99,32 +115,20 @@ std::string StatusLine(const ServeSummary& s, double seconds) {
   return line;
 }
 
-}  // namespace
-
-Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOptions& options) {
+// The service on an open state, until it is asked to stop, goes idle, or fails.
+Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
+                           const KafkaConfig& base, StateStore* state_store) {
   const auto log = [&](const std::string& line) {
     if (options.log) options.log(line);
   };
   const auto start = Steady::now();
-  KafkaConfig base = KafkaConfigOf(config);
-  if (!base.Get("bootstrap.servers")) {
-    return Status::InvalidArgument(
-        "no Kafka: set kafka.bootstrap.servers in the config (or FUGONG_KAFKA_BOOTSTRAP_SERVERS), "
-        "or use --embedded");
-  }
-  if (options.state_dir.empty()) return Status::InvalidArgument("serve needs a state directory");
-  Result<std::unique_ptr<StateStore>> state = StateStore::Open(options.state_dir);
-  if (!state.ok()) return state.status();
-
   SystemClock clock;
   StreamContext context{
       {&config.engine, config.regions.get(), config.industries, config.calendar.get()},
       &config.stream,
       &clock,
-      state->get()};
+      state_store};
   StreamObserver* observer = options.observer;
-  // Declared after the state, so the observer stops reading it before it closes.
-  StateClosingNotice closing_notice(observer);
   StreamJob job(context);
   FUGONG_RETURN_IF_ERROR(job.Open());
 
@@ -145,8 +149,8 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   OutboxSender sender(&job, index_producer->get(), dead_producer->get(), observer);
   FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));  // what a crash left in the outbox
   if (observer != nullptr) {
-    observer->OnStateOpened(**state);
-    observer->OnProgress(job.status(), {}, (*state)->ApproximateSize(), 0);
+    observer->OnStateOpened(*state_store);
+    observer->OnProgress(job.status(), {}, state_store->ApproximateSize(), 0);
   }
 
   KafkaConfig consumer_config = base;
@@ -160,6 +164,8 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
       },
       warn);
   if (!consumer.ok()) return consumer.status();
+  // Declared after the consumer: destroyed, and so telling, before it closes.
+  StateFailureNotice failure_notice(state_store, observer);
   (*consumer)->SetGapCheckedTopics({config.stream.readings_topic});
   // Before partitions go away, their state and offsets must be durable (one instance per group
   // today: this runs when the consumer closes or loses its session).
@@ -177,7 +183,7 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   auto last_report = Steady::now() - std::chrono::hours(1);
   const auto report = [&] {
     if (observer == nullptr) return;
-    observer->OnProgress(job.status(), (*consumer)->Partitions(), (*state)->ApproximateSize(),
+    observer->OnProgress(job.status(), (*consumer)->Partitions(), state_store->ApproximateSize(),
                          last_input_unix);
     last_report = Steady::now();
   };
@@ -272,6 +278,33 @@ Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOption
   summary.seconds = SecondsSince(start);
   log(StatusLine(summary, summary.seconds));
   return summary;
+}
+
+}  // namespace
+
+Result<ServeSummary> RunStreamService(const RunConfig& config, const ServeOptions& options) {
+  KafkaConfig base = KafkaConfigOf(config);
+  if (!base.Get("bootstrap.servers")) {
+    return Status::InvalidArgument(
+        "no Kafka: set kafka.bootstrap.servers in the config (or FUGONG_KAFKA_BOOTSTRAP_SERVERS), "
+        "or use --embedded");
+  }
+  if (options.state_dir.empty()) return Status::InvalidArgument("serve needs a state directory");
+  Result<std::unique_ptr<StateStore>> state =
+      StateStore::Open(options.state_dir, options.state_options);
+  if (!state.ok()) return state.status();
+  // Declared after the state, so the observer stops reading it before it closes.
+  StateClosingNotice closing_notice(options.observer);
+  Result<ServeSummary> served = Serve(config, options, base, state->get());
+  if (!served.ok() && (*state)->write_failed()) {
+    // Nothing more is consumed or committed; what was committed is safe (one batch per commit,
+    // and RocksDB's WAL), and a restart resumes from it.
+    served = Status::IOError(served.status().message() +
+                             "; consuming stopped: free space and restart to resume");
+  }
+  // Told while the state is still open: /healthz and /readyz say why until the process exits.
+  if (!served.ok() && options.observer != nullptr) options.observer->OnFailed(served.status());
+  return served;
 }
 
 }  // namespace fugong

@@ -12,6 +12,7 @@
 #include "app/stream_observer.h"
 #include "engine/common/status.h"
 #include "engine/job/stream_job.h"
+#include "engine/state/state_store.h"
 
 namespace fugong {
 
@@ -28,6 +29,8 @@ struct ServeOptions {
   uint64_t crash_after_commits = 0;
   // Told what the service does (metrics, the HTTP API); may be null.
   StreamObserver* observer = nullptr;
+  // Testing: how the state is opened (e.g. on a file system that runs out of space).
+  StateStoreOptions state_options;
 };
 
 struct ServeSummary {

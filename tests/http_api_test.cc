@@ -327,6 +327,31 @@ TEST_F(HttpApiTest, HealthAndReadinessFollowTheService) {
   service_->OnStateOpened(*state_);  // for TearDown's symmetry
 }
 
+TEST_F(HttpApiTest, AFailedServiceIsUnhealthyAndNotReadyAndSaysWhy) {
+  StreamStatus status;
+  PartitionStatus partition;
+  partition.topic = "fugong.readings";
+  service_->OnProgress(status, {partition}, 1000, 0);
+  ASSERT_EQ(Get("/readyz").status, 200);
+  ASSERT_EQ(Get("/healthz").status, 200);
+  const std::string why =
+      "state write failed in /var/lib/fugong: IO error: No space left on device: While appending "
+      "to file: /var/lib/fugong/000012.log: No space left on device";
+  service_->OnFailed(Status::IOError(why));
+  for (const char* path : {"/healthz", "/readyz"}) {
+    const HttpResult r = Get(path);
+    EXPECT_EQ(r.status, 503) << path;
+    const nlohmann::json body = nlohmann::json::parse(r.body);
+    EXPECT_EQ(body["reason"], why) << path;
+    EXPECT_EQ(body["status"], std::string(path) == "/healthz" ? "failed" : "not_ready") << path;
+  }
+  EXPECT_NE(Get("/metrics").body.find("fugong_ready 0"), std::string::npos);
+  // Progress reported after the failure (the loop's last report) does not make it ready again.
+  service_->OnProgress(status, {partition}, 1000, 0);
+  EXPECT_EQ(Get("/readyz").status, 503);
+  EXPECT_EQ(Get("/healthz").status, 503);
+}
+
 TEST_F(HttpApiTest, DashboardIsServed) {
   HttpResult page = Get("/");
   ASSERT_EQ(page.status, 200) << page.body;

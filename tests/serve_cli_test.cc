@@ -188,6 +188,32 @@ TEST_F(ServeTest, CrashesAndKillNineMidStreamEndInTheSameRecords) {
   ExpectSameRecords(PublishedIndex(), *backfill_);
 }
 
+// A full disk (FUGONG_TEST_STATE_WRITE_LIMIT: the state's file system refuses writes after so
+// many bytes): serve stops consuming and exits 1 with the state directory and the OS error, no
+// abort; restarted with space, it resumes and the topics end with the backfill's records.
+TEST_F(ServeTest, AFullDiskStopsServeWithItsReasonAndARestartLosesNothing) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_, "/dev/null");
+  {
+    std::vector<std::string> args =
+        ServeCommand((*dir_ / "config.yaml").string(), state_, bootstrap(), {});
+    args.insert(args.begin(), {"/usr/bin/env", "FUGONG_TEST_STATE_WRITE_LIMIT=1000000"});
+    ChildProcess serve(args, log_, (*dir_ / (name_ + ".out")).string());
+    EXPECT_EQ(serve.Wait(), 1);
+  }
+  const std::string log = ReadFile(log_);
+  EXPECT_NE(log.find("fugong serve: I/O error: state write failed in " + state_),
+            std::string::npos);
+  EXPECT_NE(log.find("No space left on device"), std::string::npos);
+  EXPECT_NE(log.find("consuming stopped: free space and restart to resume"), std::string::npos);
+  EXPECT_EQ(log.find("Assertion"), std::string::npos);
+  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "4"});
+  EXPECT_EQ(producer.Wait(), 0);
+  ASSERT_EQ(serve->Wait(), 0);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+}
+
 TEST_F(ServeTest, ReadingsBeforeTheRegistryGiveTheSameRecords) {
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
   std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "5"});

@@ -14,6 +14,7 @@
 #include "app/generate/province_generator.h"
 #include "app/run_config.h"
 #include "engine/job/stream_job.h"
+#include "engine/state/write_limited_file_system.h"
 #include "tests/support/generated_province.h"
 #include "tests/support/record_compare.h"
 #include "tests/support/topic_feed.h"
@@ -93,8 +94,8 @@ class StreamJobTest : public ::testing::Test {
 
   std::unique_ptr<StreamJob> OpenJob() {
     if (!state_) {
-      auto state = StateStore::Open(state_dir_);
-      EXPECT_TRUE(state.ok());
+      auto state = StateStore::Open(state_dir_, state_options_);
+      EXPECT_TRUE(state.ok()) << state.status().ToString();
       state_ = std::move(state).value();
     }
     StreamContext context{
@@ -169,6 +170,7 @@ class StreamJobTest : public ::testing::Test {
   RunConfig config_;
   FixedClock clock_{1795000000};  // 2026-11-18: every day of 2019-2020 is past its deadline
   std::string state_dir_;
+  StateStoreOptions state_options_;  // how OpenJob opens the state
   std::unique_ptr<StateStore> state_;
   TopicFeed enterprises_{"fugong.enterprises", 4};
   TopicFeed weather_{"fugong.weather", 1};
@@ -228,6 +230,87 @@ TEST_F(StreamJobTest, CrashesAtSeveralPointsEndInTheSameRecords) {
   ExpectSameRecords(published_.Latest(), *backfill_);
   ExpectRevisionsConsistent();
   EXPECT_EQ(job->status().readings.records, readings_.size());
+}
+
+// A full disk (the state's file system runs out of space early, mid-run, late, or inside a
+// background flush): the first failed write stops the job with the directory and the OS error,
+// the state closes without an abort, and a restart with space ends in the backfill's records.
+TEST_F(StreamJobTest, AFullDiskStopsTheJobAndARestartEndsInTheSameRecords) {
+  const std::string base = state_dir_;
+  // Feeds everything, committing and draining as the service does; the first error ends it.
+  const auto feed_until_failure = [&](StreamJob* job) -> Status {
+    std::vector<OutboxRecord> records;
+    for (const TopicFeed* feed : {&enterprises_, &weather_, &readings_}) {
+      for (size_t at = 0; at < feed->size(); at += 5000) {
+        FUGONG_RETURN_IF_ERROR(job->Add(feed->Slice(at, at + 5000)));
+        FUGONG_RETURN_IF_ERROR(job->Commit());
+        do {
+          FUGONG_RETURN_IF_ERROR(job->PendingOutput(1000, &records));
+          for (const OutboxRecord& r : records) {
+            if (r.kind == OutputKind::kIndex) published_.index[r.key].push_back(r.value);
+          }
+          FUGONG_RETURN_IF_ERROR(job->Delivered(records));
+        } while (!records.empty());
+      }
+    }
+    return job->CloseAll();
+  };
+  // How much an uninterrupted stream writes, to place the failures.
+  const auto counting = std::make_shared<WriteLimitedFileSystem>(rocksdb::FileSystem::Default(),
+                                                                 WriteLimit{UINT64_MAX, ""});
+  const auto counting_sst = std::make_shared<WriteLimitedFileSystem>(
+      rocksdb::FileSystem::Default(), WriteLimit{UINT64_MAX, ".sst"});
+  constexpr size_t kSmallMemtable = 256 << 10;
+  for (const auto& [name, fs, memtable] :
+       {std::tuple{"-count", counting, size_t{0}}, {"-count-sst", counting_sst, kSmallMemtable}}) {
+    state_dir_ = base + name;
+    state_options_ = {.file_system = fs, .write_buffer_bytes = memtable};
+    std::unique_ptr<StreamJob> job = OpenJob();
+    const Status st = feed_until_failure(job.get());
+    ASSERT_TRUE(st.ok()) << st.ToString();
+    Crash(&job);
+  }
+  ASSERT_GT(counting_sst->written(), 1u << 20) << "the small memtables were never flushed";
+  struct Point {
+    const char* name;
+    uint64_t limit;
+    const char* name_part;
+    size_t memtable;
+  };
+  for (const Point& point : {Point{"early", counting->written() / 10, "", 0},
+                             Point{"mid", counting->written() / 2, "", 0},
+                             Point{"late", counting->written() * 19 / 20, "", 0},
+                             Point{"flush", counting_sst->written() / 3, ".sst", kSmallMemtable}}) {
+    SCOPED_TRACE(point.name);
+    published_ = {};
+    state_dir_ = base + "-" + point.name;
+    fs::remove_all(state_dir_);
+    const auto limited = std::make_shared<WriteLimitedFileSystem>(
+        rocksdb::FileSystem::Default(), WriteLimit{point.limit, point.name_part});
+    state_options_ = {.file_system = limited, .write_buffer_bytes = point.memtable};
+    std::unique_ptr<StreamJob> job = OpenJob();
+    const Status failed = feed_until_failure(job.get());
+    ASSERT_FALSE(failed.ok()) << "the disk never filled";
+    EXPECT_GT(limited->refused(), 0u);
+    EXPECT_EQ(failed.code(), Status::Code::kIOError);
+    EXPECT_NE(failed.message().find("state write failed in " + state_dir_), std::string::npos)
+        << failed.message();
+    EXPECT_NE(failed.message().find("No space left on device"), std::string::npos)
+        << failed.message();
+    // The service stops here; the state closes (orderly, no abort), and it restarts with space.
+    Crash(&job);
+    state_options_ = {};
+    job = OpenJob();
+    Drain(job.get());
+    // The consumer delivers from the offsets in the state (earlier ones would be skipped).
+    FeedReference(job.get());
+    Feed(job.get(), readings_, 0, readings_.size());
+    CommitAndDrain(job.get(), /*close_all=*/true);
+    ExpectSameRecords(published_.Latest(), *backfill_);
+    ExpectRevisionsConsistent();
+    EXPECT_EQ(job->status().readings.records, readings_.size());
+    Crash(&job);
+  }
 }
 
 TEST_F(StreamJobTest, RegistryAfterTheReadingsGivesTheSameRecords) {

@@ -33,6 +33,13 @@ std::string ContentTypeOf(const std::string& file) {
   return "application/octet-stream";
 }
 
+// {"status":status,"reason":reason}
+std::string StatusBody(std::string_view status, std::string_view reason) {
+  JsonWriter json;
+  json.BeginObject().Key("status").String(status).Key("reason").String(reason).EndObject();
+  return json.Take() + "\n";
+}
+
 }  // namespace
 
 HttpService::HttpService(const RunConfig* config)
@@ -126,6 +133,14 @@ HttpResponse HttpService::CachedMap(const HttpRequest& request) {
 HttpResponse HttpService::Health() const {
   HttpResponse r;
   r.route = "/healthz";
+  {
+    std::lock_guard<std::mutex> lock(failure_mutex_);
+    if (!failure_.empty()) {
+      r.status = 503;
+      r.body = StatusBody("failed", failure_);
+      return r;
+    }
+  }
   const int64_t last = last_progress_ms_.load();
   if (last != 0 && NowMs() - last > kStuckAfterMs) {
     r = JsonError(503, "the service loop has not reported for " +
@@ -145,6 +160,14 @@ HttpResponse HttpService::Readiness() const {
   }
   HttpResponse r;
   r.route = "/readyz";
+  {
+    std::lock_guard<std::mutex> lock(failure_mutex_);
+    if (!failure_.empty()) {
+      r.status = 503;
+      r.body = StatusBody("not_ready", failure_);
+      return r;
+    }
+  }
   if (!state_open || !assigned_.load()) {
     r.status = 503;
     r.body = JsonWriter()
@@ -216,7 +239,7 @@ void HttpService::OnProgress(const StreamStatus& status,
     std::shared_lock<std::shared_mutex> lock(state_mutex_);
     state_open = state_ != nullptr;
   }
-  metrics_.SetReady(state_open && assigned_.load());
+  metrics_.SetReady(state_open && assigned_.load() && !failed_.load());
 }
 
 void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
@@ -237,6 +260,16 @@ void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
 }
 
 void HttpService::OnDaysPublished(double seconds) { metrics_.ObserveDayPublish(seconds); }
+
+void HttpService::OnFailed(const Status& why) {
+  {
+    std::lock_guard<std::mutex> lock(failure_mutex_);
+    failure_ = why.message();
+  }
+  failed_ = true;
+  assigned_ = false;
+  metrics_.SetReady(false);
+}
 
 void HttpService::OnStateClosing() {
   {

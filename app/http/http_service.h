@@ -40,6 +40,7 @@ class HttpService : public StreamObserver {
                   uint64_t state_bytes, double last_input_unix_seconds) override;
   void OnDelivered(const std::vector<OutboxRecord>& records) override;
   void OnDaysPublished(double seconds) override;
+  void OnFailed(const Status& why) override;
   void OnStateClosing() override;
 
  private:
@@ -63,6 +64,10 @@ class HttpService : public StreamObserver {
   std::map<std::string, HttpResponse> maps_;  // by path
   // Steady-clock milliseconds of the last report from the loop (0: none yet).
   std::atomic<int64_t> last_progress_ms_{0};
+  // Why the loop stopped (empty: it has not); answered by /healthz and /readyz until the exit.
+  mutable std::mutex failure_mutex_;
+  std::string failure_;
+  std::atomic<bool> failed_{false};
   std::unique_ptr<HttpServer> server_;  // last: stopped first
 };
 

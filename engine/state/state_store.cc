@@ -1,5 +1,6 @@
 #include "engine/state/state_store.h"
 
+#include <rocksdb/listener.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include "engine/state/meter_day_merge_operator.h"
+#include "engine/state/state_log_file.h"
 
 namespace fugong {
 
@@ -24,7 +26,54 @@ Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   return Status::IOError(what + ": " + s.ToString());
 }
 
+const char* ReasonText(rocksdb::BackgroundErrorReason reason) {
+  switch (reason) {
+    case rocksdb::BackgroundErrorReason::kFlush:
+    case rocksdb::BackgroundErrorReason::kFlushNoWAL:
+      return "a background flush";
+    case rocksdb::BackgroundErrorReason::kCompaction:
+      return "a background compaction";
+    case rocksdb::BackgroundErrorReason::kManifestWrite:
+    case rocksdb::BackgroundErrorReason::kManifestWriteNoWAL:
+      return "a write of the MANIFEST";
+    case rocksdb::BackgroundErrorReason::kWriteCallback:
+    case rocksdb::BackgroundErrorReason::kMemTable:
+      break;
+  }
+  return nullptr;  // the write itself: its own message says it all
+}
+
 }  // namespace
+
+// Hears of RocksDB's background errors: remembers which background job failed first (the next
+// write fails with its error, which does not say where it came from), and turns off RocksDB's
+// automatic recovery from a full disk. That recovery polls for free space and resumes by itself;
+// we stop at the first failed write instead and let a restart recover from the WAL, so nothing
+// runs on (or waits for space) behind the stop.
+class StateWriteErrorListener : public rocksdb::EventListener {
+ public:
+  const char* Name() const override { return "StateWriteErrorListener"; }
+
+  void OnBackgroundError(rocksdb::BackgroundErrorReason reason,
+                         rocksdb::Status* bg_error) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (first_ == nullptr) first_ = ReasonText(reason);
+  }
+  void OnErrorRecoveryBegin(rocksdb::BackgroundErrorReason /*reason*/, rocksdb::Status bg_error,
+                            bool* auto_recovery) override {
+    bg_error.PermitUncheckedError();
+    *auto_recovery = false;
+  }
+  // "a background flush", or null when no background job failed.
+  const char* first_failure() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return first_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  const char* first_ = nullptr;
+};
 
 void StateBatch::Put(Store s, std::string_view key, std::string_view value) {
   batch_.Put(store_->handle(s), rocksdb::Slice(key.data(), key.size()),
@@ -46,8 +95,22 @@ StateStore::~StateStore() {
   }
 }
 
-Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir) {
+Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
+                                                     StateStoreOptions options) {
+  std::unique_ptr<StateStore> store(new StateStore());
+  store->dir_ = dir;
+  store->errors_ = std::make_shared<StateWriteErrorListener>();
   rocksdb::DBOptions db_options;
+  if (options.file_system) {
+    store->env_ = rocksdb::NewCompositeEnv(options.file_system);
+    db_options.env = store->env_.get();
+  }
+  const std::shared_ptr<rocksdb::FileSystem> fs =
+      options.file_system ? options.file_system : rocksdb::FileSystem::Default();
+  Result<std::shared_ptr<StateLogFile>> log = StateLogFile::Open(fs.get(), dir);
+  if (!log.ok()) return log.status();
+  db_options.info_log = *log;
+  db_options.listeners.push_back(store->errors_);
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
   db_options.max_background_jobs = 2;
@@ -64,6 +127,7 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir) {
       cf.max_write_buffer_number = 3;
       cf.target_file_size_base = 64 << 20;
     }
+    if (options.write_buffer_bytes > 0) cf.write_buffer_size = options.write_buffer_bytes;
     descriptors.emplace_back(kStoreNames[i], cf);
   }
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, rocksdb::ColumnFamilyOptions());
@@ -72,7 +136,6 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir) {
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
   if (!s.ok()) return FromRocks(s, "cannot open state in " + dir);
-  std::unique_ptr<StateStore> store(new StateStore());
   store->db_.reset(raw);
   for (int i = 0; i < static_cast<int>(Store::kCount); ++i) store->handles_[i] = handles[i];
   raw->DestroyColumnFamilyHandle(handles.back());  // the unused default family
@@ -80,8 +143,30 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir) {
 }
 
 Status StateStore::Write(StateBatch* batch) {
-  rocksdb::WriteOptions options;
-  return FromRocks(db_->Write(options, &batch->batch_), "state write");
+  // After a failure RocksDB is not asked again: its writer of the file that failed must not be
+  // used again (Debian's librocksdb asserts on it), and a write that succeeded after a lost one
+  // would leave a state no run could have made.
+  if (write_failed_.load()) return write_failure();
+  const rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch->batch_);
+  if (s.ok()) return Status::OK();
+  return RecordWriteFailure(s);
+}
+
+Status StateStore::RecordWriteFailure(const rocksdb::Status& s) {
+  std::lock_guard<std::mutex> lock(failure_mutex_);
+  if (!write_failed_.load()) {
+    std::string message = "state write failed in " + dir_;
+    if (const char* where = errors_->first_failure()) message += std::string(" (") + where + ")";
+    message += ": " + s.ToString();
+    write_failure_ = s.IsCorruption() ? Status::Corruption(message) : Status::IOError(message);
+    write_failed_ = true;
+  }
+  return write_failure_;
+}
+
+Status StateStore::write_failure() const {
+  std::lock_guard<std::mutex> lock(failure_mutex_);
+  return write_failure_;
 }
 
 Status StateStore::Get(Store s, std::string_view key, std::string* value) const {

@@ -19,13 +19,24 @@
 //
 // Everything one input batch changes, the progress marker included, goes into one StateBatch:
 // that is what makes a kill -9 harmless.
+//
+// A write that fails (a full disk, an I/O error, or an earlier failure of a background flush or
+// compaction, which RocksDB reports on the next write) ends the store's writing life: that write
+// and every later one return the same IOError, naming the directory and the OS error, and
+// RocksDB is not asked to write again. The caller stops its work and reports it; the process
+// then leaves as after a kill -9 (see LeaveAfterStateWriteFailure in app/) and a rerun resumes
+// from the last batch that was written.
 #pragma once
 
 #include <rocksdb/db.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 #include <rocksdb/write_batch.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -50,6 +61,17 @@ enum class Store : int {
 };
 
 class StateStore;
+class StateWriteErrorListener;
+
+// How the state is opened; the defaults are what the commands use.
+struct StateStoreOptions {
+  // Testing: the file system RocksDB writes through, in place of the default one (e.g. a
+  // WriteLimitedFileSystem that runs out of space on purpose).
+  std::shared_ptr<rocksdb::FileSystem> file_system;
+  // Testing: the memtable size of every store (0: the defaults, 64 MB and 128 MB for meter_day),
+  // small so that RocksDB flushes and compacts in the background within a small test.
+  size_t write_buffer_bytes = 0;
+};
 
 // Changes to apply atomically.
 class StateBatch {
@@ -71,9 +93,16 @@ class StateStore {
  public:
   ~StateStore();
   // Opens (creating if needed) the database in `dir`.
-  static Result<std::unique_ptr<StateStore>> Open(const std::string& dir);
+  static Result<std::unique_ptr<StateStore>> Open(const std::string& dir,
+                                                  StateStoreOptions options = {});
 
+  // Applies the batch atomically. The first failure is final (see the top of this file):
+  // "state write failed in DIR: IO error: No space left on device: ...".
   Status Write(StateBatch* batch);
+  // OK until a write failed; then that failure. Any thread may ask.
+  Status write_failure() const;
+  bool write_failed() const { return write_failed_.load(); }
+  const std::string& dir() const { return dir_; }
   // NotFound when absent.
   Status Get(Store s, std::string_view key, std::string* value) const;
   std::unique_ptr<rocksdb::Iterator> NewIterator(Store s) const;
@@ -88,7 +117,16 @@ class StateStore {
 
  private:
   StateStore() = default;
+  Status RecordWriteFailure(const rocksdb::Status& s);
+
+  std::string dir_;
+  // Declared before the database, which uses them until it is closed.
+  std::unique_ptr<rocksdb::Env> env_;  // only with options.file_system
+  std::shared_ptr<StateWriteErrorListener> errors_;
   std::unique_ptr<rocksdb::DB> db_;
+  std::atomic<bool> write_failed_{false};
+  mutable std::mutex failure_mutex_;
+  Status write_failure_;  // guarded by failure_mutex_
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Store::kCount)> handles_{};
 };
 
