@@ -5,13 +5,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "app/run_kafka_config.h"
 #include "connectors/file/csv_file_source.h"
 #include "connectors/file/jsonl_file_sink.h"
 #include "connectors/kafka/kafka_index_sink.h"
 #include "engine/common/clock.h"
+#include "engine/common/json_writer.h"
 #include "engine/job/tee_index_sink.h"
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/industry_table.h"
@@ -54,17 +54,19 @@ std::string Counts(const IngestCounters& c) {
   return s;
 }
 
-nlohmann::json CountsJson(const IngestCounters& c) {
-  nlohmann::json dead = nlohmann::json::object();
+void WriteCounts(const IngestCounters& c, JsonWriter* w) {
+  w->BeginObject();
+  w->Key("records").Int(static_cast<int64_t>(c.records));
+  w->Key("used").Int(static_cast<int64_t>(c.used));
+  w->Key("blank").Int(static_cast<int64_t>(c.blank));
+  w->Key("duplicates").Int(static_cast<int64_t>(c.duplicates));
+  w->Key("dead_lettered").Int(static_cast<int64_t>(c.dead_total()));
+  w->Key("dead_letter_reasons").BeginObject();
   for (size_t i = 0; i < kDeadLetterReasonCount; ++i) {
-    if (c.dead[i] > 0) dead[std::string(ReasonCode(static_cast<DeadLetterReason>(i)))] = c.dead[i];
+    if (c.dead[i] == 0) continue;
+    w->Key(ReasonCode(static_cast<DeadLetterReason>(i))).Int(static_cast<int64_t>(c.dead[i]));
   }
-  return {{"records", c.records},
-          {"used", c.used},
-          {"blank", c.blank},
-          {"duplicates", c.duplicates},
-          {"dead_lettered", c.dead_total()},
-          {"dead_letter_reasons", dead}};
+  w->EndObject().EndObject();
 }
 
 }  // namespace
@@ -210,37 +212,40 @@ std::string SummaryText(const BackfillSummary& s, const BackfillFiles& files, do
 
 std::string SummaryJson(const BackfillSummary& s, double seconds, const PublishSummary* published) {
   const ComputationSummary& c = s.computation;
-  nlohmann::json j = {{"seconds", seconds},
-                      {"readings", CountsJson(s.readings)},
-                      {"readings_this_run", s.readings_this_run},
-                      {"enterprises", CountsJson(s.enterprises)},
-                      {"weather", CountsJson(s.weather)},
-                      {"meter_days",
-                       {{"total", c.meter_days},
-                        {"estimated", c.meter_days_estimated},
-                        {"missing", c.meter_days_missing},
-                        {"register_rollovers", c.register_rollovers},
-                        {"duplicates", c.duplicates},
-                        {"corrections", c.corrections}}},
-                      {"baselines",
-                       {{"calendar", c.baselines_calendar},
-                        {"mean", c.baselines_mean},
-                        {"invalid", c.baselines_invalid}}},
-                      {"index",
-                       {{"from", c.from ? FormatDate(*c.from) : ""},
-                        {"to", c.to ? FormatDate(*c.to) : ""},
-                        {"records", c.records},
-                        {"groups", c.groups},
-                        {"new", c.records_new},
-                        {"revised", c.records_revised}}},
-                      {"dead_letters_written", s.dead_letters_written},
-                      {"state_bytes", s.state_bytes}};
+  const auto count = [](auto n) { return static_cast<int64_t>(n); };
+  JsonWriter w(2);
+  w.BeginObject().Key("seconds").Fixed(seconds, 3);
+  w.Key("readings");
+  WriteCounts(s.readings, &w);
+  w.Key("readings_this_run").Int(count(s.readings_this_run));
+  w.Key("enterprises");
+  WriteCounts(s.enterprises, &w);
+  w.Key("weather");
+  WriteCounts(s.weather, &w);
+  w.Key("meter_days").BeginObject();
+  w.Key("total").Int(count(c.meter_days)).Key("estimated").Int(count(c.meter_days_estimated));
+  w.Key("missing").Int(count(c.meter_days_missing));
+  w.Key("register_rollovers").Int(count(c.register_rollovers));
+  w.Key("duplicates").Int(count(c.duplicates)).Key("corrections").Int(count(c.corrections));
+  w.EndObject();
+  w.Key("baselines").BeginObject();
+  w.Key("calendar").Int(count(c.baselines_calendar)).Key("mean").Int(count(c.baselines_mean));
+  w.Key("invalid").Int(count(c.baselines_invalid)).EndObject();
+  w.Key("index").BeginObject();
+  w.Key("from").String(c.from ? FormatDate(*c.from) : "");
+  w.Key("to").String(c.to ? FormatDate(*c.to) : "");
+  w.Key("records").Int(count(c.records)).Key("groups").Int(count(c.groups));
+  w.Key("new").Int(count(c.records_new)).Key("revised").Int(count(c.records_revised));
+  w.EndObject();
+  w.Key("dead_letters_written").Int(count(s.dead_letters_written));
+  w.Key("state_bytes").Int(count(s.state_bytes));
   if (published != nullptr) {
-    j["published"] = {{"topic", published->topic},
-                      {"records", published->sent},
-                      {"unchanged_not_sent", published->held}};
+    w.Key("published").BeginObject().Key("topic").String(published->topic);
+    w.Key("records").Int(count(published->sent));
+    w.Key("unchanged_not_sent").Int(count(published->held)).EndObject();
   }
-  return j.dump(2);
+  w.EndObject();
+  return w.Take();
 }
 
 }  // namespace fugong
