@@ -81,6 +81,7 @@ Fixture& TheFixture() {
     f->dir =
         std::filesystem::temp_directory_path() / ("fugong-http-fuzz-" + std::to_string(getpid()));
     std::filesystem::remove_all(f->dir);
+    std::filesystem::create_directories(f->dir);
     Result<RunConfig> config = LoadRunConfig("", {});
     Require(config.ok());
     f->config = std::move(config).value();
