@@ -65,10 +65,17 @@ BaselineModel Fit(DayRange w, std::vector<DayEnergy> obs, const EngineConfig& co
   return FitBaselineModel(Samples(w, std::move(obs), weather, config), columns, config);
 }
 
-EnterpriseBaseline Baseline(DayRange w, std::vector<DayEnergy> obs, const EngineConfig& config,
+// The defaults, alive for the whole test run: an EnterpriseBaseline keeps its config to fit
+// lazily, so it must not be handed a temporary (Create takes a pointer so that it cannot be).
+const EngineConfig* Defaults() {
+  static const EngineConfig config;
+  return &config;
+}
+
+EnterpriseBaseline Baseline(DayRange w, std::vector<DayEnergy> obs, const EngineConfig* config,
                             const WeatherTable* weather = nullptr) {
   Result<EnterpriseBaseline> b =
-      EnterpriseBaseline::Create(w, std::move(obs), weather, kCounty, Cn(), config);
+      EnterpriseBaseline::Create(w, std::move(obs), weather, kCounty, &Cn(), config);
   EXPECT_TRUE(b.ok()) << b.status().ToString();
   return std::move(b).value();
 }
@@ -235,7 +242,7 @@ TEST(BaselineFitTest, FitDoesNotDependOnObservationOrder) {
   }
   // And through EnterpriseBaseline, which sorts too.
   std::reverse(obs.begin(), obs.end());
-  EnterpriseBaseline reversed = Baseline(w, obs, EngineConfig{}, &weather);
+  EnterpriseBaseline reversed = Baseline(w, obs, Defaults(), &weather);
   EXPECT_EQ(bits(reversed.ModelAt(w.to + 5)), bits(sorted));
 }
 
@@ -281,7 +288,7 @@ TEST(BaselineFallbackTest, DayTypeWithOneValidDayIsMean) {
 TEST(BaselineFallbackTest, ConfiguredMeanIsNotAFallback) {
   EngineConfig config;
   config.baseline_method = BaselineMethod::kMean;
-  EnterpriseBaseline b = Baseline(Window2020(), WeekLoadOver(Window2020()), config);
+  EnterpriseBaseline b = Baseline(Window2020(), WeekLoadOver(Window2020()), &config);
   EXPECT_EQ(b.ModelAt(D("2020-02-17")).method, BaselineMethod::kMean);
   EXPECT_EQ(b.ModelAt(D("2020-02-17")).fallback_reason, "");
   for (const char* day : {"2020-02-16", "2020-02-17", "2020-01-19"}) {
@@ -295,17 +302,17 @@ TEST(BaselineFallbackTest, ConfiguredMeanIsNotAFallback) {
 TEST(BaselineFallbackTest, MeanBelowOneKwhIsInvalid) {
   std::vector<DayEnergy> obs = WeekLoadOver(Window2020());
   for (DayEnergy& o : obs) o.kwh = 0.5;
-  EnterpriseBaseline b = Baseline(Window2020(), obs, EngineConfig{});
+  EnterpriseBaseline b = Baseline(Window2020(), obs, Defaults());
   EXPECT_FALSE(b.valid());
   EXPECT_FALSE(b.At(D("2020-02-17")).valid);
   EXPECT_EQ(b.At(D("2020-02-17")).mean_kwh, 0.5);
 
   for (DayEnergy& o : obs) o.kwh = 1.0;  // exactly min_baseline_kwh: valid
-  EXPECT_TRUE(Baseline(Window2020(), obs, EngineConfig{}).At(D("2020-02-17")).valid);
+  EXPECT_TRUE(Baseline(Window2020(), obs, Defaults()).At(D("2020-02-17")).valid);
 }
 
 TEST(BaselineFallbackTest, NoValidDayIsInvalidMean) {
-  EnterpriseBaseline b = Baseline(Window2020(), {}, EngineConfig{});
+  EnterpriseBaseline b = Baseline(Window2020(), {}, Defaults());
   EXPECT_EQ(b.valid_days(), 0);
   EXPECT_EQ(b.mean_kwh(), 0);
   EXPECT_FALSE(b.At(D("2020-02-17")).valid);
@@ -317,7 +324,7 @@ TEST(BaselineFallbackTest, RankDeficientIsMean) {
   const DayRange w = Window2020();
   WeatherTable weather;
   for (Day d = w.from; d <= D("2020-02-29"); ++d) weather.Set(kCounty, d, 10.0);
-  EnterpriseBaseline b = Baseline(w, WeekLoadOver(w), EngineConfig{}, &weather);
+  EnterpriseBaseline b = Baseline(w, WeekLoadOver(w), Defaults(), &weather);
   const BaselineModel& m = b.ModelAt(D("2020-02-17"));
   EXPECT_EQ(m.method, BaselineMethod::kMean);
   EXPECT_EQ(m.fallback_reason, "rank deficient");
@@ -328,7 +335,7 @@ TEST(BaselineFallbackTest, RankDeficientIsMean) {
 // --- EnterpriseBaseline: scored days -------------------------------------------------------
 
 TEST(BaselineEnterpriseTest, ScoredDayTypes) {
-  EnterpriseBaseline b = Baseline(Window2020(), WeekLoadOver(Window2020()), EngineConfig{});
+  EnterpriseBaseline b = Baseline(Window2020(), WeekLoadOver(Window2020()), Defaults());
   EXPECT_EQ(b.valid_days(), 41);
   EXPECT_TRUE(b.valid());
   const BaselineEstimate monday = b.At(D("2020-02-17"));
@@ -391,7 +398,7 @@ TEST(BaselineWeatherTest, HeatingColumnRecoversItsCoefficient) {
   WeatherTable weather = HeatingWeather(w.from, D("2020-02-29"));
   weather.Set(kCounty, scored, 0.0);            // HDD 18
   weather.Set(kCounty, D("2020-02-20"), 18.0);  // a Thursday at HDD 0
-  EnterpriseBaseline b = Baseline(w, HeatingLoadOver(w), EngineConfig{}, &weather);
+  EnterpriseBaseline b = Baseline(w, HeatingLoadOver(w), Defaults(), &weather);
   const BaselineModel& m = b.ModelAt(scored);
   ASSERT_EQ(m.method, BaselineMethod::kCalendar) << m.fallback_reason;
   EXPECT_TRUE(m.uses_hdd);
@@ -408,7 +415,7 @@ TEST(BaselineWeatherTest, ScoredDayWithoutWeatherUsesTheNoWeatherFit) {
   const Day scored = D("2020-02-18");  // a Tuesday with no temperature
   const WeatherTable weather = HeatingWeather(w.from, D("2020-02-17"));
   const std::vector<DayEnergy> obs = HeatingLoadOver(w);
-  EnterpriseBaseline b = Baseline(w, obs, EngineConfig{}, &weather);
+  EnterpriseBaseline b = Baseline(w, obs, Defaults(), &weather);
   EXPECT_TRUE(b.ModelAt(D("2020-02-17")).uses_hdd);  // the day before has weather
   const BaselineModel& m = b.ModelAt(scored);
   EXPECT_EQ(m.method, BaselineMethod::kCalendar);
@@ -428,7 +435,7 @@ TEST(BaselineWeatherTest, WindowDayWithoutWeatherDropsTheColumn) {
   // day: SPEC asks for every day of the window).
   for (const char* gap : {"2019-12-15", "2020-01-01"}) {
     const WeatherTable weather = HeatingWeather(w.from, D("2020-02-29"), {D(gap)});
-    EnterpriseBaseline b = Baseline(w, obs, EngineConfig{}, &weather);
+    EnterpriseBaseline b = Baseline(w, obs, Defaults(), &weather);
     EXPECT_FALSE(b.ModelAt(scored).uses_hdd) << gap;
     EXPECT_EQ(b.ModelAt(scored).method, BaselineMethod::kCalendar) << gap;
     EXPECT_NEAR(b.At(scored).expected_kwh, MeanOfType(obs, 0), kTol) << gap;
@@ -470,7 +477,7 @@ TEST(BaselineWeatherTest, CoolingColumnInSummer) {
     if (d <= w.to) obs.push_back({d, kWeekLoad[WeekdayOf(d)] + 4.25 * (t - 26)});
   }
   weather.Set(kCounty, D("2019-08-20"), 30.0);  // a Tuesday, CDD 4
-  EnterpriseBaseline b = Baseline(w, obs, EngineConfig{}, &weather);
+  EnterpriseBaseline b = Baseline(w, obs, Defaults(), &weather);
   const BaselineModel& m = b.ModelAt(D("2019-08-20"));
   ASSERT_EQ(m.method, BaselineMethod::kCalendar) << m.fallback_reason;
   EXPECT_FALSE(m.uses_hdd);
@@ -480,7 +487,7 @@ TEST(BaselineWeatherTest, CoolingColumnInSummer) {
 }
 
 TEST(BaselineWeatherTest, NoWeatherTableMeansNoColumns) {
-  EnterpriseBaseline b = Baseline(Window2020(), HeatingLoadOver(Window2020()), EngineConfig{});
+  EnterpriseBaseline b = Baseline(Window2020(), HeatingLoadOver(Window2020()), Defaults());
   EXPECT_FALSE(b.ModelAt(D("2020-02-17")).uses_hdd);
   EXPECT_FALSE(b.ModelAt(D("2020-02-17")).uses_cdd);
 }
@@ -530,7 +537,7 @@ TEST(BaselineModelTest, FittedModelsRoundTrip) {
   const WeatherTable weather = HeatingWeather(w.from, D("2020-02-29"));
   std::vector<DayEnergy> obs = HeatingLoadOver(w);
   for (size_t i = 0; i < obs.size(); ++i) obs[i].kwh += 0.1 * std::cos(i);
-  EnterpriseBaseline b = Baseline(w, obs, EngineConfig{}, &weather);
+  EnterpriseBaseline b = Baseline(w, obs, Defaults(), &weather);
   const BaselineModel& fitted = b.ModelAt(D("2020-02-17"));
   ASSERT_TRUE(fitted.uses_hdd);
   Result<BaselineModel> back = BaselineModel::Decode(fitted.Encode());

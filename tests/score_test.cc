@@ -117,7 +117,8 @@ TEST(ScoreEnterpriseTest, SundayClosedEnterpriseIsNotScoredOnSunday) {
   std::vector<DayEnergy> obs;
   for (Day d = w.from; d <= w.to; ++d) obs.push_back({d, WeekdayOf(d) == 6 ? 2.0 : 100.0});
   const EngineConfig config;
-  Result<EnterpriseBaseline> b = EnterpriseBaseline::Create(w, obs, nullptr, "330102", cn, config);
+  Result<EnterpriseBaseline> b =
+      EnterpriseBaseline::Create(w, obs, nullptr, "330102", &cn, &config);
   ASSERT_TRUE(b.ok()) << b.status().ToString();
 
   const BaselineEstimate sunday = b->At(D("2020-02-16"));

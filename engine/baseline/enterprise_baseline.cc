@@ -9,9 +9,9 @@ namespace fugong {
 
 Result<EnterpriseBaseline> EnterpriseBaseline::Create(
     const DayRange& window, std::vector<DayEnergy> observations, const WeatherTable* weather,
-    std::string county, const HolidayCalendar& calendar, const EngineConfig& config) {
-  Result<BaselineSamples> samples =
-      BaselineSamples::Collect(window, std::move(observations), weather, county, calendar, config);
+    std::string county, const HolidayCalendar* calendar, const EngineConfig* config) {
+  Result<BaselineSamples> samples = BaselineSamples::Collect(window, std::move(observations),
+                                                             weather, county, *calendar, *config);
   if (!samples.ok()) return samples.status();
   return EnterpriseBaseline(window, std::move(samples).value(), weather, std::move(county),
                             calendar, config);
@@ -19,16 +19,16 @@ Result<EnterpriseBaseline> EnterpriseBaseline::Create(
 
 EnterpriseBaseline::EnterpriseBaseline(const DayRange& window, BaselineSamples samples,
                                        const WeatherTable* weather, std::string county,
-                                       const HolidayCalendar& calendar, const EngineConfig& config)
+                                       const HolidayCalendar* calendar, const EngineConfig* config)
     : window_(window),
       weather_(weather),
       county_(std::move(county)),
-      calendar_(&calendar),
-      config_(&config),
-      columns_with_weather_(samples.ColumnsFor(/*scored_day_has_weather=*/true, config)),
+      calendar_(calendar),
+      config_(config),
+      columns_with_weather_(samples.ColumnsFor(/*scored_day_has_weather=*/true, *config)),
       valid_days_(samples.size()),
       mean_kwh_(samples.mean_kwh()),
-      valid_(samples.mean_kwh() >= config.min_baseline_kwh),
+      valid_(samples.mean_kwh() >= config->min_baseline_kwh),
       samples_(std::move(samples)) {}
 
 WeatherColumns EnterpriseBaseline::ColumnsAt(Day scored_day,

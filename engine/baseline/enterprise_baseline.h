@@ -29,12 +29,14 @@ class EnterpriseBaseline {
  public:
   // `observations`: E on the window days on which it is not missing, in any order (days outside
   // the window are ignored). `weather` may be null; `weather`, `calendar` and `config` must
-  // outlive this object. InvalidArgument as BaselineSamples::Collect.
+  // outlive this object, which keeps them to fit lazily: they are pointers, not references, so
+  // that a temporary (`EngineConfig{}`) cannot bind and dangle. InvalidArgument as
+  // BaselineSamples::Collect.
   static Result<EnterpriseBaseline> Create(const DayRange& window,
                                            std::vector<DayEnergy> observations,
                                            const WeatherTable* weather, std::string county,
-                                           const HolidayCalendar& calendar,
-                                           const EngineConfig& config);
+                                           const HolidayCalendar* calendar,
+                                           const EngineConfig* config);
 
   EnterpriseBaseline(EnterpriseBaseline&&) = default;
   EnterpriseBaseline& operator=(EnterpriseBaseline&&) = default;
@@ -53,8 +55,8 @@ class EnterpriseBaseline {
 
  private:
   EnterpriseBaseline(const DayRange& window, BaselineSamples samples, const WeatherTable* weather,
-                     std::string county, const HolidayCalendar& calendar,
-                     const EngineConfig& config);
+                     std::string county, const HolidayCalendar* calendar,
+                     const EngineConfig* config);
 
   // The weather columns for `scored_day`, and its temperature when those are not empty.
   WeatherColumns ColumnsAt(Day scored_day, std::optional<double>* temperature) const;

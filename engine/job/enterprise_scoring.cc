@@ -55,13 +55,13 @@ Status ReadEnterpriseMeters(rocksdb::Iterator* it, std::string_view id, const En
   return Status::OK();
 }
 
-Result<EnterpriseScoring> EnterpriseScoring::Create(Day from, Day to, const EngineConfig& config,
-                                                    const HolidayCalendar& calendar,
+Result<EnterpriseScoring> EnterpriseScoring::Create(Day from, Day to, const EngineConfig* config,
+                                                    const HolidayCalendar* calendar,
                                                     const WeatherTable* weather) {
   if (to < from) return Status::InvalidArgument("--to is before --from");
   EnterpriseScoring scoring(from, to, config, calendar, weather);
   for (Day d = from; d <= to; ++d) {
-    Result<DayRange> w = BaselineWindowFor(d, config, calendar);
+    Result<DayRange> w = BaselineWindowFor(d, *config, *calendar);
     if (!w.ok()) return w.status();
     auto found =
         std::find_if(scoring.windows_.begin(), scoring.windows_.end(),
@@ -108,7 +108,7 @@ Status EnterpriseScoring::Score(const Enterprise& enterprise,
       if (e.status != EnergyStatus::kMissing) observations.push_back({d, e.kwh});
     }
     Result<EnterpriseBaseline> baseline = EnterpriseBaseline::Create(
-        w, std::move(observations), weather_, enterprise.county, *calendar_, config);
+        w, std::move(observations), weather_, enterprise.county, calendar_, config_);
     if (!baseline.ok()) return baseline.status();
     baselines.push_back(std::move(baseline).value());
     const BaselineEstimate at_end = baselines.back().At(w.to);

@@ -47,9 +47,10 @@ Status ReadEnterpriseMeters(rocksdb::Iterator* it, std::string_view id, const En
 
 class EnterpriseScoring {
  public:
-  // Scores the days [from, to]. The references must outlive this object.
-  static Result<EnterpriseScoring> Create(Day from, Day to, const EngineConfig& config,
-                                          const HolidayCalendar& calendar,
+  // Scores the days [from, to]. `config`, `calendar` and `weather` (which may be null) must
+  // outlive this object; pointers, so that no temporary can bind to them.
+  static Result<EnterpriseScoring> Create(Day from, Day to, const EngineConfig* config,
+                                          const HolidayCalendar* calendar,
                                           const WeatherTable* weather);
 
   Day from() const { return from_; }
@@ -62,9 +63,9 @@ class EnterpriseScoring {
                StateBatch* batch, std::vector<ScoredDay>* days, ScoringCounts* counts) const;
 
  private:
-  EnterpriseScoring(Day from, Day to, const EngineConfig& config, const HolidayCalendar& calendar,
+  EnterpriseScoring(Day from, Day to, const EngineConfig* config, const HolidayCalendar* calendar,
                     const WeatherTable* weather)
-      : from_(from), to_(to), config_(&config), calendar_(&calendar), weather_(weather) {}
+      : from_(from), to_(to), config_(config), calendar_(calendar), weather_(weather) {}
 
   Day from_, to_;
   const EngineConfig* config_;

@@ -28,7 +28,7 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   const Day score_from = from ? *from : span->first;
   const Day score_to = to ? *to : span->second;
   Result<EnterpriseScoring> scoring =
-      EnterpriseScoring::Create(score_from, score_to, config, *ctx_.calendar, ctx_.weather);
+      EnterpriseScoring::Create(score_from, score_to, &config, ctx_.calendar, ctx_.weather);
   if (!scoring.ok()) return scoring.status();
   const int ndays = score_to - score_from + 1;
 

@@ -42,7 +42,7 @@ void LiveIndex::Forget(const std::string& id) {
 Status LiveIndex::Rescore(const std::vector<std::string>& ids, Day from, Day to,
                           std::set<Day>* changed) {
   Result<EnterpriseScoring> scoring =
-      EnterpriseScoring::Create(from, to, config_, calendar_, weather_);
+      EnterpriseScoring::Create(from, to, &config_, &calendar_, weather_);
   if (!scoring.ok()) return scoring.status();
 
   // Score in parallel, each worker over a contiguous run of ids (sorted, so each worker's
