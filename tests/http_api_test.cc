@@ -283,6 +283,8 @@ TEST_F(HttpApiTest, BadRequestsGetAJsonErrorAndTheServerGoesOn) {
       {"/v1/stream?level=village", 400, "unknown level"},
       {"/v2/index", 404, "no such path"},
       {"/../etc/passwd", 404, "no such path"},
+      {"?x=1", 400, "must be a path"},  // once terminated the service (fuzz/README.md)
+      {"*", 400, "must be a path"},
   };
   for (const Case& c : cases) {
     HttpResult r = Get(c.target);

@@ -76,6 +76,8 @@ HttpResponse HttpService::Route(const HttpRequest& request) {
     return r;
   }
   const std::string& path = request.path;
+  // "?x=1", "*" or "http://host/...": every route below is an absolute path.
+  if (!path.starts_with('/')) return JsonError(400, "the request target must be a path (/...)");
   if (path == "/healthz") return Health();
   if (path == "/readyz") return Readiness();
   if (path == "/metrics") {
