@@ -17,6 +17,7 @@
 #include "tests/support/files.h"
 #include "tests/support/generated_province.h"
 #include "tests/support/record_compare.h"
+#include "tests/support/shell_command.h"
 
 namespace fugong {
 namespace {
@@ -36,14 +37,7 @@ std::string Comparable(const fs::path& index) {
 
 // Runs the fugong binary; returns its exit status, and its stdout and stderr in `output`.
 int RunFugong(const std::string& args, std::string* output) {
-  const std::string command = std::string(FUGONG_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output->append(buf, n);
-  const int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return testing::RunShellCommand(std::string(FUGONG_BINARY) + " " + args, output);
 }
 
 void WriteBytes(const fs::path& path, const std::string& bytes) {

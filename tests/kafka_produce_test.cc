@@ -32,6 +32,7 @@
 #include "connectors/kafka/kafka_config.h"
 #include "tests/support/files.h"
 #include "tests/support/shared_cluster.h"
+#include "tests/support/shell_command.h"
 
 namespace fugong {
 namespace {
@@ -487,14 +488,7 @@ TEST_F(KafkaProduce, LagIsEndOffsetsMinusCommittedOffsets) {
 // Runs the fugong binary with `args` (and `env`, "NAME=value ..." prefixed to the command),
 // returning its exit status and stdout+stderr.
 int RunFugong(const std::string& env, const std::string& args, std::string* output) {
-  const std::string command = env + " " + FUGONG_BINARY + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return -1;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) output->append(buf, n);
-  const int status = pclose(pipe);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return testing::RunShellCommand(env + " " + FUGONG_BINARY + " " + args, output);
 }
 
 TEST_F(KafkaProduce, CommandPrintsASummaryAndExitsZero) {

@@ -136,27 +136,43 @@ JsonWriter& JsonWriter::Fixed(double value, int decimals) {
 
 namespace {
 
-void AppendEscaped(std::string_view text, bool keep_invalid_bytes, std::string* out) {
-  out->push_back('"');
+// Copies `text` to `out`: each ASCII byte through on_ascii(c), valid multi-byte UTF-8 sequences
+// as they are, and invalid bytes as U+FFFD (a bad byte and the continuation bytes after it) or,
+// with keep_invalid_bytes, byte for byte.
+template <typename OnAscii>
+void CopyUtf8(std::string_view text, bool keep_invalid_bytes, std::string* out, OnAscii on_ascii) {
   size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const size_t n = Utf8SequenceLength(text, i);
-      if (n > 0) {
-        out->append(text.substr(i, n));
-        i += n;
-      } else if (keep_invalid_bytes) {
-        out->push_back(static_cast<char>(c));
-        ++i;
-      } else {
-        out->append(kReplacementCharacter);
-        ++i;
-        while (i < text.size() && IsContinuationByte(text[i])) ++i;
-      }
+    if (c < 0x80) {
+      on_ascii(c);
+      ++i;
       continue;
     }
-    ++i;
+    const size_t n = Utf8SequenceLength(text, i);
+    if (n > 0) {
+      out->append(text.substr(i, n));
+      i += n;
+    } else if (keep_invalid_bytes) {
+      out->push_back(static_cast<char>(c));
+      ++i;
+    } else {
+      out->append(kReplacementCharacter);
+      ++i;
+      while (i < text.size() && IsContinuationByte(text[i])) ++i;
+    }
+  }
+}
+
+void AppendHex(const char* format, unsigned char c, std::string* out) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, format, c);
+  out->append(buf);
+}
+
+void AppendEscaped(std::string_view text, bool keep_invalid_bytes, std::string* out) {
+  out->push_back('"');
+  CopyUtf8(text, keep_invalid_bytes, out, [out](unsigned char c) {
     switch (c) {
       case '"':
         out->append("\\\"");
@@ -175,14 +191,12 @@ void AppendEscaped(std::string_view text, bool keep_invalid_bytes, std::string* 
         break;
       default:
         if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out->append(buf);
+          AppendHex("\\u%04x", c, out);
         } else {
           out->push_back(static_cast<char>(c));
         }
     }
-  }
+  });
   out->push_back('"');
 }
 
@@ -218,30 +232,13 @@ bool IsValidUtf8(std::string_view s) {
 std::string PrintableText(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  size_t i = 0;
-  while (i < text.size()) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      const size_t n = Utf8SequenceLength(text, i);
-      if (n > 0) {
-        out.append(text.substr(i, n));
-        i += n;
-      } else {
-        out.append(kReplacementCharacter);
-        ++i;
-        while (i < text.size() && IsContinuationByte(text[i])) ++i;
-      }
-      continue;
-    }
-    ++i;
+  CopyUtf8(text, /*keep_invalid_bytes=*/false, &out, [&out](unsigned char c) {
     if ((c < 0x20 && c != '\t') || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out.append(buf);
+      AppendHex("\\x%02x", c, &out);
     } else {
       out.push_back(static_cast<char>(c));
     }
-  }
+  });
   return out;
 }
 
