@@ -172,16 +172,8 @@ HttpResponse HttpService::Readiness() const {
   }
   if (!state_open || !assigned_.load()) {
     r.status = 503;
-    r.body = JsonWriter()
-                 .BeginObject()
-                 .Key("reason")
-                 .String(!state_open ? "state is not restored yet"
-                                     : "the consumer has no partitions yet")
-                 .Key("status")
-                 .String("not_ready")
-                 .EndObject()
-                 .Take() +
-             "\n";
+    r.body = StatusBody("not_ready", !state_open ? "state is not restored yet"
+                                                 : "the consumer has no partitions yet");
     return r;
   }
   r.body = "{\"status\":\"ready\"}\n";
