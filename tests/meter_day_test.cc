@@ -178,10 +178,15 @@ TEST_F(MeterDayStateTest, BatchesMergeLikeOneStream) {
   EXPECT_EQ(Read("E2", "M1", d).Encode(), r.Encode());
 }
 
-TEST(KeyCodecTest, KeysSortByEnterpriseMeterDay) {
-  EXPECT_LT(MeterDayKey("E1", "M9", 100), MeterDayKey("E10", "M1", 0));
+TEST(KeyCodecTest, KeysSortByDayEnterpriseMeter) {
+  // A day's rows are one contiguous range (a close reads one day), in enterprise-id order.
+  EXPECT_LT(MeterDayKey("E9", "M9", 99), MeterDayKey("E1", "M1", 100));
   EXPECT_LT(MeterDayKey("E1", "M1", -5), MeterDayKey("E1", "M1", 3));
-  EXPECT_LT(MeterDayKey("E1", "M1", 300), MeterDayKey("E1", "M2", 3));
+  EXPECT_LT(MeterDayKey("E1", "M9", 100), MeterDayKey("E10", "M1", 100));
+  EXPECT_LT(MeterDayKey("E1", "M1", 3), MeterDayKey("E1", "M2", 3));
+  EXPECT_LE(MeterDayPrefix(100, "E1"), MeterDayKey("E1", "M1", 100));
+  EXPECT_GT(MeterDayPrefix(100, "E2"), MeterDayKey("E1", "M9", 100));
+  EXPECT_EQ(LeadingDay(MeterDayKey("E1", "M1", -7)), -7);
   MeterDayKeyParts parts;
   ASSERT_TRUE(ParseMeterDayKey(MeterDayKey("E7", "M:3", D("2020-02-16")), &parts));
   EXPECT_EQ(parts.enterprise, "E7");

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -14,6 +16,7 @@
 #include "app/generate/province_generator.h"
 #include "app/run_config.h"
 #include "engine/job/stream_job.h"
+#include "engine/state/key_codec.h"
 #include "engine/state/write_limited_file_system.h"
 #include "tests/support/generated_province.h"
 #include "tests/support/record_compare.h"
@@ -147,6 +150,8 @@ class StreamJobTest : public ::testing::Test {
     Feed(job, enterprises_, 0, enterprises_.size());
     Feed(job, weather_, 0, weather_.size());
   }
+
+  void ExpectLateLineRevisesLikeABackfill(const std::string& late_line, const std::string& name);
 
   // No key was published twice with one revision but different bytes, and revisions count up.
   void ExpectRevisionsConsistent() {
@@ -324,7 +329,10 @@ TEST_F(StreamJobTest, RegistryAfterTheReadingsGivesTheSameRecords) {
   for (const auto& [key, values] : published_.index) EXPECT_EQ(values.size(), 1u) << key;
 }
 
-TEST_F(StreamJobTest, ALateReadingRevisesExactlyTheRecordsItChanges) {
+// Streams everything, then `late_line` (a CSV reading) as one more message: the records it
+// republishes are exactly those a backfill with the line appended changes, with its content.
+void StreamJobTest::ExpectLateLineRevisesLikeABackfill(const std::string& late_line,
+                                                       const std::string& name) {
   std::unique_ptr<StreamJob> job = OpenJob();
   FeedReference(job.get());
   Feed(job.get(), readings_, 0, readings_.size());
@@ -333,14 +341,12 @@ TEST_F(StreamJobTest, ALateReadingRevisesExactlyTheRecordsItChanges) {
   ASSERT_FALSE(HasFailure());
   const std::map<std::string, std::vector<std::string>> before = published_.index;
 
-  // A correction for a closed working day of one enterprise: a much larger value at 10:00.
-  const std::string late_line = "M9999990,E000001,2020-02-20T10:00:00+08:00,5000.000,interval";
   // Its effect per a backfill with the line appended to the readings.
-  const fs::path extra = *dir_ / "late.csv";
+  const fs::path extra = *dir_ / (name + ".csv");
   std::ofstream(extra) << "meter_id,enterprise_id,ts,kwh,kind\n" << late_line << "\n";
   std::vector<std::string> files = *readings_files_;
   files.push_back(extra.string());
-  const std::map<std::string, std::string> expected = Backfill(files, "late");
+  const std::map<std::string, std::string> expected = Backfill(files, name);
   std::set<std::string> changed;
   for (const auto& [key, record] : expected) {
     if (backfill_->at(key) != record) changed.insert(key);
@@ -372,6 +378,99 @@ TEST_F(StreamJobTest, ALateReadingRevisesExactlyTheRecordsItChanges) {
     }
   }
   EXPECT_EQ(republished, changed);
+  EXPECT_EQ(job->status().pending_rescores, 0u);
+}
+
+TEST_F(StreamJobTest, ALateReadingRevisesExactlyTheRecordsItChanges) {
+  // A correction for a closed working day of one enterprise: a much larger value at 10:00.
+  ExpectLateLineRevisesLikeABackfill("M9999990,E000001,2020-02-20T10:00:00+08:00,5000.000,interval",
+                                     "late");
+}
+
+// A correction inside the closed baseline window (2019-11-29..2020-01-09) refits that
+// enterprise's baseline and rescores the days that use it: again exactly the backfill's changes.
+TEST_F(StreamJobTest, ALateReadingInsideAClosedWindowRevisesExactlyTheRecordsItChanges) {
+  // One of E000001's own readings on a window working day, with a much larger value.
+  std::string line;
+  for (const std::string& file : *readings_files_) {
+    std::ifstream in(file);
+    for (std::string l; line.empty() && std::getline(in, l);) {
+      if (l.find(",E000001,2019-12-10T1") != std::string::npos) line = l;
+    }
+  }
+  ASSERT_FALSE(line.empty()) << "E000001 has no reading on 2019-12-10 in the generated files";
+  // meter,enterprise,ts,kwh,kind: the kwh times 40 plus 100.
+  std::vector<std::string> f;
+  for (size_t at = 0, comma; at <= line.size(); at = comma + 1) {
+    comma = line.find(',', at);
+    if (comma == std::string::npos) comma = line.size();
+    f.push_back(line.substr(at, comma - at));
+  }
+  ASSERT_EQ(f.size(), 5u) << line;
+  char kwh[32];
+  std::snprintf(kwh, sizeof kwh, "%.3f", std::stod(f[3]) * 40 + 100);
+  ExpectLateLineRevisesLikeABackfill(f[0] + "," + f[1] + "," + f[2] + "," + kwh + "," + f[4],
+                                     "late-in-window");
+}
+
+// A close 90 days into the stream reads the meter rows of the days it closes (each day and the
+// next, whose 00:00 register reading ends it) and nothing else: no earlier day, no stored score.
+TEST_F(StreamJobTest, ACloseReadsOnlyTheRowsOfTheDaysItCloses) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  // The readings before 2020-02-24, then those of 02-24 and 02-25, as two feeds.
+  const fs::path before = *dir_ / "before.csv", after = *dir_ / "after.csv";
+  {
+    std::ofstream b(before), a(after);
+    b << "meter_id,enterprise_id,ts,kwh,kind\n";
+    a << "meter_id,enterprise_id,ts,kwh,kind\n";
+    for (const std::string& file : *readings_files_) {
+      std::ifstream in(file);
+      std::string l;
+      std::getline(in, l);  // header
+      while (std::getline(in, l)) {
+        const size_t ts = l.find(',', l.find(',') + 1) + 1;
+        const std::string date = l.substr(ts, 10);
+        if (date < "2020-02-24") b << l << "\n";
+        if (date == "2020-02-24" || date == "2020-02-25") a << l << "\n";
+      }
+    }
+  }
+  TopicFeed feed("fugong.readings", 12);
+  feed.AppendCsv(TopicRecordKind::kReadings, before.string());
+  const size_t n = feed.size();
+  feed.AppendCsv(TopicRecordKind::kReadings, after.string());
+  ASSERT_GT(feed.size(), n);
+  Feed(job.get(), feed, 0, n, n);
+  const std::optional<Day> closed_before = job->status().closed_through;
+  ASSERT_TRUE(closed_before.has_value());
+  EXPECT_GE(*closed_before, DayOf("2020-02-20"));
+  Feed(job.get(), feed, n, feed.size(), feed.size() - n);
+  const std::optional<Day> closed_after = job->status().closed_through;
+  ASSERT_TRUE(closed_after.has_value());
+  ASSERT_GT(*closed_after, *closed_before);
+
+  // The rows of each closed day and of the day after it, counted in the state.
+  auto rows_of = [&](Day day) {
+    uint64_t n = 0;
+    std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kMeterDay);
+    const std::string prefix = MeterDayPrefix(day);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) ++n;
+    return n;
+  };
+  uint64_t expected = 0, all = 0;
+  for (Day d = *closed_before + 1; d <= *closed_after; ++d) expected += rows_of(d) + rows_of(d + 1);
+  std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kMeterDay);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++all;
+
+  const CloseWork& work = job->status().last_close;
+  EXPECT_EQ(work.days_scored, static_cast<uint64_t>(*closed_after - *closed_before));
+  EXPECT_EQ(work.meter_rows_read, expected);
+  EXPECT_GT(expected, 0u);
+  EXPECT_LT(expected * 20, all) << "a close should read a few days of a 97-day state";
+  EXPECT_EQ(work.windows_fitted, 0u);
+  EXPECT_EQ(work.enterprises_rescored, 0u);
+  EXPECT_EQ(work.score_rows_read, 0u);
 }
 
 TEST_F(StreamJobTest, BadMessagesAreDeadLetteredWithTheirReasonAndGoodOnesCounted) {

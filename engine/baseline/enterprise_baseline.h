@@ -48,6 +48,13 @@ class EnterpriseBaseline {
   // The model At() uses for `scored_day` (for the baseline store and diagnostics).
   const BaselineModel& ModelAt(Day scored_day) const;
 
+  // The model of a scored day without weather, and the one of a scored day with weather (null
+  // when the window does not support weather columns, so that weather can never matter).
+  const BaselineModel& PlainModel() const { return Variant({}); }
+  const BaselineModel* WeatherModel() const {
+    return columns_with_weather_ == WeatherColumns{} ? nullptr : &Variant(columns_with_weather_);
+  }
+
   const DayRange& window() const { return window_; }
   int valid_days() const { return valid_days_; }
   double mean_kwh() const { return mean_kwh_; }  // Bbar(e); the same for every variant

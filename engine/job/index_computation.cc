@@ -1,12 +1,12 @@
 #include "engine/job/index_computation.h"
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 
+#include "engine/common/parallel_for.h"
+#include "engine/groups/day_group_sums.h"
 #include "engine/groups/group_catalog.h"
-#include "engine/groups/group_day_sums.h"
-#include "engine/job/enterprise_scoring.h"
+#include "engine/job/day_scoring.h"
 #include "engine/publish/day_records.h"
 #include "engine/publish/index_publisher.h"
 
@@ -27,46 +27,81 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   if (!from && !span) return summary;  // no readings and no range: nothing to publish
   const Day score_from = from ? *from : span->first;
   const Day score_to = to ? *to : span->second;
-  Result<EnterpriseScoring> scoring =
-      EnterpriseScoring::Create(score_from, score_to, &config, ctx_.calendar, ctx_.weather);
-  if (!scoring.ok()) return scoring.status();
+  if (score_to < score_from) return Status::InvalidArgument("--to is before --from");
   const int ndays = score_to - score_from + 1;
+  const int threads = ThreadCount(ctx_.threads);
+  const ScoringInputs in{ctx_.config, ctx_.calendar, ctx_.weather, ctx_.registry, ctx_.state};
 
+  // The windows the days are scored against.
+  std::vector<DayRange> windows;
+  std::vector<int> window_of(ndays);
+  for (int i = 0; i < ndays; ++i) {
+    Result<DayRange> w = BaselineWindowFor(score_from + i, config, *ctx_.calendar);
+    if (!w.ok()) return w.status();
+    auto found = std::find_if(windows.begin(), windows.end(), [&](const DayRange& r) {
+      return r.from == w->from && r.to == w->to;
+    });
+    window_of[i] = static_cast<int>(found - windows.begin());
+    if (found == windows.end()) windows.push_back(*w);
+  }
+
+  if (span) {
+    FUGONG_RETURN_IF_ERROR(CountMeterDays(in, DayRange{span->first, span->second}, threads,
+                                          &summary, &summary.enterprises_with_readings));
+  }
+  if (progress) progress->OnPhaseDone("census");
+
+  // Fit every window's baselines, the enterprise ranges in parallel.
+  const std::vector<IdRange> shards = EnterpriseShards(*ctx_.registry, threads);
+  for (const DayRange& w : windows) {
+    std::vector<WindowFitCounts> counts(shards.size());
+    std::vector<Status> statuses(shards.size());
+    ParallelFor(static_cast<int>(shards.size()),
+                [&](int s) { statuses[s] = FitWindowBaselines(in, w, shards[s], &counts[s]); });
+    uint64_t fitted = 0;
+    for (size_t s = 0; s < shards.size(); ++s) {
+      FUGONG_RETURN_IF_ERROR(statuses[s]);
+      summary.baselines_calendar += counts[s].calendar;
+      summary.baselines_mean += counts[s].mean;
+      summary.baselines_invalid += counts[s].invalid;
+      fitted += counts[s].enterprises;
+    }
+    // An enterprise with readings but none in the window has an invalid baseline there.
+    summary.baselines_invalid += summary.enterprises_with_readings - fitted;
+  }
+  if (progress) progress->OnPhaseDone("baselines");
+
+  // Score and sum the days, each day on one worker (its sums in enterprise-id order).
   Result<std::vector<GroupLevel>> levels = ParseLevels(config.levels);
   if (!levels.ok()) return levels.status();
   GroupCatalog catalog(*ctx_.regions, *ctx_.industries, *levels);
-  std::vector<std::vector<GroupDaySums>> sums(ndays);  // [day - score_from][group]
+  // Look every enterprise's groups up before the workers share the catalog read-only.
+  GroupMembership membership(&catalog);
+  for (const auto& [id, enterprise] : *ctx_.registry) membership.Of(enterprise);
+  std::vector<std::vector<GroupDaySums>> sums(ndays);
   std::vector<uint8_t> has_data(ndays, 0);
-
-  std::unique_ptr<rocksdb::Iterator> it = ctx_.state->NewIterator(Store::kMeterDay);
-  it->SeekToFirst();
-  StateBatch batch(ctx_.state);
-  std::vector<uint32_t> groups;
-  std::vector<MeterSeries> meters;
-  std::vector<ScoredDay> scores;
-  uint64_t visited = 0;
-  for (const auto& [id, enterprise] : *ctx_.registry) {
-    if (progress && ++visited % 1000 == 0) {
-      progress->OnProgress("compute", visited, visited, ctx_.registry->size());
+  std::vector<Status> statuses(threads);
+  std::atomic<int> next_day{0}, days_done{0};
+  ParallelFor(threads, [&](int w) {
+    std::vector<ScoredEnterprise> scores;
+    uint64_t rows_read = 0;
+    for (int i = next_day++; i < ndays; i = next_day++) {
+      scores.clear();
+      Status st =
+          ScoreDay(in, score_from + i, windows[window_of[i]], IdRange{}, &scores, &rows_read);
+      if (!st.ok()) {
+        statuses[w] = st;
+        return;
+      }
+      bool day_has_data = false;
+      sums[i] = SumDay(score_from + i, *ctx_.registry, scores, &membership, &day_has_data);
+      has_data[i] = day_has_data;
+      const int done = ++days_done;
+      if (progress && w == 0) progress->OnProgress("score", done, done, ndays);
     }
-    FUGONG_RETURN_IF_ERROR(ReadEnterpriseMeters(it.get(), id, config, &meters, &summary));
-    catalog.IndicesOf(enterprise, &groups);
-    if (!meters.empty()) ++summary.enterprises_with_readings;
-    FUGONG_RETURN_IF_ERROR(scoring->Score(enterprise, meters, &batch, &scores, &summary));
-    for (int i = 0; i < ndays; ++i) {
-      if (sums[i].size() < catalog.size()) sums[i].resize(catalog.size());
-      const ScoredDay* score = meters.empty() ? nullptr : &scores[i];
-      AddToGroupSums(enterprise.ActiveOn(score_from + i), score, groups, &sums[i]);
-      if (score != nullptr && score->has_data) has_data[i] = 1;
-    }
-    if (batch.Count() >= kBatchOps) {
-      FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
-      batch = StateBatch(ctx_.state);
-    }
-  }
-  FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
-  batch = StateBatch(ctx_.state);
-  if (progress) progress->OnPhaseDone("compute");
+  });
+  for (const Status& st : statuses) FUGONG_RETURN_IF_ERROR(st);
+  if (progress) progress->OnPhaseDone("score");
 
   // The published range: as asked, or the first to the last day with readings.
   int first = 0, last = ndays - 1;
@@ -80,8 +115,10 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
 
   IndexPublisher publisher(ctx_.state, ctx_.now);
   DayRecords records;
+  StateBatch batch(ctx_.state);
   std::vector<uint8_t> group_published(catalog.size(), 0);
   for (int i = first; i <= last; ++i) {
+    sums[i].resize(catalog.size());
     FUGONG_RETURN_IF_ERROR(PublishDayRecords(score_from + i, catalog, sums[i], *ctx_.calendar,
                                              config, &publisher, &batch, &records));
     for (uint32_t g = 0; g < sums[i].size(); ++g) {

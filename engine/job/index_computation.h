@@ -1,9 +1,8 @@
-// enterprise_day -> baseline -> score -> groups -> publish, over everything in the meter-day
-// store: the second half of a backfill.
+// baseline -> score -> groups -> publish over the meter-day store: the second half of a backfill.
 //
-// Enterprises are visited in id order (the meter-day store's key order, merged with the
-// registry's), and each enterprise's scores are added into its groups' sums in that order, so
-// the floating-point sums never depend on the order readings arrived in.
+// It does what the stream does as days close, all at once: fits the baselines of every window the
+// published days are scored against (engine/job/day_scoring.h), then scores each day and sums
+// it in enterprise-id order (days in parallel), so the two paths give byte-identical records.
 #pragma once
 
 #include <optional>
@@ -13,7 +12,7 @@
 
 #include "engine/config/engine_config.h"
 #include "engine/job/engine_references.h"
-#include "engine/job/enterprise_scoring.h"
+#include "engine/job/meter_day_census.h"
 #include "engine/job/sinks.h"
 #include "engine/reference/enterprise_registry.h"
 #include "engine/reference/holiday_calendar.h"
@@ -40,6 +39,7 @@ struct ComputationContext : EngineReferences {
   const WeatherTable* weather;
   StateStore* state;
   EpochSeconds now;
+  int threads = 0;  // 0: one per core
 };
 
 class IndexComputation {

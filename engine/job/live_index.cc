@@ -1,127 +1,320 @@
 #include "engine/job/live_index.h"
 
+#include <algorithm>
+
 #include "engine/common/parallel_for.h"
+#include "engine/groups/day_group_sums.h"
+#include "engine/job/outbox.h"
+#include "engine/publish/day_records.h"
+#include "engine/state/key_codec.h"
 
 namespace fugong {
 
+namespace {
+
+// meta keys: the fitted windows, the closed days (has_data, published), and the flag that every
+// published day must be summed again (a registry change).
+constexpr std::string_view kWindowPrefix("stream.window\0", 14);
+constexpr std::string_view kDayPrefix("stream.day\0", 11);
+constexpr char kRepublishAll[] = "stream.republish_all";
+
+std::string WindowMetaKey(const DayRange& w) {
+  std::string key(kWindowPrefix);
+  AppendDay(w.from, &key);
+  AppendDay(w.to, &key);
+  return key;
+}
+
+std::string DayMetaKey(Day day) {
+  std::string key(kDayPrefix);
+  AppendDay(day, &key);
+  return key;
+}
+
+bool HasPrefix(const rocksdb::Iterator& it, std::string_view prefix) {
+  return it.Valid() && it.key().size() >= prefix.size() &&
+         std::string_view(it.key().data(), prefix.size()) == prefix;
+}
+
+}  // namespace
+
 LiveIndex::LiveIndex(const EngineReferences& references, const EnterpriseRegistry* registry,
                      const WeatherTable* weather, StateStore* state, int threads)
-    : config_(*references.config),
-      regions_(*references.regions),
-      industries_(*references.industries),
-      calendar_(*references.calendar),
+    : refs_(references),
       registry_(registry),
       weather_(weather),
       state_(state),
       threads_(std::max(1, threads)) {}
 
-Status LiveIndex::Init() {
-  Result<std::vector<GroupLevel>> levels = ParseLevels(config_.levels);
+ScoringInputs LiveIndex::Inputs() const {
+  return ScoringInputs{refs_.config, refs_.calendar, weather_, registry_, state_};
+}
+
+Status LiveIndex::Open() {
+  Result<std::vector<GroupLevel>> levels = ParseLevels(refs_.config->levels);
   if (!levels.ok()) return levels.status();
-  catalog_.emplace(regions_, industries_, *levels);
-  return Status::OK();
+  catalog_.emplace(*refs_.regions, *refs_.industries, *levels);
+  membership_.emplace(&*catalog_);
+
+  std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kMeta);
+  for (it->Seek(rocksdb::Slice(kWindowPrefix.data(), kWindowPrefix.size()));
+       HasPrefix(*it, kWindowPrefix); it->Next()) {
+    if (it->key().size() != kWindowPrefix.size() + 8) return Status::Corruption("bad window key");
+    const char* p = it->key().data() + kWindowPrefix.size();
+    fitted_.push_back(DayRange{ReadDay(p), ReadDay(p + 4)});
+  }
+  for (it->Seek(rocksdb::Slice(kDayPrefix.data(), kDayPrefix.size())); HasPrefix(*it, kDayPrefix);
+       it->Next()) {
+    if (it->key().size() != kDayPrefix.size() + 4 || it->value().size() != 1) {
+      return Status::Corruption("bad closed day record");
+    }
+    const auto flags = static_cast<uint8_t>(it->value()[0]);
+    days_[ReadDay(it->key().data() + kDayPrefix.size())] =
+        DayState{(flags & 1) != 0, (flags & 2) != 0};
+  }
+  std::string value;
+  republish_all_ = state_->Get(Store::kMeta, kRepublishAll, &value).ok();
+  it = state_->NewIterator(Store::kRescore);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    if (key.size() < 5) return Status::Corruption("bad pending rescore key");
+    pending_.emplace(LeadingDay(key), std::string(key.substr(4)));
+  }
+  return it->status().ok() ? Status::OK() : Status::IOError(it->status().ToString());
 }
 
-void LiveIndex::CountDataDays(const EnterpriseScores& s, int delta) {
-  for (size_t i = 0; i < s.days.size(); ++i) {
-    if (!s.days[i].has_data) continue;
-    const Day d = s.from + static_cast<Day>(i);
-    uint32_t& n = data_days_[d];
-    n += delta;
-    if (n == 0) data_days_.erase(d);
+bool LiveIndex::IsFitted(const DayRange& w) const {
+  return std::any_of(fitted_.begin(), fitted_.end(),
+                     [&](const DayRange& f) { return f.from == w.from && f.to == w.to; });
+}
+
+bool LiveIndex::Reaches(Day day) const {
+  if (days_.count(day)) return true;
+  return std::any_of(fitted_.begin(), fitted_.end(),
+                     [&](const DayRange& w) { return day >= w.from && day <= w.to + 1; });
+}
+
+void LiveIndex::AddPending(const std::string& id, Day day, StateBatch* batch) {
+  if (pending_.emplace(day, id).second) batch->Put(Store::kRescore, RescoreKey(id, day), "");
+}
+
+void LiveIndex::RegistryChanged(const std::string& id, bool rescore, StateBatch* batch) {
+  membership_->Forget(id);
+  if (rescore && (!fitted_.empty() || !days_.empty())) AddPending(id, kAllDays, batch);
+  if (!republish_all_ && !days_.empty()) {
+    republish_all_ = true;
+    batch->Put(Store::kMeta, kRepublishAll, "");
   }
 }
 
-void LiveIndex::Forget(const std::string& id) {
-  auto it = scores_.find(id);
-  if (it == scores_.end()) return;
-  CountDataDays(it->second, -1);
-  scores_.erase(it);
-}
-
-Status LiveIndex::Rescore(const std::vector<std::string>& ids, Day from, Day to,
-                          std::set<Day>* changed) {
-  Result<EnterpriseScoring> scoring =
-      EnterpriseScoring::Create(from, to, &config_, &calendar_, weather_);
-  if (!scoring.ok()) return scoring.status();
-
-  // Score in parallel, each worker over a contiguous run of ids (sorted, so each worker's
-  // iterator moves forward through the meter_day store), then merge in order.
-  const size_t n = ids.size();
-  std::vector<std::vector<ScoredDay>> results(n);
-  std::vector<uint8_t> registered(n, 0);
-  const int workers = n < 64 ? 1 : threads_;
-  std::vector<Status> statuses(workers);
-  ParallelFor(workers, [&](int w) {
-    std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kMeterDay);
-    std::vector<MeterSeries> meters;
-    ScoringCounts counts;
-    for (size_t i = n * w / workers; i < n * (w + 1) / workers; ++i) {
-      const Enterprise* enterprise = registry_->Find(ids[i]);
-      if (enterprise == nullptr) continue;
-      registered[i] = 1;
-      it->Seek(ids[i]);
-      Status st = ReadEnterpriseMeters(it.get(), ids[i], config_, &meters, &counts);
-      // The enterprise-day and baseline rows are diagnostics the backfill writes; a close
-      // would rewrite them for every day of the stream, so the stream leaves them out.
-      if (st.ok()) st = scoring->Score(*enterprise, meters, nullptr, &results[i], &counts);
-      if (!st.ok()) {
-        statuses[w] = st;
-        return;
-      }
-    }
-  });
-  for (const Status& st : statuses) FUGONG_RETURN_IF_ERROR(st);
-
-  for (size_t i = 0; i < n; ++i) {
-    auto it = scores_.find(ids[i]);
-    if (!registered[i]) {
-      if (it != scores_.end()) Forget(ids[i]);
-      continue;
-    }
-    if (it == scores_.end()) it = scores_.emplace(ids[i], EnterpriseScores()).first;
-    EnterpriseScores& s = it->second;
-    // A day whose score differs from before (a day not scored before counts as all-zero).
-    const ScoredDay none;
-    const Day first = s.days.empty() ? from : std::min(s.from, from);
-    const Day last = s.days.empty() ? to : std::max<Day>(to, s.from + s.days.size() - 1);
-    for (Day d = first; d <= last; ++d) {
-      const ScoredDay* before = s.On(d);
-      const ScoredDay& after = d >= from && d <= to ? results[i][d - from] : none;
-      if (!(after == (before ? *before : none))) changed->insert(d);
-    }
-    CountDataDays(s, -1);
-    s.from = from;
-    s.days = std::move(results[i]);
-    CountDataDays(s, +1);
-  }
-  return Status::OK();
+void LiveIndex::PutDayState(Day day, StateBatch* batch) const {
+  const DayState& s = days_.at(day);
+  batch->Put(Store::kMeta, DayMetaKey(day),
+             std::string(1, static_cast<char>((s.has_data ? 1 : 0) | (s.published ? 2 : 0))));
 }
 
 std::optional<std::pair<Day, Day>> LiveIndex::DataSpan() const {
-  if (data_days_.empty()) return std::nullopt;
-  return std::make_pair(data_days_.begin()->first, data_days_.rbegin()->first);
+  std::optional<std::pair<Day, Day>> span;
+  for (const auto& [day, s] : days_) {
+    if (!s.has_data) continue;
+    if (!span) span.emplace(day, day);
+    span->second = day;
+  }
+  return span;
 }
 
-Status LiveIndex::PublishDay(Day day, IndexPublisher* publisher, StateBatch* batch,
-                             DayRecords* out) {
-  std::vector<GroupDaySums> sums(catalog_->size());
-  for (const auto& [id, enterprise] : *registry_) {
-    auto it = scores_.find(id);
-    std::vector<uint32_t> groups_of_unscored;
-    std::vector<uint32_t>* groups = &groups_of_unscored;
-    const ScoredDay* score = nullptr;
-    if (it != scores_.end()) {
-      groups = &it->second.groups;
-      // An enterprise without meters is scored as "no data": like the backfill, it then counts
-      // as registered only.
-      score = it->second.On(day);
-    }
-    if (groups->empty()) catalog_->IndicesOf(enterprise, groups);
-    if (sums.size() < catalog_->size()) sums.resize(catalog_->size());
-    AddToGroupSums(enterprise.ActiveOn(day), score, *groups, &sums);
+Status LiveIndex::FitWindow(const DayRange& w, CloseWork* work) {
+  const std::vector<IdRange> shards = EnterpriseShards(*registry_, threads_);
+  std::vector<WindowFitCounts> counts(shards.size());
+  std::vector<Status> statuses(shards.size());
+  const ScoringInputs in = Inputs();
+  ParallelFor(static_cast<int>(shards.size()),
+              [&](int s) { statuses[s] = FitWindowBaselines(in, w, shards[s], &counts[s]); });
+  for (size_t s = 0; s < shards.size(); ++s) {
+    FUGONG_RETURN_IF_ERROR(statuses[s]);
+    work->meter_rows_read += counts[s].rows_read;
   }
-  return PublishDayRecords(day, *catalog_, sums, calendar_, config_, publisher, batch, out);
+  // Recorded only now that every range is written: a crash before refits the whole window.
+  StateBatch batch(state_);
+  batch.Put(Store::kMeta, WindowMetaKey(w), "");
+  FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
+  fitted_.push_back(w);
+  ++work->windows_fitted;
+  return Status::OK();
+}
+
+Status LiveIndex::ScoreNewDay(Day day, const DayRange& w, std::vector<ScoredEnterprise>* scores,
+                              StateBatch* batch, CloseWork* work) {
+  const std::vector<IdRange> shards = EnterpriseShards(*registry_, threads_);
+  std::vector<std::vector<ScoredEnterprise>> parts(shards.size());
+  std::vector<uint64_t> rows(shards.size(), 0);
+  std::vector<Status> statuses(shards.size());
+  const ScoringInputs in = Inputs();
+  ParallelFor(static_cast<int>(shards.size()),
+              [&](int s) { statuses[s] = ScoreDay(in, day, w, shards[s], &parts[s], &rows[s]); });
+  scores->clear();
+  for (size_t s = 0; s < shards.size(); ++s) {
+    FUGONG_RETURN_IF_ERROR(statuses[s]);
+    work->meter_rows_read += rows[s];
+    for (ScoredEnterprise& e : parts[s]) scores->push_back(std::move(e));
+  }
+  for (const ScoredEnterprise& e : *scores) {
+    batch->Put(Store::kEnterpriseDay, EnterpriseDayKey(e.id, day), e.score.Encode());
+  }
+  ++work->days_scored;
+  return Status::OK();
+}
+
+Status LiveIndex::Rescore(const std::string& id, Day day, ScoreChanges* changes, CloseWork* work) {
+  Result<DayRange> w = BaselineWindowFor(day, *refs_.config, *refs_.calendar);
+  if (!w.ok()) return w.status();
+  DayScore score;
+  bool has_rows = false;
+  FUGONG_RETURN_IF_ERROR(
+      ScoreOneEnterprise(Inputs(), day, *w, id, &score, &has_rows, &work->meter_rows_read));
+  ++work->enterprises_rescored;
+  std::string stored;
+  const Status found = state_->Get(Store::kEnterpriseDay, EnterpriseDayKey(id, day), &stored);
+  if (!found.ok() && found.code() != Status::Code::kNotFound) return found;
+  if (has_rows) {
+    if (found.ok() && stored == score.Encode()) return Status::OK();
+    (*changes)[id] = score;
+  } else {
+    if (!found.ok()) return Status::OK();
+    (*changes)[id] = std::nullopt;
+  }
+  return Status::OK();
+}
+
+Status LiveIndex::DoPending(std::map<Day, ScoreChanges>* changes, CloseWork* work) {
+  const std::set<std::pair<Day, std::string>> todo = std::move(pending_);
+  pending_.clear();
+  const ScoringInputs in = Inputs();
+  // The window of each closed day, to find the days a refitted baseline is used on.
+  std::map<Day, DayRange> window_of;
+  for (const auto& [day, s] : days_) {
+    Result<DayRange> w = BaselineWindowFor(day, *refs_.config, *refs_.calendar);
+    if (!w.ok()) return w.status();
+    window_of.emplace(day, *w);
+  }
+  // Fit again the windows that late input reaches; their writes must be readable by the rescore.
+  std::set<std::pair<std::string, Day>> rescore;
+  StateBatch refits(state_);
+  for (const auto& [day, id] : todo) {
+    for (const DayRange& w : fitted_) {
+      if (day != kAllDays && (day < w.from || day > w.to + 1)) continue;
+      FUGONG_RETURN_IF_ERROR(RefitWindowBaseline(in, w, id, &refits, &work->meter_rows_read));
+      for (const auto& [d, dw] : window_of) {
+        if (dw.from == w.from && dw.to == w.to) rescore.emplace(id, d);
+      }
+    }
+    if (day == kAllDays) {
+      for (const auto& [d, s] : days_) rescore.emplace(id, d);
+    } else if (days_.count(day)) {
+      rescore.emplace(id, day);
+    }
+  }
+  FUGONG_RETURN_IF_ERROR(state_->Write(&refits));
+
+  // Rescore, and mark the changed days unpublished in the same batch that stores their scores
+  // and drops the pending entries: a crash after it still republishes them.
+  StateBatch batch(state_);
+  for (const auto& [id, day] : rescore) {
+    FUGONG_RETURN_IF_ERROR(Rescore(id, day, &(*changes)[day], work));
+  }
+  for (auto& [day, day_changes] : *changes) {
+    if (day_changes.empty()) continue;
+    for (const auto& [id, score] : day_changes) {
+      if (score) {
+        batch.Put(Store::kEnterpriseDay, EnterpriseDayKey(id, day), score->Encode());
+      } else {
+        batch.Delete(Store::kEnterpriseDay, EnterpriseDayKey(id, day));
+      }
+    }
+    days_[day].published = false;
+    PutDayState(day, &batch);
+  }
+  for (const auto& [day, id] : todo) batch.Delete(Store::kRescore, RescoreKey(id, day));
+  return state_->Write(&batch);
+}
+
+Status LiveIndex::ReadScores(Day day, std::vector<ScoredEnterprise>* out, CloseWork* work) {
+  out->clear();
+  std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kEnterpriseDay);
+  std::string prefix;
+  AppendDay(day, &prefix);
+  for (it->Seek(prefix); HasPrefix(*it, prefix); it->Next()) {
+    ++work->score_rows_read;
+    std::optional<DayScore> s =
+        DayScore::Decode(std::string_view(it->value().data(), it->value().size()));
+    if (!s) return Status::Corruption("bad enterprise_day record");
+    out->push_back(ScoredEnterprise{std::string(it->key().data() + 4, it->key().size() - 4), *s});
+  }
+  if (!it->status().ok()) return Status::IOError(it->status().ToString());
+  return Status::OK();
+}
+
+Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publisher,
+                        CloseWork* work) {
+  std::map<Day, ScoreChanges> changes;
+  if (!pending_.empty()) FUGONG_RETURN_IF_ERROR(DoPending(&changes, work));
+  if (republish_all_) {
+    StateBatch batch(state_);
+    for (auto& [day, s] : days_) {
+      if (!s.published) continue;
+      s.published = false;
+      PutDayState(day, &batch);
+    }
+    batch.Delete(Store::kMeta, kRepublishAll);
+    FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
+    republish_all_ = false;
+  }
+
+  // Score the closed days whose window is closed (a day waits for its window: docs/streaming.md).
+  std::map<Day, std::vector<GroupDaySums>> sums;
+  std::vector<ScoredEnterprise> scores;
+  for (Day d = first_day; d <= closed_through; ++d) {
+    if (days_.count(d)) continue;
+    Result<DayRange> w = BaselineWindowFor(d, *refs_.config, *refs_.calendar);
+    if (!w.ok()) return w.status();
+    if (w->to > closed_through) continue;
+    if (!IsFitted(*w)) FUGONG_RETURN_IF_ERROR(FitWindow(*w, work));
+    StateBatch batch(state_);
+    FUGONG_RETURN_IF_ERROR(ScoreNewDay(d, *w, &scores, &batch, work));
+    bool has_data = false;
+    sums[d] = SumDay(d, *registry_, scores, &*membership_, &has_data);
+    ++work->days_summed;
+    days_[d] = DayState{has_data, false};
+    PutDayState(d, &batch);
+    FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
+  }
+  // Sum again, from their stored scores, the days not published since they changed.
+  for (auto& [day, s] : days_) {
+    if (s.published || sums.count(day)) continue;
+    FUGONG_RETURN_IF_ERROR(ReadScores(day, &scores, work));
+    bool has_data = false;
+    sums[day] = SumDay(day, *registry_, scores, &*membership_, &has_data);
+    ++work->days_summed;
+    s.has_data = has_data;
+  }
+
+  // Publish the days from the first to the last with data.
+  const std::optional<std::pair<Day, Day>> span = DataSpan();
+  for (auto& [day, day_sums] : sums) {
+    DayState& s = days_[day];
+    StateBatch batch(state_);
+    if (span && day >= span->first && day <= span->second) {
+      day_sums.resize(catalog_->size());
+      DayRecords records;
+      FUGONG_RETURN_IF_ERROR(PublishDayRecords(day, *catalog_, day_sums, *refs_.calendar,
+                                               *refs_.config, publisher, &batch, &records));
+      for (const auto& [key, record] : records.changed) PutIndexRecord(&batch, key, record);
+      s.published = true;
+    }
+    PutDayState(day, &batch);
+    FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
+  }
+  return Status::OK();
 }
 
 }  // namespace fugong

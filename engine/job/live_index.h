@@ -1,80 +1,109 @@
-// The stream's view of the index: every registered enterprise's score on every day of the
-// stream, kept in memory, rescored when its readings change, and summed into a day's group
-// records when that day is (re)published.
+// The stream's closed days: fits a window's baselines once the window is closed, scores each
+// closed day once from that day's rows, keeps the scores in state (the enterprise_day store), and
+// publishes a day's records from its scores summed in enterprise-id order. Its cost per close is
+// one day's rows and scores, whatever the number of days the stream has seen; nothing of past
+// days is held in memory beyond one flag per day.
 //
-// A day's records are always recomputed from the scores of all its enterprises, in id order,
-// never patched: late data and corrections need no "undo" arithmetic on floating-point sums,
-// and the sums are the very ones a backfill takes (same scoring code, same order).
+// Late input (readings, weather, registry records that reach a closed day or a fitted window) is
+// kept as pending (day, enterprise) entries in state, written with the input that caused them,
+// and handled at the next close: the enterprise's baseline of that window is fitted again when the
+// window changed, the enterprise is rescored on the days concerned, and exactly those days are
+// summed and published again. See docs/streaming.md, "Closing a day".
 #pragma once
 
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "engine/config/engine_config.h"
 #include "engine/groups/group_catalog.h"
+#include "engine/groups/group_membership.h"
+#include "engine/job/day_scoring.h"
 #include "engine/job/engine_references.h"
-#include "engine/job/enterprise_scoring.h"
-#include "engine/publish/day_records.h"
+#include "engine/publish/index_publisher.h"
 #include "engine/reference/enterprise_registry.h"
-#include "engine/reference/holiday_calendar.h"
-#include "engine/reference/industry_table.h"
-#include "engine/reference/region_table.h"
 #include "engine/reference/weather_table.h"
 #include "engine/state/state_store.h"
 
 namespace fugong {
 
+// What one close did, for the status, metrics and tests.
+struct CloseWork {
+  uint64_t windows_fitted = 0;
+  uint64_t days_scored = 0;
+  uint64_t days_summed = 0;           // scored now or summed again from stored scores
+  uint64_t enterprises_rescored = 0;  // (enterprise, day) pairs rescored for late input
+  uint64_t meter_rows_read = 0;
+  uint64_t score_rows_read = 0;
+};
+
 class LiveIndex {
  public:
+  // A pending entry for this day means: every day of the enterprise (a new registration).
+  static constexpr Day kAllDays = INT32_MIN;
+
   // The references must outlive this object; `registry` and `weather` change between calls.
   LiveIndex(const EngineReferences& references, const EnterpriseRegistry* registry,
             const WeatherTable* weather, StateStore* state, int threads);
 
-  Status Init();  // checks the configured levels
+  // Checks the configured levels and restores the fitted windows, closed days and pending work.
+  Status Open();
 
-  // Scores the enterprises `ids` on [from, to] from their meter-days in state, replacing their
-  // earlier scores; ids not in the registry are forgotten. Adds the days whose scores changed to
-  // `changed`.
-  Status Rescore(const std::vector<std::string>& ids, Day from, Day to, std::set<Day>* changed);
-  // The enterprise's registry record changed (its groups may have).
-  void Forget(const std::string& id);
+  // Whether input of `day` changed since it was read reaches closed work (a scored day, or a
+  // window whose baselines are fitted): then it must be made pending.
+  bool Reaches(Day day) const;
+  // Records pending work for `id` on `day` (kAllDays: every day), in `batch` (written with the
+  // input that caused it) and in memory.
+  void AddPending(const std::string& id, Day day, StateBatch* batch);
+  // The registry record of `id` changed; `rescore` when its scores may change (a new enterprise
+  // or a new county: its baselines depend on the county's weather). Every published day is then
+  // summed again, since its registered counts or groups may have changed.
+  void RegistryChanged(const std::string& id, bool rescore, StateBatch* batch);
 
-  // The first and last day on which a registered enterprise has data.
+  // Closes every day up to `closed_through` whose window is closed, from `first_day` (the first
+  // day with readings) on: fits the windows, scores the days, does the pending work, and
+  // publishes the days that are new or changed. Each day's scores, records and outbox entries
+  // are written in one batch.
+  Status Close(Day first_day, Day closed_through, IndexPublisher* publisher, CloseWork* work);
+
+  // The first and last closed day on which a registered enterprise has data.
   std::optional<std::pair<Day, Day>> DataSpan() const;
-
-  // The records of `day`, from the scores of the registered enterprises; revisions into `batch`.
-  Status PublishDay(Day day, IndexPublisher* publisher, StateBatch* batch, DayRecords* out);
-
-  size_t scored_enterprises() const { return scores_.size(); }
+  size_t pending() const { return pending_.size(); }
 
  private:
-  struct EnterpriseScores {
-    Day from = 0;
-    std::vector<ScoredDay> days;   // index day - from
-    std::vector<uint32_t> groups;  // catalog indices; empty until first needed
-    const ScoredDay* On(Day day) const {
-      const int64_t i = static_cast<int64_t>(day) - from;
-      return i >= 0 && i < static_cast<int64_t>(days.size()) ? &days[i] : nullptr;
-    }
+  struct DayState {
+    bool has_data = false;
+    bool published = false;
   };
-  void CountDataDays(const EnterpriseScores& s, int delta);
+  // Scores of one day changed by pending work: id -> new score (nullopt: no row any more).
+  using ScoreChanges = std::map<std::string, std::optional<DayScore>>;
 
-  const EngineConfig& config_;
-  const RegionTable& regions_;
-  const IndustryTable& industries_;
-  const HolidayCalendar& calendar_;
+  ScoringInputs Inputs() const;
+  bool IsFitted(const DayRange& w) const;
+  Status FitWindow(const DayRange& w, CloseWork* work);
+  Status ScoreNewDay(Day day, const DayRange& w, std::vector<ScoredEnterprise>* scores,
+                     StateBatch* batch, CloseWork* work);
+  Status DoPending(std::map<Day, ScoreChanges>* changes, CloseWork* work);
+  Status Rescore(const std::string& id, Day day, ScoreChanges* changes, CloseWork* work);
+  // The day's stored scores, in id order.
+  Status ReadScores(Day day, std::vector<ScoredEnterprise>* out, CloseWork* work);
+  void PutDayState(Day day, StateBatch* batch) const;
+
+  const EngineReferences refs_;
   const EnterpriseRegistry* registry_;
   const WeatherTable* weather_;
   StateStore* state_;
   int threads_;
   std::optional<GroupCatalog> catalog_;
-  std::unordered_map<std::string, EnterpriseScores> scores_;
-  std::map<Day, uint32_t> data_days_;  // day -> enterprises with data on it
+  std::optional<GroupMembership> membership_;
+
+  std::vector<DayRange> fitted_;                   // windows whose baselines are stored
+  std::map<Day, DayState> days_;                   // scored days
+  std::set<std::pair<Day, std::string>> pending_;  // mirrors the pending_rescore store
+  bool republish_all_ = false;                     // mirrors stream.republish_all
 };
 
 }  // namespace fugong

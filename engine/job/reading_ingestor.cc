@@ -219,12 +219,12 @@ bool ReadingIngestor::ShouldCommit() const {
          counters_.records - records_at_last_commit_ >= commit_records_;
 }
 
-void ReadingIngestor::FlushInto(StateBatch* batch,
+void ReadingIngestor::FlushInto(StateBatch* batch, Day report_through,
                                 std::vector<std::pair<std::string, Day>>* touched,
                                 std::vector<std::pair<std::string, std::string>>* dead_letters) {
   records_at_last_commit_ = counters_.records;
   for (MeterShard& shard : shards_) {
-    shard.accumulator.FlushTo(batch, touched);
+    shard.accumulator.FlushTo(batch, report_through, touched);
     for (auto& [key, json] : shard.dead) {
       batch->Put(Store::kDeadLetter, key, json);
       if (dead_letters != nullptr) dead_letters->emplace_back(std::move(key), std::move(json));
@@ -240,7 +240,7 @@ void ReadingIngestor::FlushInto(StateBatch* batch,
 
 Status ReadingIngestor::Commit(const std::vector<std::pair<std::string, std::string>>& progress) {
   StateBatch batch(state_);
-  FlushInto(&batch, nullptr, nullptr);
+  FlushInto(&batch, INT32_MIN, nullptr, nullptr);
   for (const auto& [source, checkpoint] : progress) {
     batch.Put(Store::kProgress, source, checkpoint);
   }

@@ -56,10 +56,11 @@ class ReadingIngestor {
   // atomically.
   Status Commit(const std::vector<std::pair<std::string, std::string>>& progress);
   // What Commit writes, minus the progress, added to `batch` (the caller writes it together with
-  // its own changes). `touched` (optional) gets each enterprise whose meter-days changed with
-  // the first day they can change; `dead_letters` (optional) the new dead letters as
-  // (state key, JSON).
-  void FlushInto(StateBatch* batch, std::vector<std::pair<std::string, Day>>* touched,
+  // its own changes). `touched` (optional) gets (enterprise, day) for each day up to
+  // `report_through` whose energy the new rows can change; `dead_letters` (optional) the new dead
+  // letters as (state key, JSON).
+  void FlushInto(StateBatch* batch, Day report_through,
+                 std::vector<std::pair<std::string, Day>>* touched,
                  std::vector<std::pair<std::string, std::string>>* dead_letters);
 
   const IngestCounters& counters() const { return counters_; }

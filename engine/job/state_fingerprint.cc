@@ -7,7 +7,8 @@ namespace fugong {
 namespace {
 
 std::string StateFingerprint(const EngineConfig& config) {
-  return "interval_minutes=" + std::to_string(config.interval_minutes) +
+  // layout=2: day-major meter_day, enterprise_day and baseline keys (issue 10).
+  return "layout=2 interval_minutes=" + std::to_string(config.interval_minutes) +
          " timezone=" + config.time_zone.name();
 }
 

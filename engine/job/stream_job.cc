@@ -69,7 +69,7 @@ StreamJob::StreamJob(const StreamContext& context)
 Status StreamJob::Open() {
   FUGONG_RETURN_IF_ERROR(ctx_.config->Validate());
   FUGONG_RETURN_IF_ERROR(CheckStateFits(*ctx_.config, "stream", ctx_.state));
-  FUGONG_RETURN_IF_ERROR(index_.Init());
+  FUGONG_RETURN_IF_ERROR(index_.Open());
   ingestor_.LoadCounters();
   status_.readings = ingestor_.counters();
   LoadIngestCounters(*ctx_.state, "enterprises", &status_.enterprises);
@@ -78,8 +78,7 @@ Status StreamJob::Open() {
   status_.lost_offsets = ctx_.state->GetCounter("stream.lost_offsets");
   FUGONG_RETURN_IF_ERROR(LoadReference());
   FUGONG_RETURN_IF_ERROR(LoadProgress());
-  // Every enterprise is scored again from state: the scores are a cache, not state.
-  for (const auto& [id, enterprise] : registry_) MarkDirty(id, INT32_MIN);
+  // Finishes what a crash may have left: pending late work, days closed but not published.
   return CloseAndPublish(false);
 }
 
@@ -153,11 +152,6 @@ int64_t StreamJob::StartOffset(const std::string& topic, int32_t partition) cons
   return it == progress_.end() ? 0 : it->second.next_offset;
 }
 
-void StreamJob::MarkDirty(const std::string& id, Day from) {
-  auto [it, inserted] = dirty_.emplace(id, from);
-  if (!inserted) it->second = std::min(it->second, from);
-}
-
 void StreamJob::AddDeadLetter(DeadLetterReason reason, std::string detail, const StreamMessage& m,
                               IngestCounters* counters) {
   ++counters->dead[static_cast<size_t>(reason)];
@@ -177,8 +171,7 @@ void StreamJob::AddEnterprise(const StreamMessage& m) {
     const std::string id(*m.key);
     registry_.Erase(id);
     pending_.Delete(Store::kRegistry, id);
-    index_.Forget(id);
-    registry_changed_ = true;
+    index_.RegistryChanged(id, /*rescore=*/false, &pending_);
     ++status_.enterprises.used;
     return;
   }
@@ -191,10 +184,13 @@ void StreamJob::AddEnterprise(const StreamMessage& m) {
     return;
   }
   pending_.Put(Store::kRegistry, enterprise.id, m.value);
-  index_.Forget(enterprise.id);
-  MarkDirty(enterprise.id, INT32_MIN);
-  registry_changed_ = true;
+  // Its baselines depend on its county (the county's weather): a new enterprise or a new county
+  // is scored again on every closed day.
+  const Enterprise* before = registry_.Find(enterprise.id);
+  const bool rescore = before == nullptr || before->county != enterprise.county;
+  const std::string id = enterprise.id;
   registry_.Upsert(std::move(enterprise));
+  index_.RegistryChanged(id, rescore, &pending_);
   ++status_.enterprises.used;
 }
 
@@ -209,7 +205,12 @@ void StreamJob::AddWeather(const StreamMessage& m) {
   }
   pending_.Put(Store::kWeather, WeatherKey(row.county, row.day), m.value);
   weather_.Set(row.county, row.day, row.temp_mean_c);
-  weather_counties_.insert(row.county);
+  // Late weather (of a closed day, or of a fitted window) rescores the county's enterprises.
+  if (index_.Reaches(row.day)) {
+    for (const auto& [id, enterprise] : registry_) {
+      if (enterprise.county == row.county) index_.AddPending(id, row.day, &pending_);
+    }
+  }
   ++status_.weather.used;
 }
 
@@ -303,14 +304,12 @@ Status StreamJob::Commit() {
     pending_ = StateBatch(ctx_.state);
     std::vector<std::pair<std::string, Day>> touched;
     std::vector<std::pair<std::string, std::string>> dead;
-    ingestor_.FlushInto(&batch, &touched, &dead);
+    // Rows of days up to the one after the last closed day can reach closed work (late input).
+    const Day report_through = closed_through_ ? *closed_through_ + 1 : INT32_MIN;
+    ingestor_.FlushInto(&batch, report_through, &touched, &dead);
     for (const auto& [key, json] : dead) PutDeadLetter(&batch, key, json);
-    for (const auto& [id, day] : touched) MarkDirty(id, day);
-    if (!weather_counties_.empty()) {
-      for (const auto& [id, enterprise] : registry_) {
-        if (weather_counties_.count(enterprise.county)) MarkDirty(id, INT32_MIN);
-      }
-      weather_counties_.clear();
+    for (const auto& [id, day] : touched) {
+      if (index_.Reaches(day)) index_.AddPending(id, day, &batch);
     }
     for (const auto& [tp, p] : progress_) {
       if (p.pending_offset < 0) continue;
@@ -382,53 +381,28 @@ Status StreamJob::CloseAndPublish(bool close_all) {
   const Day new_closed = LastClosable(closed, span->second, close_all);
   const bool closing = new_closed > closed;
 
-  // Rescore the enterprises whose changes can reach a closed day. At a close, that is all
-  // changed ones; between closes, those with a change on or before the last closed day.
-  std::vector<std::string> ids;
-  for (auto it = dirty_.begin(); it != dirty_.end();) {
-    if (closing || it->second <= closed) {
-      ids.push_back(it->first);
-      it = dirty_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  std::set<Day> changed;
-  if (!ids.empty()) {
-    FUGONG_RETURN_IF_ERROR(index_.Rescore(ids, span->first, span->second, &changed));
-  }
-
-  // Republish the closed days that changed, and publish those not yet published.
-  StateBatch batch(ctx_.state);
+  // Between closes only late input (pending work) is handled; at a close, the new days too.
   IndexPublisher publisher(ctx_.state, ctx_.clock->Now());
-  if (const auto data = index_.DataSpan()) {
-    for (Day d = data->first; d <= std::min(new_closed, data->second); ++d) {
-      if (published_.count(d) && !changed.count(d) && !registry_changed_) continue;
-      // A day is scored against its baseline window; until the whole window is closed its
-      // baseline can still change, so the day waits (docs/streaming.md).
-      Result<DayRange> window = BaselineWindowFor(d, *ctx_.config, *ctx_.calendar);
-      if (!window.ok()) return window.status();
-      if (window->to > new_closed) continue;
-      DayRecords records;
-      FUGONG_RETURN_IF_ERROR(index_.PublishDay(d, &publisher, &batch, &records));
-      for (const auto& [key, record] : records.changed) PutIndexRecord(&batch, key, record);
-      published_.insert(d);
-    }
-    registry_changed_ = false;
+  CloseWork work;
+  if (closing || index_.pending() > 0 || closed_through_) {
+    FUGONG_RETURN_IF_ERROR(index_.Close(span->first, new_closed, &publisher, &work));
   }
   if (closing) {
+    StateBatch batch(ctx_.state);
     std::string bytes;
     AppendDay(new_closed, &bytes);
     batch.Put(Store::kMeta, kClosedThrough, bytes);
+    FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
     status_.days_closed += new_closed - closed;
     closed_through_ = new_closed;
     status_.closed_through = closed_through_;
   }
-  FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
   status_.records_new += publisher.new_records();
   status_.records_revised += publisher.revised_records();
   status_.data_span = index_.DataSpan();
-  if (!ids.empty() || closing) {
+  status_.pending_rescores = index_.pending();
+  if (work.days_summed > 0 || work.enterprises_rescored > 0 || work.windows_fitted > 0) {
+    status_.last_close = work;
     status_.last_publish_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }

@@ -3,9 +3,9 @@
 // hands it consumed messages and sends what it puts in the outbox.
 //
 //   readings ──► decode ► validate ► meter_day ──┐            ┌─► watermark ► close days
-//   enterprises ─► registry ──────────────────────┼─► commit ──┤
-//   weather ───► weather table ───────────────────┘  (state +  └─► rescore ► group sums ► publish
-//                                                    offsets,         (live_index)      (outbox)
+//   enterprises ─► registry ──────────────────────┼─► commit ──┤   (live_index: fit windows,
+//   weather ───► weather table ───────────────────┘  (state +  └─► score the day, late rescores,
+//                                                    offsets,      group sums ► publish ► outbox)
 //                                                    one batch)
 //
 // Exactly once: everything a batch of messages changes and the offsets after it are committed in
@@ -63,6 +63,8 @@ struct StreamStatus {
   uint64_t days_closed = 0;              // this run
   double last_publish_seconds = 0;       // the last close/republish step: rescoring to outbox
   double last_commit_write_seconds = 0;  // the last commit's ingest write (before closing)
+  CloseWork last_close;                  // what the last close that did something did
+  uint64_t pending_rescores = 0;         // late input waiting for the next close
 };
 
 class StreamJob {
@@ -113,7 +115,6 @@ class StreamJob {
   void AddWeather(const StreamMessage& m);
   void AddDeadLetter(DeadLetterReason reason, std::string detail, const StreamMessage& m,
                      IngestCounters* counters);
-  void MarkDirty(const std::string& id, Day from);
   Status LoadReference();
   Status LoadProgress();
   void PutCounters(StateBatch* batch) const;
@@ -137,13 +138,9 @@ class StreamJob {
   uint64_t uncommitted_ = 0;
   std::vector<StreamMessage> readings_;  // scratch: the readings of one Add
 
-  std::map<std::string, Day> dirty_;        // enterprise -> first day whose scores may have changed
-  bool registry_changed_ = false;           // registered counts may have changed on any day
-  std::set<std::string> weather_counties_;  // counties whose weather changed since the commit
   std::optional<Day> closed_through_;
   std::set<Day> live_days_;  // days whose first reading came before their deadline
   Day seen_max_day_ = INT32_MIN;
-  std::set<Day> published_;  // days published (or found unchanged) by this run
   StreamStatus status_;
 };
 

@@ -109,34 +109,30 @@ void MeterDayAccumulator::Add(uint32_t meter_index, const PlacedReading& placed,
   }
 }
 
-void MeterDayAccumulator::FlushTo(StateBatch* batch,
+void MeterDayAccumulator::FlushTo(StateBatch* batch, Day report_through,
                                   std::vector<std::pair<std::string, Day>>* touched) {
   std::vector<uint32_t> order(rows_.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  // Key order: day, then enterprise \0 meter (engine/state/key_codec.h).
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
     const Row& ra = rows_[a];
     const Row& rb = rows_[b];
-    if (ra.meter != rb.meter) return meter_keys_[ra.meter] < meter_keys_[rb.meter];
-    return ra.day < rb.day;
+    if (ra.day != rb.day) return ra.day < rb.day;
+    return meter_keys_[ra.meter] < meter_keys_[rb.meter];
   });
   const std::vector<MicroKwh> no_slots(intervals_per_day_, MeterDayRecord::kAbsent);
   std::string key, value;
-  uint32_t previous_meter = UINT32_MAX;
   for (uint32_t i : order) {
     const Row& row = rows_[i];
-    if (touched != nullptr) {
-      const Day first = row.has_register ? row.day - 1 : row.day;
-      if (row.meter != previous_meter) {
-        const std::string& k = meter_keys_[row.meter];
-        touched->emplace_back(k.substr(0, k.find('\0')), first);
-        previous_meter = row.meter;
-      } else if (first < touched->back().second) {
-        touched->back().second = first;
-      }
+    if (touched != nullptr && row.day - (row.has_register ? 1 : 0) <= report_through) {
+      const std::string& k = meter_keys_[row.meter];
+      const std::string enterprise = k.substr(0, k.find('\0'));
+      if (row.has_register) touched->emplace_back(enterprise, row.day - 1);
+      if (row.day <= report_through) touched->emplace_back(enterprise, row.day);
     }
-    key = meter_keys_[row.meter];
-    key.push_back('\0');
+    key.clear();
     AppendDay(row.day, &key);
+    key += meter_keys_[row.meter];
     const MicroKwh* slots =
         row.pool_offset == UINT32_MAX ? no_slots.data() : pool_.data() + row.pool_offset;
     EncodeMeterDay(slots, intervals_per_day_, row.has_register, row.register_start, row.corrections,

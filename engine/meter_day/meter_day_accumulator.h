@@ -39,9 +39,11 @@ class MeterDayAccumulator {
   size_t pending_rows() const { return rows_.size(); }
 
   // Adds one Merge per touched (meter, day) to `batch`, in key order, and forgets them.
-  // `touched` (optional) gets each touched meter's enterprise with the first day whose energy
-  // the new rows can change (a register reading at 00:00 also closes the day before).
-  void FlushTo(StateBatch* batch, std::vector<std::pair<std::string, Day>>* touched = nullptr);
+  // `touched` (optional) gets (enterprise, day) for every day up to `report_through` whose
+  // energy the new rows can change (a register reading at 00:00 also ends the day before): the
+  // stream's late input, which reaches days already closed.
+  void FlushTo(StateBatch* batch, Day report_through = INT32_MIN,
+               std::vector<std::pair<std::string, Day>>* touched = nullptr);
 
  private:
   struct Row {

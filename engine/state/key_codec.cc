@@ -28,37 +28,50 @@ uint64_t ReadFixed64(const char* p) {
 
 std::string MeterDayKey(std::string_view enterprise, std::string_view meter, Day day) {
   std::string key;
-  key.reserve(enterprise.size() + meter.size() + 6);
+  key.reserve(enterprise.size() + meter.size() + 5);
+  AppendDay(day, &key);
   key.append(enterprise);
   key.push_back('\0');
   key.append(meter);
-  key.push_back('\0');
+  return key;
+}
+
+std::string MeterDayPrefix(Day day, std::string_view enterprise) {
+  std::string key;
   AppendDay(day, &key);
+  key.append(enterprise);
   return key;
 }
 
 bool ParseMeterDayKey(std::string_view key, MeterDayKeyParts* parts) {
-  if (key.size() < 7) return false;
-  const size_t first = key.find('\0');
-  if (first == std::string_view::npos || key[key.size() - 5] != '\0') return false;
-  parts->enterprise = key.substr(0, first);
-  parts->meter = key.substr(first + 1, key.size() - 5 - first - 1);
-  parts->day = ReadDay(key.data() + key.size() - 4);
-  return true;
+  if (key.size() < 6) return false;
+  const size_t zero = key.find('\0', 4);
+  if (zero == std::string_view::npos || zero == 4) return false;
+  parts->day = ReadDay(key.data());
+  parts->enterprise = key.substr(4, zero - 4);
+  parts->meter = key.substr(zero + 1);
+  return !parts->meter.empty();
 }
 
 std::string EnterpriseDayKey(std::string_view enterprise, Day day) {
-  std::string key(enterprise);
-  key.push_back('\0');
+  std::string key;
   AppendDay(day, &key);
+  key.append(enterprise);
   return key;
 }
 
 std::string BaselineKey(std::string_view enterprise, Day window_from, Day window_to) {
-  std::string key(enterprise);
-  key.push_back('\0');
+  std::string key;
   AppendDay(window_from, &key);
   AppendDay(window_to, &key);
+  key.append(enterprise);
+  return key;
+}
+
+std::string RescoreKey(std::string_view enterprise, Day day) {
+  std::string key;
+  AppendDay(day, &key);
+  key.append(enterprise);
   return key;
 }
 

@@ -1,5 +1,7 @@
-// Key encodings of the state stores. Keys sort the way they are scanned: by enterprise id (byte
-// order, the order group sums are taken in), then meter, then day.
+// Key encodings of the state stores. Keys sort the way they are scanned. The stores a daily close
+// reads (meter_day, enterprise_day, baseline) lead with the day or the window, so that closing a
+// day reads one contiguous range, whatever the number of days before it; within it, rows sort by
+// enterprise id (byte order, the order group sums are taken in), then meter.
 #pragma once
 
 #include <cstdint>
@@ -14,8 +16,10 @@ namespace fugong {
 void AppendDay(Day day, std::string* key);
 Day ReadDay(const char* p);
 
-// meter_day: enterprise \0 meter \0 day
+// meter_day: day enterprise \0 meter
 std::string MeterDayKey(std::string_view enterprise, std::string_view meter, Day day);
+// The first key of `day`'s rows (of those of `enterprise` and after, when given).
+std::string MeterDayPrefix(Day day, std::string_view enterprise = {});
 struct MeterDayKeyParts {
   std::string_view enterprise;
   std::string_view meter;
@@ -23,10 +27,14 @@ struct MeterDayKeyParts {
 };
 bool ParseMeterDayKey(std::string_view key, MeterDayKeyParts* parts);
 
-// enterprise_day: enterprise \0 day
+// enterprise_day: day enterprise
 std::string EnterpriseDayKey(std::string_view enterprise, Day day);
-// baseline: enterprise \0 window_from window_to
+// baseline: window_from window_to enterprise
 std::string BaselineKey(std::string_view enterprise, Day window_from, Day window_to);
+// pending_rescore: day enterprise (day kAllDays: every day of the enterprise)
+std::string RescoreKey(std::string_view enterprise, Day day);
+// The day (or the window's first day) a key of these stores leads with, and what follows it.
+inline Day LeadingDay(std::string_view key) { return ReadDay(key.data()); }
 
 // dead_letter: source \0 partition(4) position(8)
 std::string DeadLetterKey(std::string_view source, int32_t partition, int64_t position);

@@ -16,7 +16,8 @@ namespace {
 
 const char* const kStoreNames[] = {"meter_day", "enterprise_day", "baseline", "group_day",
                                    "progress",  "dead_letter",    "stats",    "meta",
-                                   "registry",  "weather",        "outbox",   "delivered"};
+                                   "registry",  "weather",        "outbox",   "delivered",
+                                   "pending_rescore"};
 static_assert(std::size(kStoreNames) == static_cast<size_t>(Store::kCount));
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {

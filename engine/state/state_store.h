@@ -3,9 +3,10 @@
 // clang-format off
 // | store          | key                          | value                                        |
 // |----------------|------------------------------|----------------------------------------------|
-// | meter_day      | enterprise, meter, day       | MeterDayRecord (merged, never read-modified) |
-// | enterprise_day | enterprise, day              | energy and status                            |
-// | baseline       | enterprise, window           | BaselineModel                                |
+// | meter_day      | day, enterprise, meter       | MeterDayRecord (merged, never read-modified) |
+// | enterprise_day | day, enterprise              | E, status and score (DayScore)               |
+// | baseline       | window, enterprise           | WindowBaseline: its meters and models        |
+// | pending_rescore| day, enterprise              | closed days that late input changed (stream) |
 // | group_day      | DATE|LEVEL|CODE              | the published record: revision, computed_at  |
 // | progress       | source (file, topic+part.)   | how far that input has been consumed         |
 // | dead_letter    | source, partition, position  | the dead letter (JSON)                       |
@@ -57,6 +58,7 @@ enum class Store : int {
   kWeather,    // streaming: county, date -> its latest message
   kOutbox,     // streaming: records committed but not yet acknowledged by the output topics
   kDelivered,  // backfill --publish: what each topic acknowledged (engine/job/delivery_ledger.h)
+  kRescore,    // streaming: (day, enterprise) whose closed score late input may have changed
   kCount,
 };
 

@@ -1,0 +1,93 @@
+#include "engine/meter_day/meter_day_cursor.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "engine/state/key_codec.h"
+
+namespace fugong {
+
+MeterDayCursor::MeterDayCursor(const StateStore* state, Day first, Day last,
+                               const EngineConfig* config)
+    : config_(config), first_(first) {
+  for (Day d = first; d <= last; ++d) days_.push_back(state->NewIterator(Store::kMeterDay));
+}
+
+void MeterDayCursor::Seek(std::string_view from) {
+  for (size_t k = 0; k < days_.size(); ++k) {
+    days_[k]->Seek(MeterDayPrefix(first_ + static_cast<Day>(k), from));
+  }
+}
+
+std::string_view MeterDayCursor::CurrentEnterprise(size_t k) const {
+  const rocksdb::Iterator& it = *days_[k];
+  if (!it.Valid()) return {};
+  const std::string_view key(it.key().data(), it.key().size());
+  if (key.size() < 6 || LeadingDay(key) != first_ + static_cast<Day>(k)) return {};
+  return key.substr(4, key.find('\0', 4) - 4);
+}
+
+Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end) {
+  std::string_view least;
+  for (size_t k = 0; k < days_.size(); ++k) {
+    const std::string_view e = CurrentEnterprise(k);
+    if (!e.empty() && (least.empty() || e < least)) least = e;
+  }
+  for (const auto& it : days_) {
+    if (!it->status().ok()) return Status::IOError(it->status().ToString());
+  }
+  if (least.empty() || (!end.empty() && least >= end)) return false;
+  out->enterprise.assign(least);
+  out->meter_ids.clear();
+  out->meters.clear();
+  out->rows = 0;
+
+  // (meter, day, row) of every iterator positioned at this enterprise, then grouped by meter.
+  std::vector<std::tuple<std::string, Day, MeterDaySummary>> rows;
+  MeterDayRecord record;
+  MeterDayKeyParts parts;
+  for (size_t k = 0; k < days_.size(); ++k) {
+    rocksdb::Iterator& it = *days_[k];
+    while (CurrentEnterprise(k) == out->enterprise) {
+      const std::string_view key(it.key().data(), it.key().size());
+      if (!ParseMeterDayKey(key, &parts)) return Status::Corruption("bad meter_day key");
+      if (!record.Decode(std::string_view(it.value().data(), it.value().size()))) {
+        return Status::Corruption("bad meter_day record of meter " + std::string(parts.meter));
+      }
+      rows.emplace_back(std::string(parts.meter), parts.day,
+                        MeterDaySummary::Of(parts.day, record));
+      it.Next();
+    }
+  }
+  out->rows = rows.size();
+  rows_read_ += rows.size();
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return std::tie(std::get<0>(a), std::get<1>(a)) < std::tie(std::get<0>(b), std::get<1>(b));
+  });
+  for (size_t i = 0; i < rows.size();) {
+    std::vector<MeterDaySummary> series;
+    size_t j = i;
+    for (; j < rows.size() && std::get<0>(rows[j]) == std::get<0>(rows[i]); ++j) {
+      series.push_back(std::get<2>(rows[j]));
+    }
+    out->meter_ids.push_back(std::move(std::get<0>(rows[i])));
+    out->meters.emplace_back(std::move(series), *config_);
+    i = j;
+  }
+  return true;
+}
+
+Status MeterDayCursor::Read(std::string_view enterprise, EnterpriseMeterRows* out) {
+  Seek(enterprise);
+  Result<bool> found = Next(out);
+  if (!found.ok()) return found.status();
+  if (!*found || out->enterprise != enterprise) {
+    out->enterprise.assign(enterprise);
+    out->meter_ids.clear();
+    out->meters.clear();
+    out->rows = 0;
+  }
+  return Status::OK();
+}
+
+}  // namespace fugong
