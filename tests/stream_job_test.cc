@@ -473,6 +473,58 @@ TEST_F(StreamJobTest, ACloseReadsOnlyTheRowsOfTheDaysItCloses) {
   EXPECT_EQ(work.score_rows_read, 0u);
 }
 
+// retention_days: rows of days more than that before the newest day go at compaction, and a
+// reading older than what is kept is dead-lettered too_old. Data that comes in time order is
+// computed as without retention.
+TEST_F(StreamJobTest, RetentionDropsOldDaysAndATooOldReadingIsDeadLettered) {
+  config_.engine.retention_days = 60;
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  Feed(job.get(), readings_, 0, readings_.size());
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  const std::map<std::string, std::vector<std::string>> before = published_.index;
+
+  const Day cutoff = state_->retention_cutoff();
+  ASSERT_TRUE(job->status().data_span.has_value());
+  EXPECT_GE(cutoff, job->status().data_span->second - 60);
+  EXPECT_LE(cutoff, job->status().data_span->second + 1 - 60);
+  ASSERT_TRUE(state_->CompactAll().ok());
+  for (Store store : {Store::kMeterDay, Store::kEnterpriseDay}) {
+    uint64_t old_rows = 0, kept_rows = 0;
+    std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(store);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++(LeadingDay(std::string_view(it->key().data(), it->key().size())) < cutoff ? old_rows
+                                                                                    : kept_rows);
+    }
+    EXPECT_EQ(old_rows, 0u) << "store " << static_cast<int>(store);
+    EXPECT_GT(kept_rows, 0u) << "store " << static_cast<int>(store);
+  }
+
+  // Readings of a dropped day, and of a kept day whose window may have lost rows: too_old.
+  const fs::path extra = *dir_ / "too-old.csv";
+  std::ofstream(extra) << "meter_id,enterprise_id,ts,kwh,kind\n"
+                       << "M9999990,E000001," << FormatDate(cutoff - 3)
+                       << "T10:00:00+08:00,5.000,interval\n"
+                       << "M9999990,E000001," << FormatDate(cutoff + 10)
+                       << "T10:00:00+08:00,5.000,interval\n";
+  TopicFeed late("fugong.readings", 12);
+  late.AppendCsv(TopicRecordKind::kReadings, extra.string());
+  std::vector<StreamMessage> messages = late.Slice(0, 2);
+  const uint64_t dead_before = published_.dead_letters.size();
+  for (StreamMessage& m : messages) {
+    m.offset = job->StartOffset("fugong.readings", m.partition);
+    ASSERT_TRUE(job->Add({m}).ok());
+    CommitAndDrain(job.get());
+  }
+  ASSERT_EQ(published_.dead_letters.size(), dead_before + 2);
+  for (size_t i = dead_before; i < published_.dead_letters.size(); ++i) {
+    EXPECT_EQ(nlohmann::json::parse(published_.dead_letters[i])["reason"], "too_old");
+  }
+  EXPECT_EQ(job->status().readings.dead[static_cast<size_t>(DeadLetterReason::kTooOld)], 2u);
+  EXPECT_EQ(published_.index, before) << "a too-old reading changes nothing published";
+}
+
 TEST_F(StreamJobTest, BadMessagesAreDeadLetteredWithTheirReasonAndGoodOnesCounted) {
   std::unique_ptr<StreamJob> job = OpenJob();
   FeedReference(job.get());

@@ -21,6 +21,9 @@ Status EngineConfig::Validate() const {
     return Status::InvalidArgument("baseline_from is after baseline_to");
   }
   if (baseline_days < 1) return Status::InvalidArgument("baseline_days must be positive");
+  if (retention_days <= baseline_days + 1) {
+    return Status::InvalidArgument("retention_days must exceed baseline_days + 1");
+  }
   if (r_max <= 0) return Status::InvalidArgument("r_max must be positive");
   if (composite_weight < 0 || composite_weight > 1) {
     return Status::InvalidArgument("composite_weight must be in [0, 1]");
@@ -84,6 +87,8 @@ Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* c) {
         c->time_zone = std::move(zone).value();
       } else if (key == "interval_minutes") {
         c->interval_minutes = v.as<int>();
+      } else if (key == "retention_days") {
+        c->retention_days = v.as<int>();
       } else if (key == "future_tolerance_seconds") {
         c->future_tolerance_seconds = v.as<int>();
       } else if (key == "min_coverage") {

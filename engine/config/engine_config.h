@@ -24,6 +24,12 @@ struct EngineConfig {
   int interval_minutes = 15;
   // A reading time more than this far ahead of the clock is dead-lettered.
   int future_tolerance_seconds = 86400;
+  // Meter-day rows and scores of days more than this many days before the newest day read are
+  // dropped by RocksDB's compaction (engine/state/retention_filter.h); readings too old for what
+  // remains are dead-lettered too_old. The default keeps the current and the previous season's
+  // windows and every day scored against them (a season reaches ~190 days past its festival,
+  // festivals are 354-384 days apart, a window ends 15 days before its festival).
+  int retention_days = 800;
 
   // --- Meter-day ---
   double min_coverage = 0.75;

@@ -89,6 +89,7 @@ bool LiveIndex::IsFitted(const DayRange& w) const {
 }
 
 bool LiveIndex::Reaches(Day day) const {
+  if (day < state_->retention_cutoff()) return false;  // final: its rows may be gone
   if (days_.count(day)) return true;
   return std::any_of(fitted_.begin(), fitted_.end(),
                      [&](const DayRange& w) { return day >= w.from && day <= w.to + 1; });
@@ -198,19 +199,24 @@ Status LiveIndex::DoPending(std::map<Day, ScoreChanges>* changes, CloseWork* wor
     window_of.emplace(day, *w);
   }
   // Fit again the windows that late input reaches; their writes must be readable by the rescore.
+  // Days before the retention cutoff are final: their rows may be gone (retention_filter.h).
+  const Day cutoff = state_->retention_cutoff();
   std::set<std::pair<std::string, Day>> rescore;
   StateBatch refits(state_);
   for (const auto& [day, id] : todo) {
     for (const DayRange& w : fitted_) {
+      if (w.from < cutoff) continue;
       if (day != kAllDays && (day < w.from || day > w.to + 1)) continue;
       FUGONG_RETURN_IF_ERROR(RefitWindowBaseline(in, w, id, &refits, &work->meter_rows_read));
       for (const auto& [d, dw] : window_of) {
-        if (dw.from == w.from && dw.to == w.to) rescore.emplace(id, d);
+        if (dw.from == w.from && dw.to == w.to && d >= cutoff) rescore.emplace(id, d);
       }
     }
     if (day == kAllDays) {
-      for (const auto& [d, s] : days_) rescore.emplace(id, d);
-    } else if (days_.count(day)) {
+      for (auto it = days_.lower_bound(cutoff); it != days_.end(); ++it) {
+        rescore.emplace(id, it->first);
+      }
+    } else if (days_.count(day) && day >= cutoff) {
       rescore.emplace(id, day);
     }
   }
@@ -258,9 +264,12 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
                         CloseWork* work) {
   std::map<Day, ScoreChanges> changes;
   if (!pending_.empty()) FUGONG_RETURN_IF_ERROR(DoPending(&changes, work));
+  // Days before the retention cutoff are final: their rows may be gone (retention_filter.h).
+  const Day cutoff = state_->retention_cutoff();
   if (republish_all_) {
     StateBatch batch(state_);
-    for (auto& [day, s] : days_) {
+    for (auto it = days_.lower_bound(cutoff); it != days_.end(); ++it) {
+      auto& [day, s] = *it;
       if (!s.published) continue;
       s.published = false;
       PutDayState(day, &batch);
@@ -273,7 +282,7 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
   // Score the closed days whose window is closed (a day waits for its window: docs/streaming.md).
   std::map<Day, std::vector<GroupDaySums>> sums;
   std::vector<ScoredEnterprise> scores;
-  for (Day d = first_day; d <= closed_through; ++d) {
+  for (Day d = std::max(first_day, cutoff); d <= closed_through; ++d) {
     if (days_.count(d)) continue;
     Result<DayRange> w = BaselineWindowFor(d, *refs_.config, *refs_.calendar);
     if (!w.ok()) return w.status();
@@ -289,7 +298,8 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
     FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
   }
   // Sum again, from their stored scores, the days not published since they changed.
-  for (auto& [day, s] : days_) {
+  for (auto it = days_.lower_bound(cutoff); it != days_.end(); ++it) {
+    auto& [day, s] = *it;
     if (s.published || sums.count(day)) continue;
     FUGONG_RETURN_IF_ERROR(ReadScores(day, &scores, work));
     bool has_data = false;

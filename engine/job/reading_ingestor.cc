@@ -64,6 +64,15 @@ void ReadingIngestor::LoadCounters() {
     min_day_ = static_cast<Day>(state_->GetCounter("readings.min_day"));
     max_day_ = static_cast<Day>(state_->GetCounter("readings.max_day"));
   }
+  UpdateRetention();
+}
+
+void ReadingIngestor::UpdateRetention() {
+  if (max_day_ < min_day_) return;
+  // Rows before the cutoff may go; a reading is accepted only if the window it can reach (it
+  // starts at most baseline_days before it) is still whole.
+  state_->SetRetentionCutoff(max_day_ - config_.retention_days);
+  validator_.set_oldest_day(max_day_ - config_.retention_days + config_.baseline_days);
 }
 
 void ReadingIngestor::Place(const Reading& reading, std::string_view raw, const std::string& source,
@@ -170,6 +179,7 @@ void ReadingIngestor::ApplyParts() {
     if (shard.min_day < min_day_) min_day_ = shard.min_day;
     if (shard.max_day > max_day_) max_day_ = shard.max_day;
   }
+  UpdateRetention();
   for (ParsePart& part : parts_) {
     for (auto& d : part.dead) shards_[0].dead.push_back(std::move(d));
     part.dead.clear();

@@ -112,6 +112,8 @@ class ReadingIngestor {
   void Place(const Reading& reading, std::string_view raw, const std::string& source,
              int32_t partition, int64_t position, ParsePart* part) const;
   void ResetParts();
+  // Moves the retention cutoff and the oldest day accepted after the newest day read.
+  void UpdateRetention();
   void ApplyParts();
   // Records [0, n) of one source parsed in parts on the worker threads, parse(begin, end, part),
   // then applied in order.

@@ -30,7 +30,8 @@ std::string_view ReasonCode(DeadLetterReason reason) {
       "key_mismatch",
       "partition_gap",
       "internal_error",
-      "conflicting_registry_line"};
+      "conflicting_registry_line",
+      "too_old"};
   return kCodes[static_cast<size_t>(reason)];
 }
 

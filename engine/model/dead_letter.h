@@ -40,6 +40,8 @@ enum class DeadLetterReason : uint8_t {
   kInternalError,
   // An enterprise listed again in a registry file with other fields: the earlier line.
   kConflictingRegistryLine,
+  // A reading of a day older than the state keeps (retention_days behind the newest day).
+  kTooOld,
   kCount,  // not a reason: the number of reasons
 };
 

@@ -122,6 +122,9 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
     rocksdb::ColumnFamilyOptions cf;
     cf.compression = rocksdb::kLZ4Compression;
     cf.level_compaction_dynamic_level_bytes = true;
+    if (static_cast<Store>(i) == Store::kMeterDay || static_cast<Store>(i) == Store::kEnterpriseDay) {
+      cf.compaction_filter = store->retention_.get();
+    }
     if (static_cast<Store>(i) == Store::kMeterDay) {
       cf.merge_operator = std::make_shared<MeterDayMergeOperator>();
       cf.write_buffer_size = 128 << 20;
@@ -200,6 +203,26 @@ uint64_t StateStore::ApproximateSize() const {
     total += size;
   }
   return total;
+}
+
+}  // namespace fugong
+
+namespace fugong {
+
+void StateStore::SetRetentionCutoff(Day day) {
+  if (day > retention_->cutoff()) retention_->set_cutoff(day);
+}
+
+Status StateStore::CompactAll() {
+  if (write_failed()) return write_failure();
+  rocksdb::CompactRangeOptions options;
+  // Rewrite the last level too, so that the filter sees every row.
+  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (auto* h : handles_) {
+    const rocksdb::Status s = db_->CompactRange(options, h, nullptr, nullptr);
+    if (!s.ok()) return RecordWriteFailure(s);
+  }
+  return Status::OK();
 }
 
 }  // namespace fugong

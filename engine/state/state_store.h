@@ -41,7 +41,9 @@
 #include <string>
 #include <string_view>
 
+#include "engine/common/date.h"
 #include "engine/common/status.h"
+#include "engine/state/retention_filter.h"
 
 namespace fugong {
 
@@ -115,6 +117,13 @@ class StateStore {
   // Approximate bytes on disk, for the summary.
   uint64_t ApproximateSize() const;
 
+  // Rows of meter_day and enterprise_day of days before `day` may be dropped from now on (by
+  // compaction: engine/state/retention_filter.h). Only moves forward.
+  void SetRetentionCutoff(Day day);
+  Day retention_cutoff() const { return retention_->cutoff(); }
+  // Compacts every store now (tests, and an operator reclaiming space at once).
+  Status CompactAll();
+
   rocksdb::ColumnFamilyHandle* handle(Store s) const { return handles_[static_cast<int>(s)]; }
 
  private:
@@ -125,6 +134,7 @@ class StateStore {
   // Declared before the database, which uses them until it is closed.
   std::unique_ptr<rocksdb::Env> env_;  // only with options.file_system
   std::shared_ptr<StateWriteErrorListener> errors_;
+  std::unique_ptr<RetentionFilter> retention_ = std::make_unique<RetentionFilter>();
   std::unique_ptr<rocksdb::DB> db_;
   std::atomic<bool> write_failed_{false};
   mutable std::mutex failure_mutex_;

@@ -20,6 +20,12 @@ bool ReadingValidator::Place(const Reading& r, PlacedReading* placed, DecodeErro
   const TimeZone::LocalTime local = config_.time_zone.Localize(r.ts);
   const Day day = local.day;
   const int64_t second_of_day = local.seconds_into_day;
+  // A register reading at 00:00 also ends the day before.
+  if (day - (r.kind == ReadingKind::kRegister ? 1 : 0) < oldest_day_) {
+    *error = {DeadLetterReason::kTooOld,
+              "the day is older than the state keeps (retention_days before the newest day)"};
+    return false;
+  }
   if (r.kind == ReadingKind::kRegister) {
     if (second_of_day != 0) {
       *error = {DeadLetterReason::kRegisterNotMidnight,

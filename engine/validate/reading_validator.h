@@ -23,12 +23,15 @@ class ReadingValidator {
 
   // A long-running stream moves its clock forward.
   void set_now(EpochSeconds now) { latest_allowed_ = now + config_.future_tolerance_seconds; }
+  // Readings that reach a day before `day` are too_old (the state no longer keeps them).
+  void set_oldest_day(Day day) { oldest_day_ = day; }
 
  private:
   const EngineConfig& config_;
   int interval_seconds_;
   MicroKwh max_interval_;
   EpochSeconds latest_allowed_;
+  Day oldest_day_ = INT32_MIN;
 };
 
 }  // namespace fugong
