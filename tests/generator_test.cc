@@ -398,6 +398,128 @@ TEST(GeneratorTest, ResumedAndShutDaysLieClearlyApartFromThirtyPercent) {
   EXPECT_GT(shut_days, 1000);
 }
 
+// Enterprise-day kWh of interval readings files: (enterprise id, day) -> kWh.
+std::map<std::pair<std::string, Day>, double> EnterpriseDayEnergy(
+    const std::vector<std::string>& files) {
+  std::map<std::pair<std::string, Day>, double> energy;
+  for (const std::string& path : files) {
+    const std::string text = ReadFile(path);
+    const auto lines = Lines(text);
+    for (size_t i = 1; i < lines.size(); ++i) {
+      const auto f = Split(lines[i], ',');
+      EpochSeconds ts;
+      EXPECT_TRUE(ParseInstant(f[2], &ts)) << lines[i];
+      const Day day = static_cast<Day>((ts + 8 * 3600 - 1) / 86400);
+      energy[{f[1], day}] += std::stod(f[3]);
+    }
+  }
+  return energy;
+}
+
+// A range over the 2019 festival (2019-02-05, official break 02-04..02-10): truth-2019.csv
+// holds that season, and every enterprise that is not continuous shuts down on a working day
+// 10..2 days before the festival and works again from its resume date on, within 45 days (plus
+// its days off) after the break; truth.csv stays the 2020 season.
+TEST(GeneratorTest, AnOrdinarySeasonShutsDownAndResumesAroundItsOwnFestival) {
+  GenerateOptions o = Small(TempDir("season2019"));
+  o.enterprises = 200;
+  o.from = D("2019-01-15");
+  o.to = D("2019-04-15");
+  o.split = 1;
+  o.faults = false;
+  o.register_fraction = 0.0;
+  o.interval_minutes = 120;
+  const GenerateSummary s = Generate(o);
+  const auto energy = EnterpriseDayEnergy(s.readings_files);
+  const auto files = AllFiles(o.out_dir);
+  ASSERT_TRUE(files.count("truth-2019.csv"));
+  EXPECT_FALSE(files.count("truth-2018.csv"));
+  EXPECT_FALSE(files.count("truth-2020.csv"));
+  const auto truth = Lines(files.at("truth-2019.csv"));
+  const auto truth_2020 = Lines(files.at("truth.csv"));
+  const auto enterprises = Lines(files.at("enterprises.csv"));
+  ASSERT_EQ(truth.size(), 201u);
+  ASSERT_EQ(truth_2020.size(), 201u);
+  EXPECT_EQ(truth[0], truth_2020[0]);
+  const Day festival = D("2019-02-05"), after_break = D("2019-02-11");
+  int shut_down = 0, back_in_a_week = 0, shut_days = 0, working_days = 0;
+  for (size_t i = 1; i < truth.size(); ++i) {
+    const auto t = Split(truth[i], ',');
+    const auto t2020 = Split(truth_2020[i], ',');
+    const auto e = Split(enterprises[i], ',');
+    ASSERT_EQ(t[0], e[0]);
+    EXPECT_EQ(t.size(), 5u);
+    EXPECT_EQ(t[3] + "," + t[4], t2020[3] + "," + t2020[4]) << "same enterprise, same days off";
+    if (!t2020[2].empty()) EXPECT_GE(D(t2020[2].c_str()), D("2020-01-15")) << t[0];
+    if (t[2].empty()) {  // continuous, or opened in December 2019
+      EXPECT_TRUE(t[1].empty());
+      EXPECT_TRUE(t2020[2].empty() || !e[5].empty()) << t[0];
+      continue;
+    }
+    ++shut_down;
+    const Day from = D(t[2].c_str());
+    EXPECT_GE(from, festival - 10) << t[0];
+    EXPECT_LE(from, festival - 2) << t[0];
+    ASSERT_FALSE(t[1].empty()) << t[0] << ": everyone resumes in an ordinary season";
+    const Day resume = D(t[1].c_str());
+    EXPECT_GE(resume, after_break) << t[0];
+    EXPECT_LE(resume, after_break + 45 + 3) << t[0];
+    back_in_a_week += resume < after_break + 7;
+    const double base = std::stod(t[4]);
+    std::set<int> days_off;
+    for (const auto& w : Split(t[3], ';')) {
+      if (!w.empty()) days_off.insert(std::stoi(w));
+    }
+    for (Day d = o.from; d <= o.to; ++d) {
+      const double kwh = energy.at({t[0], d});
+      const DayKind kind = HolidayCalendar::China().KindOf(d);
+      const bool day_off =
+          kind == DayKind::kHoliday || (kind == DayKind::kOrdinary && days_off.count(WeekdayOf(d)));
+      if (d >= from && d < resume) {
+        EXPECT_LT(kwh, 0.25 * base) << t[0] << " " << FormatDate(d);
+        ++shut_days;
+      } else if (!day_off && (d < festival - 10 || d >= resume)) {
+        EXPECT_GT(kwh, 0.5 * base) << t[0] << " " << FormatDate(d);
+        ++working_days;
+      }
+    }
+  }
+  EXPECT_GT(shut_down, 140);
+  EXPECT_GT(back_in_a_week, shut_down / 4) << "most are back within weeks of the break";
+  EXPECT_LT(back_in_a_week, shut_down) << "and not all on its first days";
+  EXPECT_GT(shut_days, 1500);
+  EXPECT_GT(working_days, 5000);
+}
+
+// The readings of a day are the same whatever range they are generated in: a range across two
+// festivals gives the months of either season byte for byte as a range of that month alone.
+TEST(GeneratorTest, ADaysReadingsDoNotDependOnTheRange) {
+  GenerateOptions whole = Small(TempDir("range_whole"));
+  whole.enterprises = 30;
+  whole.from = D("2018-11-01");
+  whole.to = D("2020-03-31");
+  whole.split = 1;
+  whole.faults = false;  // the rollover's day depends on the range
+  whole.register_fraction = 0.0;
+  whole.interval_minutes = 240;
+  Generate(whole);
+  const auto whole_files = AllFiles(whole.out_dir);
+  EXPECT_EQ(whole_files.size(), 17u + 5u);  // 17 months, enterprises, weather, 2 truths, faults
+  EXPECT_TRUE(whole_files.count("truth-2019.csv"));
+  for (const auto& [from, to] :
+       {std::pair{"2019-02-01", "2019-02-28"}, std::pair{"2020-02-01", "2020-02-29"}}) {
+    GenerateOptions month = whole;
+    month.out_dir = TempDir(std::string("range_") + from);
+    month.from = D(from);
+    month.to = D(to);
+    Generate(month);
+    const std::string name = "readings-" + std::string(from).substr(0, 7) + ".csv";
+    const auto files = AllFiles(month.out_dir);
+    ASSERT_TRUE(files.count(name));
+    EXPECT_TRUE(files.at(name) == whole_files.at(name)) << name << " differs";
+  }
+}
+
 TEST(GeneratorTest, CountiesAndIndustriesFollowTheZhejiangMix) {
   const synth::Population p =
       synth::DrawPopulation(7, 600, 0.1, RegionTable::Zhejiang(), HolidayCalendar::China());

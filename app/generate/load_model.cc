@@ -65,16 +65,22 @@ LoadShapes::LoadShapes(int interval_minutes) : slots_(1440 / interval_minutes) {
 }
 
 EnterpriseDay LoadModel::DayOf(const SyntheticEnterprise& e, uint32_t index, Day day) const {
+  // The latest season whose shutdown has begun by `day`, if any: the enterprise is shut in it,
+  // or has resumed and follows its ramp.
+  const SeasonShutdown* season = nullptr;
+  for (const SeasonShutdown& s : e.seasons) {
+    if (s.shutdown_from > day) break;
+    season = &s;
+  }
   double level;
   bool working = false;
-  const bool shut = e.shutdown_from && day >= *e.shutdown_from && (!e.resume || day < *e.resume);
-  if (shut) {
+  if (season && (!season->resume || day < *season->resume)) {
     level = e.shutdown_level;
   } else if (!IsWorkingDay(e, day, calendar_)) {
     level = e.off_level;
-  } else if (e.resume && day >= *e.resume) {
-    const double t = std::min(1.0, static_cast<double>(day - *e.resume) / e.ramp_days);
-    level = e.ramp_start + (e.ramp_end - e.ramp_start) * t;
+  } else if (season) {
+    const double t = std::min(1.0, static_cast<double>(day - *season->resume) / season->ramp_days);
+    level = season->ramp_start + (season->ramp_end - season->ramp_start) * t;
     working = true;
   } else {
     level = 1.0;

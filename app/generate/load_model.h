@@ -1,10 +1,11 @@
 // How much a synthetic enterprise consumes on a day, and how that energy spreads over the day.
 //
 // Day energy = base x level x heating x noise, where the level is 1 on a normal working day, the
-// enterprise's off level on days off and public holidays, its shutdown level from shutdown_from
-// until the resume date, and after it a ramp from ramp_start to ramp_end on working days. Heating
-// adds heat_per_degree per degree of the county's temperature below 18 C; noise is ~5% per
-// enterprise-day and ~2% per meter-day. Interval values add ~5% noise per interval.
+// enterprise's off level on days off and public holidays, its shutdown level from a season's
+// shutdown_from until its resume date, and after it that season's ramp from ramp_start to
+// ramp_end on working days (until the next season's shutdown). Heating adds heat_per_degree per
+// degree of the county's temperature below 18 C; noise is ~5% per enterprise-day and ~2% per
+// meter-day. Interval values add ~5% noise per interval.
 #pragma once
 
 #include <array>

@@ -35,6 +35,7 @@ enum class Stream : uint64_t {
   kRegister = 9,
   kRollover = 10,
   kLine = 11,
+  kSeason = 12,
 };
 
 // A key for (seed, stream, a, b): every combination gets an unrelated 64-bit value.

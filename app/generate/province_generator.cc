@@ -145,8 +145,9 @@ Result<GenerateSummary> GenerateProvince(const GenerateOptions& o,
 
   const RegionTable& regions = RegionTable::Zhejiang();
   const HolidayCalendar& calendar = HolidayCalendar::China();
-  const synth::Population population =
-      synth::DrawPopulation(o.seed, o.enterprises, o.register_fraction, regions, calendar);
+  const std::vector<Day> ordinary_seasons = synth::OrdinarySeasonsReaching(o.from, o.to, calendar);
+  const synth::Population population = synth::DrawPopulation(
+      o.seed, o.enterprises, o.register_fraction, regions, calendar, ordinary_seasons);
   const synth::SyntheticWeather weather(o.seed, regions, population.counties, o.from, o.to);
   const synth::LoadModel model(o.seed, calendar, weather);
   const synth::LoadShapes shapes(o.interval_minutes);
@@ -157,7 +158,15 @@ Result<GenerateSummary> GenerateProvince(const GenerateOptions& o,
   FUGONG_RETURN_IF_ERROR(
       synth::WriteFile(path("enterprises.csv"), synth::EnterprisesCsv(population)));
   FUGONG_RETURN_IF_ERROR(synth::WriteFile(path("weather.csv"), weather.ToCsv()));
-  FUGONG_RETURN_IF_ERROR(synth::WriteFile(path("truth.csv"), synth::TruthCsv(population, o.to)));
+  // truth.csv is the 2020 season's whatever the range, as it always was; every other season the
+  // range reaches gets its own file in the same columns.
+  FUGONG_RETURN_IF_ERROR(synth::WriteFile(
+      path("truth.csv"), synth::TruthCsv(population, o.to, synth::SpringFestival2020())));
+  for (const Day festival : ordinary_seasons) {
+    const std::string name = "truth-" + FormatDate(festival).substr(0, 4) + ".csv";
+    FUGONG_RETURN_IF_ERROR(synth::WriteFile((std::filesystem::path(o.out_dir) / name).string(),
+                                            synth::TruthCsv(population, o.to, festival)));
+  }
 
   // Chunks of about kTargetChunkLines: the partition depends only on the options, never on the
   // number of threads.

@@ -51,9 +51,10 @@ struct GenerateSummary {
   std::vector<std::string> readings_files;  // paths, in out_dir
 };
 
-// Writes enterprises.csv, readings files, weather.csv, truth.csv and faults.json into
-// options.out_dir. `progress(done_days, total_days)` is called after each day is written; it may
-// be empty.
+// Writes enterprises.csv, readings files, weather.csv, truth.csv (the 2020 season),
+// truth-<year>.csv (each other Spring Festival season the range reaches, if any) and faults.json
+// into options.out_dir. `progress(done_days, total_days)` is called after each day is written; it
+// may be empty.
 Result<GenerateSummary> GenerateProvince(const GenerateOptions& options,
                                          const std::function<void(int, int)>& progress);
 

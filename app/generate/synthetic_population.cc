@@ -250,6 +250,77 @@ Day NextWorkingDay(const SyntheticEnterprise& e, Day day, const HolidayCalendar&
   return day;
 }
 
+// One of the enterprise's working days 10..2 days before the festival, by `pick` in [0, 1).
+Day ShutdownDay(const SyntheticEnterprise& e, Day festival, double pick,
+                const HolidayCalendar& calendar) {
+  std::vector<Day> candidates;
+  for (Day d = festival - 10; d <= festival - 2; ++d) {
+    if (IsWorkingDay(e, d, calendar)) candidates.push_back(d);
+  }
+  return candidates.empty() ? festival - 2
+                            : candidates[static_cast<size_t>(pick * candidates.size())];
+}
+
+// The first day after the official Spring Festival break (the run of public holidays that holds
+// the festival); a week after the festival when the calendar has no such break for that year.
+Day FirstDayAfterBreak(Day festival, const HolidayCalendar& calendar) {
+  if (!calendar.IsHoliday(festival)) return festival + 7;
+  Day day = festival;
+  while (calendar.IsHoliday(day)) ++day;
+  return day;
+}
+
+// The latest delay (days after the break) of an ordinary season's resumption.
+constexpr int kOrdinaryMaxDelay = 45;
+
+// The enterprise's seasons, ascending: the epidemic season and the ordinary ones. An ordinary
+// season is an ordinary year's Spring Festival: the same shutdown rule as 2020, work again soon
+// after the official break (median delay half of the 2020 one, from the first day after the
+// break, at most kOrdinaryMaxDelay days; everyone resumes), and a ramp from 60-85% back to the
+// level the enterprise worked at before (100% before 2020, the 2020 ramp's end after it) over
+// 5-21 days. Each season draws from its own (enterprise, festival) stream. A season is left out
+// when the enterprise is not active on its shutdown day or is still shut from the season before.
+std::vector<SeasonShutdown> SeasonsOf(uint64_t seed, uint64_t index, const SyntheticEnterprise& e,
+                                      const ResumeCurve& curve, const SeasonShutdown& epidemic,
+                                      const std::vector<Day>& festivals,
+                                      const HolidayCalendar& calendar) {
+  std::vector<SeasonShutdown> seasons;
+  bool epidemic_added = false;
+  const auto add_epidemic = [&] {
+    seasons.push_back(epidemic);
+    epidemic_added = true;
+  };
+  for (const Day festival : festivals) {
+    if (!epidemic_added && festival > epidemic.festival) add_epidemic();
+    Rng rng(StreamKey(seed, Stream::kSeason, index,
+                      static_cast<uint64_t>(static_cast<int64_t>(festival))));
+    const double shutdown_pick = rng.Uniform();
+    const double resume_normal = rng.Normal();
+    const double ramp_start = rng.Uniform(0.60, 0.85);
+    const int ramp_days = rng.IntIn(5, 21);
+
+    SeasonShutdown s;
+    s.festival = festival;
+    s.shutdown_from = ShutdownDay(e, festival, shutdown_pick, calendar);
+    if (!e.ActiveOn(s.shutdown_from)) continue;
+    const SeasonShutdown* before = seasons.empty() ? nullptr : &seasons.back();
+    if (before && (!before->resume || *before->resume >= s.shutdown_from)) continue;
+    const double median = 0.5 * curve.median_days;
+    const double delay =
+        std::floor(std::max(0.0, (median + 2.0) * std::exp(0.6 * resume_normal) - 2.0));
+    const Day drawn = FirstDayAfterBreak(festival, calendar) +
+                      static_cast<Day>(std::min(delay, static_cast<double>(kOrdinaryMaxDelay)));
+    s.resume = NextWorkingDay(e, drawn, calendar);
+    const double normal = before ? before->ramp_end : 1.0;
+    s.ramp_start = ramp_start * normal;
+    s.ramp_end = normal;
+    s.ramp_days = ramp_days;
+    seasons.push_back(s);
+  }
+  if (!epidemic_added) add_epidemic();
+  return seasons;
+}
+
 void AppendDate(std::string* out, const std::optional<Day>& day) {
   if (day) *out += FormatDate(*day);
 }
@@ -264,6 +335,16 @@ std::string Padded(char letter, size_t number, int width) {
 int DigitsOf(size_t n) { return static_cast<int>(std::to_string(n).size()); }
 
 }  // namespace
+
+std::vector<Day> OrdinarySeasonsReaching(Day from, Day to, const HolidayCalendar& calendar) {
+  std::vector<Day> seasons;
+  for (const Day festival : calendar.SpringFestivals()) {
+    if (festival >= from - 120 && festival <= to + 12 && festival != SpringFestival2020()) {
+      seasons.push_back(festival);
+    }
+  }
+  return seasons;
+}
 
 std::string Population::EnterpriseId(size_t index) const {
   return Padded('E', index + 1, enterprise_id_width);
@@ -287,7 +368,8 @@ bool IsWorkingDay(const SyntheticEnterprise& e, Day day, const HolidayCalendar& 
 }
 
 Population DrawPopulation(uint64_t seed, int enterprises, double register_fraction,
-                          const RegionTable& regions, const HolidayCalendar& calendar) {
+                          const RegionTable& regions, const HolidayCalendar& calendar,
+                          const std::vector<Day>& ordinary_seasons) {
   Population p;
   p.counties = regions.counties();
   p.enterprise_id_width = std::max(6, DigitsOf(static_cast<size_t>(enterprises)));
@@ -355,31 +437,29 @@ Population DrawPopulation(uint64_t seed, int enterprises, double register_fracti
     e.off_level = rng.Uniform(0.05, 0.07);
     e.shutdown_level = rng.Uniform(0.03, 0.12);
     e.heat_per_degree = rng.Chance(0.4) ? rng.Uniform(0.01, 0.03) : 0.0;
-    e.ramp_start = rng.Uniform(0.45, 0.70);
-    e.ramp_end = rng.Uniform(0.85, 1.05);
-    e.ramp_days = rng.IntIn(7, 28);
+    SeasonShutdown epidemic;
+    epidemic.festival = festival;
+    epidemic.ramp_start = rng.Uniform(0.45, 0.70);
+    epidemic.ramp_end = rng.Uniform(0.85, 1.05);
+    epidemic.ramp_days = rng.IntIn(7, 28);
 
     // Draws are made whether or not they are used, so that one attribute never shifts another.
     const double shutdown_pick = rng.Uniform();
     const double resume_normal = rng.Normal();
     const double never_pick = rng.Uniform();
+    const ResumeCurve curve = CurveFor(county, city, e.category, e.above, e.foreign_trade);
     if (!e.continuous) {
-      std::vector<Day> candidates;  // working days 10..2 days before the festival
-      for (Day d = festival - 10; d <= festival - 2; ++d) {
-        if (IsWorkingDay(e, d, calendar)) candidates.push_back(d);
-      }
-      e.shutdown_from = candidates.empty()
-                            ? festival - 2
-                            : candidates[static_cast<size_t>(shutdown_pick * candidates.size())];
-      const ResumeCurve curve = CurveFor(county, city, e.category, e.above, e.foreign_trade);
+      epidemic.shutdown_from = ShutdownDay(e, festival, shutdown_pick, calendar);
       if (never_pick >= curve.never) {
         // Log-normal around the median, shifted so that a first batch restarts on the
         // first allowed day (~10%), with a long tail.
         const double delay = std::floor(
             std::max(0.0, (curve.median_days + 3.0) * std::exp(0.8 * resume_normal) - 3.0));
         const Day drawn = EarliestResume2020() + static_cast<Day>(std::min(delay, 3650.0));
-        e.resume = NextWorkingDay(e, drawn, calendar);
+        epidemic.resume = NextWorkingDay(e, drawn, calendar);
       }
+      e.seasons =
+          SeasonsOf(seed, static_cast<uint64_t>(i), e, curve, epidemic, ordinary_seasons, calendar);
     }
 
     const double meters_pick = rng.Uniform();
@@ -424,17 +504,21 @@ std::string EnterprisesCsv(const Population& p) {
   return out;
 }
 
-std::string TruthCsv(const Population& p, Day to) {
+std::string TruthCsv(const Population& p, Day to, Day festival) {
   std::string out = "enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day\n";
   out.reserve(p.enterprises.size() * 48);
   for (size_t i = 0; i < p.enterprises.size(); ++i) {
     const SyntheticEnterprise& e = p.enterprises[i];
+    const SeasonShutdown* season = nullptr;
+    for (const SeasonShutdown& s : e.seasons) {
+      if (s.festival == festival) season = &s;
+    }
     out += p.EnterpriseId(i);
     out += ',';
     const Day last = e.active_to ? std::min(to, *e.active_to) : to;
-    if (e.resume && *e.resume <= last) out += FormatDate(*e.resume);
+    if (season && season->resume && *season->resume <= last) out += FormatDate(*season->resume);
     out += ',';
-    AppendDate(&out, e.shutdown_from);
+    if (season) out += FormatDate(season->shutdown_from);
     out += ',';
     bool first = true;
     for (int w = 0; w < 7; ++w) {

@@ -1,6 +1,6 @@
 // The synthetic enterprises and their meters: what enterprises.csv says about them, and the
 // hidden parameters of how they consume (the load model) and when they stop and restart around
-// the 2020 Spring Festival and the epidemic (truth.csv).
+// each Spring Festival, the 2020 one with the epidemic above all (truth.csv, truth-<year>.csv).
 #pragma once
 
 #include <cstdint>
@@ -14,14 +14,31 @@
 
 namespace fugong::synth {
 
-// The season every synthetic enterprise lives through: Spring Festival 2020, and the provincial
-// order that kept firms closed until 2020-02-10. Days outside this season follow the same
-// per-enterprise rules (normal work before the shutdown, resumed work after the resume date).
+// The epidemic season: Spring Festival 2020, and the provincial order that kept firms closed
+// until 2020-02-10. Every population lives through it whatever the generated range (days before
+// it are normal operation, days after it follow the recovery), so that a day's readings never
+// depend on where the range starts or ends.
 inline Day SpringFestival2020() { return DayFromCivil(2020, 1, 25); }
 inline Day EarliestResume2020() { return DayFromCivil(2020, 2, 10); }
 
+// The ordinary (pre- or post-epidemic) seasons that can shape a day of [from, to]: the calendar's
+// Spring Festivals within 120 days before `from` through 12 days after `to`, ascending, 2020
+// left out. A season's shutdown starts at most 10 days before its festival and its recovery ends
+// well within 120 days after it, so every season that changes a day of the range is drawn.
+std::vector<Day> OrdinarySeasonsReaching(Day from, Day to, const HolidayCalendar& calendar);
+
 // The intra-day load shape an enterprise follows on a working day.
 enum class ShiftPattern : uint8_t { kTwoShift, kContinuous, kOfficeHours, kRetailHours };
+
+// An enterprise's Spring Festival shutdown and its recovery in one season.
+struct SeasonShutdown {
+  Day festival = 0;
+  Day shutdown_from = 0;      // the first day of the shutdown
+  std::optional<Day> resume;  // the first working day after it; empty: never works again
+  double ramp_start = 0;      // share of base on the resume date ...
+  double ramp_end = 0;        // ... rising linearly to this share ...
+  int ramp_days = 1;          // ... over this many calendar days, then staying there
+};
 
 struct SyntheticEnterprise {
   // --- enterprises.csv
@@ -42,13 +59,10 @@ struct SyntheticEnterprise {
   double off_level = 0;        // share of normal consumed on a day off
   double shutdown_level = 0;   // share of normal consumed every day of the shutdown
   double heat_per_degree = 0;  // relative rise per degree below 18 C (0 for most)
-  double ramp_start = 0;       // share of normal on the resume date ...
-  double ramp_end = 0;         // ... rising linearly to this share ...
-  int ramp_days = 1;           // ... over this many calendar days
 
-  // --- truth
-  std::optional<Day> shutdown_from;  // empty for continuous enterprises
-  std::optional<Day> resume;         // empty when it never resumes (or never shuts down)
+  // --- the load model and truth: the Spring Festival shutdowns, ascending. Empty for
+  // continuous enterprises, which never shut down.
+  std::vector<SeasonShutdown> seasons;
 
   // --- meters: [first_meter, first_meter + meter_count) in Population::meters
   uint32_t first_meter = 0;
@@ -84,15 +98,21 @@ bool IsWorkingDay(const SyntheticEnterprise& e, Day day, const HolidayCalendar& 
 // Draws `enterprises` enterprises. Each enterprise's attributes come from its own random stream,
 // so enterprise i is the same for every population size except for its county (counties are
 // dealt from exact quotas: every county gets at least 3 enterprises when there are enough).
+// Every enterprise lives through the 2020 season and through `ordinary_seasons` (festival dates,
+// ascending, from OrdinarySeasonsReaching), each drawn from a stream of its own (enterprise,
+// festival), so adding a season changes nothing else.
 Population DrawPopulation(uint64_t seed, int enterprises, double register_fraction,
-                          const RegionTable& regions, const HolidayCalendar& calendar);
+                          const RegionTable& regions, const HolidayCalendar& calendar,
+                          const std::vector<Day>& ordinary_seasons = {});
 
 // enterprises.csv: `enterprise_id,county_code,industry,scale,tags,active_from,active_to`.
 std::string EnterprisesCsv(const Population& population);
 
-// truth.csv: `enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day`. resume_date is
-// empty when the enterprise does not work again by `to` (or by its active_to); both dates are
-// empty for continuous enterprises, which never shut down.
-std::string TruthCsv(const Population& population, Day to);
+// The season of `festival` (SpringFestival2020() for truth.csv, an ordinary season for
+// truth-<year>.csv): `enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day`.
+// resume_date is empty when the enterprise does not work again by `to` (or by its active_to);
+// both dates are empty when it did not shut down in that season: continuous enterprises, and in
+// an ordinary season one not active then or still shut from the season before.
+std::string TruthCsv(const Population& population, Day to, Day festival);
 
 }  // namespace fugong::synth

@@ -81,4 +81,10 @@ std::optional<Day> HolidayCalendar::SeasonFestivalOf(Day day) const {
   return best;
 }
 
+std::vector<Day> HolidayCalendar::SpringFestivals() const {
+  std::vector<Day> out;
+  for (const auto& [year, festival] : festivals_) out.push_back(festival);
+  return out;
+}
+
 }  // namespace fugong

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "engine/common/date.h"
 #include "engine/common/status.h"
@@ -35,6 +36,8 @@ class HolidayCalendar {
   // in. Empty when the calendar has no Spring Festival dates.
   std::optional<Day> SeasonFestivalOf(Day day) const;
   bool has_spring_festivals() const { return !festivals_.empty(); }
+  // Every Spring Festival date of the calendar, ascending.
+  std::vector<Day> SpringFestivals() const;
 
  private:
   std::map<Day, DayKind> special_;

@@ -31,6 +31,7 @@ struct ProvinceSpec {
   const char* to = "";
   int interval_minutes = 60;  // 24 readings a meter-day keeps the tests quick
   bool faults = true;         // inject the generator's faults (bad lines, duplicates, ...)
+  double register_fraction = GenerateOptions().register_fraction;  // daily register meters
 };
 
 // Generates the province of `spec` into dir/input. Returns what was written, or nothing (the test
@@ -44,6 +45,7 @@ inline std::optional<GenerateSummary> GenerateProvinceInto(const std::filesystem
   options.to = DayOf(spec.to);
   options.interval_minutes = spec.interval_minutes;
   options.faults = spec.faults;
+  options.register_fraction = spec.register_fraction;
   options.out_dir = (dir / "input").string();
   Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
   EXPECT_TRUE(generated.ok()) << generated.status().ToString();
