@@ -342,6 +342,44 @@ TEST(ExactSumTest, MergingASumWithItself) {
   EXPECT_TRUE(sum.IsZero());
 }
 
+}  // namespace
+
+// Reaching the normalisation bound takes 2^31 operations (seconds); instead, this sets the state
+// to what such a run could leave: limbs as large as the headroom allows (pairs that cancel, so
+// the value is still 0), and the operation count just below the bound. Without normalisation a
+// few more operations would overflow them.
+class ExactSumTestPeer {
+ public:
+  static ExactSum AtTheEdgeOfHeadroom(std::mt19937_64* rng) {
+    ExactSum sum;
+    // As large as kMaxPendingOps - 5 operations can make a limb: ~2^63 - 2^34.
+    const int64_t k = ExactSum::kMaxPendingOps - 5;
+    for (int i = 0; i + 1 < ExactSum::kLimbs; i += 2) {
+      const int64_t sign = (*rng)() % 2 == 0 ? 1 : -1;
+      sum.limbs_[i] = sign * (k << 32);
+      sum.limbs_[i + 1] = -sign * k;
+    }
+    sum.pending_ops_ = ExactSum::kMaxPendingOps - 5;
+    return sum;
+  }
+};
+
+namespace {
+
+TEST(ExactSumTest, NormalisationAtTheEdgeOfHeadroomKeepsTheSum) {
+  std::mt19937_64 rng(13);
+  for (int round = 0; round < 20; ++round) {
+    ExactSum sum = ExactSumTestPeer::AtTheEdgeOfHeadroom(&rng);
+    EXPECT_TRUE(sum.IsZero());
+    std::vector<double> values = RandomKwhValues(&rng, 2000);
+    values.push_back(kDoubleMax);  // the largest digits Add writes
+    values.push_back(-kDenormMin);
+    for (double v : values) sum.Add(v);  // normalises after the 5th
+    EXPECT_EQ(sum.Value(), ReferenceRound(ScaledSum(values)));
+    EXPECT_EQ(sum.Encoded(), SumOf(values).Encoded());
+  }
+}
+
 TEST(ExactSumTest, EncodeDecodeRoundTrip) {
   std::mt19937_64 rng(5);
   std::vector<ExactSum> sums = {ExactSum(),
