@@ -14,6 +14,11 @@ void StreamPoller::Start() {
   thread_ = std::thread([this] { Run(); });
 }
 
+void StreamPoller::Recycle(PolledBatch batch) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (spare_.size() <= depth_) spare_.push_back(std::move(batch));
+}
+
 void StreamPoller::CommitAsync(Offsets offsets) {
   std::lock_guard<std::mutex> lock(mu_);
   to_commit_ = std::move(offsets);
@@ -48,6 +53,16 @@ void StreamPoller::Push(PolledBatch batch) {
 
 bool StreamPoller::PollOnce(std::vector<StreamMessage>* scratch) {
   PolledBatch batch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!spare_.empty()) {
+      batch = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  batch.messages.clear();
+  batch.gaps.clear();
+  batch.bytes.clear();  // keeps its capacity
   batch.status = consumer_->Poll(std::chrono::milliseconds(100), max_messages_, scratch);
   batch.polled_at = std::chrono::steady_clock::now();
   // The views die with the next Poll: copy the bytes into one buffer the batch owns.

@@ -59,6 +59,10 @@ class StreamPoller {
   template <typename Commit>
   std::optional<PolledBatch> Next(std::chrono::milliseconds timeout, Commit commit);
 
+  // Job thread: a batch it is done with, whose buffers the poller reuses (a fresh 20 MB buffer
+  // for every batch costs more in page faults than the copy itself).
+  void Recycle(PolledBatch batch);
+
   // Job thread: offsets to commit to the group (for lag tools) on the next poll.
   void CommitAsync(Offsets offsets);
 
@@ -94,6 +98,7 @@ class StreamPoller {
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<PolledBatch> queue_;
+  std::vector<PolledBatch> spare_;  // recycled, at most depth_ + 1
   bool stop_ = false;
   bool ended_ = false;
   std::optional<Offsets> to_commit_;

@@ -266,7 +266,8 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       job.AddGap(gap.topic, gap.partition, gap.from, gap.to);
     }
     const std::vector<StreamMessage>& messages = polled->messages;
-    if (!messages.empty()) {
+    const bool quiet = messages.empty();
+    if (!quiet) {
       if (summary.messages == 0) first_message = polled->polled_at;
       FUGONG_RETURN_IF_ERROR(job.Add(messages));
       summary.messages += messages.size();
@@ -277,7 +278,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     }
     // Commit on the timer, when memory fills, and as soon as the input is caught up (a quiet
     // poll), so the last readings before a pause are durable and their days can close.
-    const bool caught_up = messages.empty() && job.HasUncommitted();
+    const bool caught_up = quiet && job.HasUncommitted();
     if (job.ShouldCommit() || caught_up || Steady::now() - last_commit >= commit_interval) {
       const bool had_messages = job.HasUncommitted();
       const uint64_t closed_before = job.status().days_closed;
@@ -306,6 +307,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       last_commit = Steady::now();
       report();
     }
+    poller.Recycle(std::move(*polled));  // `messages` is gone from here on
     if (Steady::now() - last_report >= std::chrono::seconds(1)) report();
     if (Steady::now() - last_status >= std::chrono::seconds(5)) {
       summary.status = job.status();
@@ -313,7 +315,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       last_status = Steady::now();
     }
     // Every batch polled before this one has been added: the positions are this thread's too.
-    if (options.exit_when_idle_seconds && assigned && messages.empty() &&
+    if (options.exit_when_idle_seconds && assigned && quiet &&
         SecondsSince(last_message) >= *options.exit_when_idle_seconds) {
       std::string behind;
       for (const PartitionStatus& p : partitions) {
