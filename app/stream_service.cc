@@ -5,9 +5,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <map>
+#include <mutex>
+#include <optional>
 #include <thread>
 
 #include "app/run_kafka_config.h"
+#include "app/stream_poller.h"
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/kafka_producer.h"
 #include "connectors/kafka/kafka_stream_consumer.h"
@@ -115,10 +119,43 @@ std::string StatusLine(const ServeSummary& s, double seconds) {
   return line;
 }
 
+// Where each partition starts, as the job committed it: read by the consumer's assignment
+// callback on the poller thread while the job thread goes on, so the job thread refreshes it
+// after each commit (the committed offsets change only there).
+class StartOffsets {
+ public:
+  void Refresh(const StreamJob& job) {
+    std::map<std::pair<std::string, int32_t>, int64_t> offsets;
+    for (auto& [topic, partition, next] : job.CommittedOffsets()) {
+      offsets[{std::move(topic), partition}] = next;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    offsets_.swap(offsets);
+  }
+  int64_t Of(const std::string& topic, int32_t partition) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = offsets_.find({topic, partition});
+    return it == offsets_.end() ? 0 : it->second;  // never read: 0, as StreamJob::StartOffset
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, int32_t>, int64_t> offsets_;
+};
+
 // The service on an open state, until it is asked to stop, goes idle, or fails.
+//
+// Two threads (docs/streaming.md): the poller thread polls the consumer and copies each batch
+// (StreamPoller); this one, the job thread, adds the batches to the job in poll order, commits
+// them to state, sends the outbox and tells the consumer which offsets are durable. Everything
+// that is durable is still decided here, one commit at a time, as in a loop without the poller.
 Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
                            const KafkaConfig& base, StateStore* state_store) {
+  // Lines come from this thread, the poller thread (librdkafka's logs inside Poll) and the
+  // producers: one at a time.
+  std::mutex log_mu;
   const auto log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mu);
     if (options.log) options.log(line);
   };
   const auto start = Steady::now();
@@ -131,6 +168,13 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   StreamObserver* observer = options.observer;
   StreamJob job(context);
   FUGONG_RETURN_IF_ERROR(job.Open());
+  StartOffsets start_offsets;
+  start_offsets.Refresh(job);
+  const auto commit = [&]() -> Status {
+    FUGONG_RETURN_IF_ERROR(job.Commit());
+    start_offsets.Refresh(job);
+    return Status::OK();
+  };
 
   // Output: idempotent producers (a retried send is never written twice), sent with little
   // delay: a day's records should reach dashboards within a second of its close.
@@ -153,6 +197,14 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     observer->OnProgress(job.status(), {}, state_store->ApproximateSize(), 0);
   }
 
+  // Before partitions go away, their state and offsets must be durable (one instance per group
+  // today: this runs when the consumer closes or loses its session). Declared before the
+  // consumer, whose Close may still call it.
+  Status revoke_status;
+  const auto revoke_commit = [&]() -> Status {
+    if (revoke_status.ok()) revoke_status = commit();
+    return revoke_status;
+  };
   KafkaConfig consumer_config = base;
   consumer_config.Set("group.id", config.group_id, "group_id");
   std::vector<std::string> topics = {config.stream.readings_topic, config.stream.enterprises_topic};
@@ -160,31 +212,36 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   Result<std::unique_ptr<KafkaStreamConsumer>> consumer = KafkaStreamConsumer::Create(
       consumer_config, topics,
       [&](const std::string& topic, int32_t partition) {
-        return job.StartOffset(topic, partition);
+        return start_offsets.Of(topic, partition);
       },
       warn);
   if (!consumer.ok()) return consumer.status();
   // Declared after the consumer: destroyed, and so telling, before it closes.
   StateFailureNotice failure_notice(state_store, observer);
   (*consumer)->SetGapCheckedTopics({config.stream.readings_topic});
-  // Before partitions go away, their state and offsets must be durable (one instance per group
-  // today: this runs when the consumer closes or loses its session).
-  Status revoke_status;
+  // Declared after the consumer: stopped before it closes. Two batches wait at most: one being
+  // added, one polled (~20 MB each at 100,000 messages).
+  StreamPoller poller(consumer->get(), 100000, 2);
   (*consumer)->SetOnRevoke([&](const std::vector<PartitionStatus>&) {
-    if (revoke_status.ok()) revoke_status = job.Commit();
+    // Inside Poll: on the poller thread while it runs, else (Close) on this one.
+    if (poller.OnPollerThread()) {
+      poller.CommitOnJobThread();
+    } else {
+      revoke_commit();
+    }
   });
   log("consuming " + config.stream.readings_topic + ", " + config.stream.enterprises_topic +
       (config.stream.weather_topic.empty() ? "" : ", " + config.stream.weather_topic) +
       " as group " + config.group_id + "; publishing to " + config.index_topic + " and " +
       config.deadletter_topic);
 
-  std::vector<StreamMessage> messages;
+  std::vector<PartitionStatus> partitions;  // as the last batch saw them
+  bool assigned = false;
   double last_input_unix = 0;
   auto last_report = Steady::now() - std::chrono::hours(1);
   const auto report = [&] {
     if (observer == nullptr) return;
-    observer->OnProgress(job.status(), (*consumer)->Partitions(), state_store->ApproximateSize(),
-                         last_input_unix);
+    observer->OnProgress(job.status(), partitions, state_store->ApproximateSize(), last_input_unix);
     last_report = Steady::now();
   };
   auto last_commit = Steady::now();
@@ -194,17 +251,24 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   uint64_t commits = 0;
   const auto commit_interval = std::chrono::milliseconds(config.commit_interval_ms);
   bool idle_exit = false;
+  poller.Start();
   while (options.stop == nullptr || !options.stop->load()) {
-    FUGONG_RETURN_IF_ERROR((*consumer)->Poll(std::chrono::milliseconds(100), 100000, &messages));
+    std::optional<PolledBatch> polled = poller.Next(std::chrono::milliseconds(200), revoke_commit);
     FUGONG_RETURN_IF_ERROR(revoke_status);
-    for (const PartitionGap& gap : (*consumer)->TakeGaps()) {
+    if (!polled) continue;  // a Poll that takes long (a rebalance): nothing new yet
+    FUGONG_RETURN_IF_ERROR(polled->status);
+    partitions = std::move(polled->partitions);
+    assigned = polled->assigned;
+    for (const PartitionGap& gap : polled->gaps) {
       log("PARTITION GAP: " + gap.topic + "[" + std::to_string(gap.partition) + "] offsets " +
           std::to_string(gap.from) + ".." + std::to_string(gap.to - 1) +
           " were removed by the broker before they were read");
       job.AddGap(gap.topic, gap.partition, gap.from, gap.to);
     }
-    if (!messages.empty()) {
-      if (summary.messages == 0) first_message = Steady::now();
+    const std::vector<StreamMessage>& messages = polled->messages;
+    const bool quiet = messages.empty();
+    if (!quiet) {
+      if (summary.messages == 0) first_message = polled->polled_at;
       FUGONG_RETURN_IF_ERROR(job.Add(messages));
       summary.messages += messages.size();
       last_message = Steady::now();
@@ -214,12 +278,12 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     }
     // Commit on the timer, when memory fills, and as soon as the input is caught up (a quiet
     // poll), so the last readings before a pause are durable and their days can close.
-    const bool caught_up = messages.empty() && job.HasUncommitted();
+    const bool caught_up = quiet && job.HasUncommitted();
     if (job.ShouldCommit() || caught_up || Steady::now() - last_commit >= commit_interval) {
       const bool had_messages = job.HasUncommitted();
       const uint64_t closed_before = job.status().days_closed;
       const auto commit_start = Steady::now();
-      FUGONG_RETURN_IF_ERROR(job.Commit());
+      FUGONG_RETURN_IF_ERROR(commit());
       if (had_messages) {
         summary.ingest_seconds =
             std::chrono::duration<double>(Steady::now() - first_message).count();
@@ -239,20 +303,22 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
             std::max(summary.close_to_published_max_seconds, seconds);
         if (observer != nullptr) observer->OnDaysPublished(seconds);
       }
-      (*consumer)->CommitAsync(job.CommittedOffsets());
+      poller.CommitAsync(job.CommittedOffsets());
       last_commit = Steady::now();
       report();
     }
+    poller.Recycle(std::move(*polled));  // `messages` is gone from here on
     if (Steady::now() - last_report >= std::chrono::seconds(1)) report();
     if (Steady::now() - last_status >= std::chrono::seconds(5)) {
       summary.status = job.status();
       log(StatusLine(summary, SecondsSince(start)));
       last_status = Steady::now();
     }
-    if (options.exit_when_idle_seconds && (*consumer)->assigned() && messages.empty() &&
+    // Every batch polled before this one has been added: the positions are this thread's too.
+    if (options.exit_when_idle_seconds && assigned && quiet &&
         SecondsSince(last_message) >= *options.exit_when_idle_seconds) {
       std::string behind;
-      for (const PartitionStatus& p : (*consumer)->Partitions()) {
+      for (const PartitionStatus& p : partitions) {
         if (p.high_watermark < 0 || p.position < p.high_watermark) {
           behind += " " + p.topic + "[" + std::to_string(p.partition) + "] at " +
                     std::to_string(p.position) + " of " + std::to_string(p.high_watermark);
@@ -265,13 +331,17 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       if (Steady::now() - last_status >= std::chrono::seconds(5)) log("not yet read:" + behind);
     }
   }
+  // The consumer is this thread's again; what was polled and not added is read again next time.
+  poller.Stop(revoke_commit);
+  FUGONG_RETURN_IF_ERROR(revoke_status);
   if (idle_exit) {
     FUGONG_RETURN_IF_ERROR(job.CloseAll());
   } else {
-    FUGONG_RETURN_IF_ERROR(job.Commit());
+    FUGONG_RETURN_IF_ERROR(commit());
   }
   FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));
   (*consumer)->CommitAsync(job.CommittedOffsets());
+  partitions = (*consumer)->Partitions();
   report();
   (*consumer)->Close();
   summary.status = job.status();
