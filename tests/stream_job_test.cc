@@ -495,7 +495,7 @@ TEST_F(StreamJobTest, RetentionDropsOldDaysAndATooOldReadingIsDeadLettered) {
     std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(store);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ++(LeadingDay(std::string_view(it->key().data(), it->key().size())) < cutoff ? old_rows
-                                                                                    : kept_rows);
+                                                                                   : kept_rows);
     }
     EXPECT_EQ(old_rows, 0u) << "store " << static_cast<int>(store);
     EXPECT_GT(kept_rows, 0u) << "store " << static_cast<int>(store);

@@ -144,11 +144,10 @@ TEST_F(TwoSeasonStreamTest, TheBackfillScoresEachDayAgainstItsOwnSeasonsWindow) 
     ASSERT_TRUE(state.ok()) << state.status().ToString();
     std::unique_ptr<rocksdb::Iterator> it = (*state)->NewIterator(Store::kBaseline);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      // enterprise \0 window_from window_to
+      // window_from window_to enterprise (engine/state/key_codec.h)
       const rocksdb::Slice key = it->key();
       ASSERT_GE(key.size(), 9u);
-      const char* days = key.data() + key.size() - 8;
-      windows.insert({ReadDay(days), ReadDay(days + 4)});
+      windows.insert({ReadDay(key.data()), ReadDay(key.data() + 4)});
     }
   }
   EXPECT_EQ(windows,

@@ -146,5 +146,4 @@ Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* c) {
   return c->Validate();
 }
 
-
 }  // namespace fugong

@@ -14,10 +14,9 @@ namespace fugong {
 
 namespace {
 
-const char* const kStoreNames[] = {"meter_day", "enterprise_day", "baseline", "group_day",
-                                   "progress",  "dead_letter",    "stats",    "meta",
-                                   "registry",  "weather",        "outbox",   "delivered",
-                                   "pending_rescore"};
+const char* const kStoreNames[] = {
+    "meter_day", "enterprise_day", "baseline", "group_day", "progress",  "dead_letter",    "stats",
+    "meta",      "registry",       "weather",  "outbox",    "delivered", "pending_rescore"};
 static_assert(std::size(kStoreNames) == static_cast<size_t>(Store::kCount));
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
@@ -122,7 +121,8 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
     rocksdb::ColumnFamilyOptions cf;
     cf.compression = rocksdb::kLZ4Compression;
     cf.level_compaction_dynamic_level_bytes = true;
-    if (static_cast<Store>(i) == Store::kMeterDay || static_cast<Store>(i) == Store::kEnterpriseDay) {
+    if (static_cast<Store>(i) == Store::kMeterDay ||
+        static_cast<Store>(i) == Store::kEnterpriseDay) {
       cf.compaction_filter = store->retention_.get();
     }
     if (static_cast<Store>(i) == Store::kMeterDay) {
