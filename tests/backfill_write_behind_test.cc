@@ -97,6 +97,7 @@ class BackfillWriteBehindTest : public ::testing::Test {
            ("fugong-write-behind-" + std::to_string(getpid()) + "-" +
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
+    fs::create_directories(dir_);
     config_.interval_minutes = 60;
     config_.baseline_method = BaselineMethod::kMean;
     config_.baseline_from = D("2020-01-08");
@@ -159,7 +160,7 @@ TEST_F(BackfillWriteBehindTest, OverlappedCommitsGiveTheSerialPathsStateAndIndex
   ASSERT_TRUE(serial->status.ok()) << serial->status.ToString();
   ASSERT_TRUE(behind->status.ok()) << behind->status.ToString();
   // Many commits, each reported once, in order, after it was written.
-  ASSERT_GT(serial->commits.size(), 20u);
+  ASSERT_GE(serial->commits.size(), 5u);  // one per 1,000 lines (a StringSource batch)
   EXPECT_EQ(behind->commits, serial->commits);
   for (size_t i = 0; i < behind->commits.size(); ++i) EXPECT_EQ(behind->commits[i], i + 1);
   // The same rows, byte for byte (duplicates and corrections crossed commits), and the same
@@ -213,6 +214,7 @@ TEST_F(BackfillWriteBehindTest, AFailedWriteWhileTheNextBatchIsParsedStopsTheRun
 TEST(StateWriteBehindTest, WritesInOrderAndNothingAfterAFailure) {
   const fs::path dir = fs::temp_directory_path() / ("fugong-swb-" + std::to_string(getpid()));
   fs::remove_all(dir);
+  fs::create_directories(dir);
   {
     Result<std::unique_ptr<StateStore>> store = StateStore::Open((dir / "ok").string());
     ASSERT_TRUE(store.ok());
