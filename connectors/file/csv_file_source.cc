@@ -88,6 +88,8 @@ uint64_t CsvFileSource::FingerprintOf(uint64_t bytes) const {
 
 CsvFileSource::Chunk CsvFileSource::ReadChunk() {
   Chunk out;
+  out.lines.swap(spare_lines_);
+  out.lines.clear();
   std::string_view chunk = pending_;
   pending_ = {};
   if (chunk.empty()) out.status = reader_->NextChunk(&chunk);
@@ -118,6 +120,7 @@ Status CsvFileSource::Next(SourceBatch* batch) {
   consumed_bytes_ += chunk.bytes;
   work_done_ = chunk.disk_read;
   batch->records.swap(chunk.lines);
+  spare_lines_.swap(chunk.lines);  // the caller's previous batch, done with
   next_line_ += static_cast<int64_t>(batch->records.size());
   // The lines handed out stay valid while the next chunk is read into the reader's other
   // buffer; after the end (an empty batch) there is nothing to read ahead.

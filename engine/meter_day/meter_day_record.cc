@@ -38,7 +38,19 @@ inline char* PutVarint(uint64_t v, char* out) {
   return out;
 }
 
-bool GetVarint(std::string_view* in, uint64_t* v) {
+inline bool GetVarint(std::string_view* in, uint64_t* v) {
+  // Most values (scaled) take one or two bytes.
+  if (!in->empty() && static_cast<uint8_t>((*in)[0]) < 0x80) {
+    *v = static_cast<uint8_t>((*in)[0]);
+    in->remove_prefix(1);
+    return true;
+  }
+  if (in->size() >= 2 && static_cast<uint8_t>((*in)[1]) < 0x80) {
+    *v = (static_cast<uint64_t>(static_cast<uint8_t>((*in)[0])) & 0x7f) |
+         (static_cast<uint64_t>(static_cast<uint8_t>((*in)[1])) << 7);
+    in->remove_prefix(2);
+    return true;
+  }
   const char* p = in->data();
   const char* end = p + in->size();
   uint64_t result = 0;
