@@ -43,7 +43,7 @@ Result<std::unique_ptr<ChunkedFileReader>> ChunkedFileReader::Open(const std::st
     r->in_.resize(kInputBytes);
     ::posix_fadvise(r->fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
   }
-  r->buffer_.resize(kChunkBytes * 2);
+  for (std::vector<char>& buffer : r->buffers_) buffer.resize(kChunkBytes * 2);
   return r;
 }
 
@@ -154,21 +154,28 @@ Status ChunkedFileReader::NextChunk(std::string_view* chunk) {
   if (failed_) {
     // What is left before the failure is whole lines (Skip may have given some back).
     if (carry == 0) return failure_;
-    *chunk = std::string_view(buffer_.data() + carry_begin_, carry);
+    *chunk = std::string_view(buffers_[current_].data() + carry_begin_, carry);
     carry_begin_ = carry_end_;
     position_ += carry;
     return Status::OK();
   }
-  // Move the carried partial line to the front, then fill the rest.
-  if (carry > 0) std::memmove(buffer_.data(), buffer_.data() + carry_begin_, carry);
+  // Copy the carried partial line to the front of the other buffer, then fill the rest: the
+  // chunk returned last stays as it is.
+  std::vector<char>& buffer = buffers_[1 - current_];
+  if (carry > 0) {
+    std::vector<char>& previous = buffers_[current_];
+    if (buffer.size() < carry) buffer.resize(carry);
+    std::memcpy(buffer.data(), previous.data() + carry_begin_, carry);
+  }
+  current_ = 1 - current_;
   size_t target = carry + kChunkBytes;
   size_t filled = carry;
   size_t scanned = 0;  // bytes known to hold no '\n'
   size_t end = 0;      // of the whole lines handed out
   while (true) {
-    if (buffer_.size() < target) buffer_.resize(target);
+    if (buffer.size() < target) buffer.resize(target);
     while (!eof_ && failure_.ok() && filled < target) {
-      const size_t got = ReadRaw(buffer_.data() + filled, target - filled);
+      const size_t got = ReadRaw(buffer.data() + filled, target - filled);
       if (got == 0 && failure_.ok()) eof_ = true;
       filled += got;
     }
@@ -177,9 +184,9 @@ Status ChunkedFileReader::NextChunk(std::string_view* chunk) {
       break;
     }
     // Hand out whole lines only; keep the tail for the next call (or drop it at a failure).
-    const void* nl = memrchr(buffer_.data() + scanned, '\n', filled - scanned);
+    const void* nl = memrchr(buffer.data() + scanned, '\n', filled - scanned);
     if (nl != nullptr) {
-      end = static_cast<const char*>(nl) - buffer_.data() + 1;
+      end = static_cast<const char*>(nl) - buffer.data() + 1;
       break;
     }
     if (!failure_.ok()) break;  // no whole line before the failure
@@ -194,7 +201,7 @@ Status ChunkedFileReader::NextChunk(std::string_view* chunk) {
     carry_end_ = end;  // the partial line at the failure is not a line
     if (end == 0) return failure_;
   }
-  *chunk = std::string_view(buffer_.data(), end);
+  *chunk = std::string_view(buffer.data(), end);
   position_ += end;
   return Status::OK();
 }

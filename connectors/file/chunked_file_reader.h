@@ -33,7 +33,9 @@ class ChunkedFileReader {
   static Result<std::unique_ptr<ChunkedFileReader>> Open(const std::string& path);
 
   // Fills `chunk` with the next run of whole lines (each ending in '\n', the last possibly
-  // without one at end of file). Returns an empty chunk at end of file. After a read failure
+  // without one at end of file). Returns an empty chunk at end of file. A chunk stays valid until
+  // the second call after the one that returned it: two buffers take turns, so a chunk can be
+  // parsed while the next one is read (CsvFileSource reads ahead). After a read failure
   // the whole lines before it come first; then this returns the failure (Corruption for bad
   // gzip data, IOError for a failed read), and keeps returning it.
   Status NextChunk(std::string_view* chunk);
@@ -72,8 +74,9 @@ class ChunkedFileReader {
   uint64_t disk_size_ = 0;
   uint64_t disk_read_ = 0;  // bytes read from the file on disk
   uint64_t position_ = 0;
-  std::vector<char> buffer_;
-  size_t carry_begin_ = 0;  // start of the partial line left from the previous chunk
+  std::vector<char> buffers_[2];
+  int current_ = 0;         // the buffer of the last chunk
+  size_t carry_begin_ = 0;  // start of the partial line left from the previous chunk (in it)
   size_t carry_end_ = 0;
   bool eof_ = false;
   Status failure_;       // why reading stopped early (OK while it has not)

@@ -2,6 +2,7 @@
 
 #include <cinttypes>
 #include <cstdio>
+#include <cstring>
 
 namespace fugong {
 
@@ -27,7 +28,15 @@ Result<std::unique_ptr<CsvFileSource>> CsvFileSource::Open(const std::string& pa
   return source;
 }
 
+CsvFileSource::~CsvFileSource() { WaitForReadAhead(); }
+
+void CsvFileSource::WaitForReadAhead() {
+  if (ahead_.valid()) ahead_.wait();
+  ahead_ = {};
+}
+
 Status CsvFileSource::Start() {
+  WaitForReadAhead();
   Result<std::unique_ptr<ChunkedFileReader>> reader = ChunkedFileReader::Open(path_);
   if (!reader.ok()) return reader.status();
   reader_ = std::move(reader).value();
@@ -42,6 +51,7 @@ Status CsvFileSource::Start() {
   pending_ = chunk.substr(nl + 1);
   consumed_bytes_ = nl + 1;
   next_line_ = 2;
+  work_done_ = reader_->disk_bytes_read();
   return Status::OK();
 }
 
@@ -68,6 +78,7 @@ Status CsvFileSource::Resume(std::string_view checkpoint) {
   }
   consumed_bytes_ = bytes;
   next_line_ = line;
+  work_done_ = reader_->disk_bytes_read();
   return Status::OK();
 }
 
@@ -75,30 +86,47 @@ uint64_t CsvFileSource::FingerprintOf(uint64_t bytes) const {
   return Fnv1a(std::string_view(first_bytes_).substr(0, bytes));
 }
 
+CsvFileSource::Chunk CsvFileSource::ReadChunk() {
+  Chunk out;
+  out.lines.swap(spare_lines_);
+  out.lines.clear();
+  std::string_view chunk = pending_;
+  pending_ = {};
+  if (chunk.empty()) out.status = reader_->NextChunk(&chunk);
+  out.bytes = chunk.size();
+  size_t start = 0;
+  while (start < chunk.size()) {
+    const char* nl =
+        static_cast<const char*>(std::memchr(chunk.data() + start, '\n', chunk.size() - start));
+    const size_t end = nl == nullptr ? chunk.size() : static_cast<size_t>(nl - chunk.data());
+    out.lines.push_back(chunk.substr(start, end - start));
+    start = end + 1;
+  }
+  out.disk_read = reader_->disk_bytes_read();
+  return out;
+}
+
 Status CsvFileSource::Next(SourceBatch* batch) {
   batch->records.clear();
   batch->first_position = next_line_;
-  std::string_view chunk = pending_;
-  pending_ = {};
-  if (chunk.empty()) {
-    const Status read = reader_->NextChunk(&chunk);
-    if (!read.ok()) {
-      // Which lines got through tells the user what the output holds.
-      const std::string message =
-          read.message() + "; read through line " + std::to_string(next_line_ - 1);
-      return read.code() == Status::Code::kCorruption ? Status::Corruption(message)
-                                                      : Status::IOError(message);
-    }
+  Chunk chunk = ahead_.valid() ? ahead_.get() : ReadChunk();
+  if (!chunk.status.ok()) {
+    // Which lines got through tells the user what the output holds.
+    const std::string message =
+        chunk.status.message() + "; read through line " + std::to_string(next_line_ - 1);
+    return chunk.status.code() == Status::Code::kCorruption ? Status::Corruption(message)
+                                                            : Status::IOError(message);
   }
-  consumed_bytes_ += chunk.size();
-  size_t start = 0;
-  while (start < chunk.size()) {
-    size_t nl = chunk.find('\n', start);
-    if (nl == std::string_view::npos) nl = chunk.size();
-    batch->records.push_back(chunk.substr(start, nl - start));
-    start = nl + 1;
-  }
+  consumed_bytes_ += chunk.bytes;
+  work_done_ = chunk.disk_read;
+  batch->records.swap(chunk.lines);
+  spare_lines_.swap(chunk.lines);  // the caller's previous batch, done with
   next_line_ += static_cast<int64_t>(batch->records.size());
+  // The lines handed out stay valid while the next chunk is read into the reader's other
+  // buffer; after the end (an empty batch) there is nothing to read ahead.
+  if (!batch->records.empty()) {
+    ahead_ = std::async(std::launch::async, [this] { return ReadChunk(); });
+  }
   return Status::OK();
 }
 

@@ -5,6 +5,7 @@
 #include "engine/job/registry_file_merge.h"
 #include "engine/job/state_fingerprint.h"
 #include "engine/state/key_codec.h"
+#include "engine/state/state_write_behind.h"
 
 namespace fugong {
 
@@ -133,7 +134,16 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
   uint64_t work_total = 0;
   for (RecordSource* source : request.readings) work_total += source->work_total();
   uint64_t work_finished = 0;  // of the sources already done
-  uint64_t commits = 0;
+  // Commit N is written while the lines after it are parsed. Each carries the progress of the
+  // lines it covers, so any stop leaves a state that a rerun continues exactly; a failed write
+  // is reported by the next commit (or the end of the ingest) and stops the backfill there.
+  StateWriteBehind writer(state_, request.after_commit);
+  const auto commit = [&](RecordSource* source) {
+    const Status submitted =
+        writer.Submit(ingestor.TakeCommit({{source->name(), source->Checkpoint()}}));
+    if (!submitted.ok() || request.write_behind) return submitted;
+    return writer.Finish();
+  };
   SourceBatch batch;
   for (RecordSource* source : request.readings) {
     std::string checkpoint;
@@ -149,15 +159,13 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
       if (!read.ok()) {
         // A file cut short or corrupt: what was read before it is kept, so that a rerun with
         // the repaired file goes on from there; the run itself fails (no index as if complete).
-        FUGONG_RETURN_IF_ERROR(ingestor.Commit({{source->name(), source->Checkpoint()}}));
+        FUGONG_RETURN_IF_ERROR(commit(source));
+        FUGONG_RETURN_IF_ERROR(writer.Finish());
         return read;
       }
       const bool done = batch.records.empty();
       if (!done) ingestor.AddCsvBatch(batch, *decoder, source->name());
-      if (done || ingestor.ShouldCommit()) {
-        FUGONG_RETURN_IF_ERROR(ingestor.Commit({{source->name(), source->Checkpoint()}}));
-        if (request.after_commit) request.after_commit(++commits);
-      }
+      if (done || ingestor.ShouldCommit()) FUGONG_RETURN_IF_ERROR(commit(source));
       if (progress) {
         progress->OnProgress("ingest", ingestor.counters().records,
                              work_finished + source->work_done(), work_total);
@@ -166,6 +174,7 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
     }
     work_finished += source->work_total();
   }
+  FUGONG_RETURN_IF_ERROR(writer.Finish());
   if (progress) progress->OnPhaseDone("ingest");
   summary->readings = ingestor.counters();
   summary->readings_this_run = ingestor.counters().records - records_before;

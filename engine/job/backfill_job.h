@@ -27,8 +27,11 @@ struct BackfillRequest {
   std::optional<Day> from, to;  // the days to publish
   // Testing and tuning: commit at least every this many readings.
   uint64_t commit_records = UINT64_MAX;
-  // Testing: called after each ingest commit with the number of commits so far.
+  // Testing: called after each ingest commit is written, with the number of commits so far.
   std::function<void(uint64_t)> after_commit;
+  // Each commit is written while the next input is parsed (StateWriteBehind). Testing: false
+  // writes each one before going on, the serial path the overlapped one must equal.
+  bool write_behind = true;
 };
 
 struct BackfillSummary {

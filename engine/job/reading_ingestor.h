@@ -10,6 +10,7 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -55,10 +56,14 @@ class ReadingIngestor {
   // Writes meter-days, dead letters, counters and `progress` (source name -> checkpoint)
   // atomically.
   Status Commit(const std::vector<std::pair<std::string, std::string>>& progress);
+  // What Commit writes, as a batch of its own, and forgets it: the caller writes it (e.g. with a
+  // StateWriteBehind, while the next input is parsed).
+  std::unique_ptr<StateBatch> TakeCommit(
+      const std::vector<std::pair<std::string, std::string>>& progress);
   // What Commit writes, minus the progress, added to `batch` (the caller writes it together with
   // its own changes). `touched` (optional) gets (enterprise, day) for each day up to
   // `report_through` whose energy the new rows can change; `dead_letters` (optional) the new dead
-  // letters as (state key, JSON).
+  // letters as (state key, JSON). The shards encode their meter-days at the same time.
   void FlushInto(StateBatch* batch, Day report_through,
                  std::vector<std::pair<std::string, Day>>* touched,
                  std::vector<std::pair<std::string, std::string>>* dead_letters);

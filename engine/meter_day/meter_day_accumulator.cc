@@ -1,6 +1,7 @@
 #include "engine/meter_day/meter_day_accumulator.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "engine/state/key_codec.h"
 
@@ -20,12 +21,12 @@ uint64_t MeterDayAccumulator::HashMeter(std::string_view enterprise, std::string
   return h ^ (h >> 29);
 }
 
-bool MeterDayAccumulator::KeyEquals(uint32_t index, std::string_view enterprise,
+bool MeterDayAccumulator::KeyEquals(const MeterSlot& slot, std::string_view enterprise,
                                     std::string_view meter) const {
-  const std::string& k = meter_keys_[index];
-  return k.size() == enterprise.size() + 1 + meter.size() &&
-         std::string_view(k).substr(0, enterprise.size()) == enterprise &&
-         std::string_view(k).substr(enterprise.size() + 1) == meter;
+  if (slot.key_size != enterprise.size() + 1 + meter.size()) return false;
+  const char* k = key_bytes_.data() + slot.key_at;
+  return std::memcmp(k, enterprise.data(), enterprise.size()) == 0 &&
+         std::memcmp(k + enterprise.size() + 1, meter.data(), meter.size()) == 0;
 }
 
 void MeterDayAccumulator::GrowMeterTable() {
@@ -43,16 +44,18 @@ void MeterDayAccumulator::GrowMeterTable() {
 uint32_t MeterDayAccumulator::MeterIndex(std::string_view enterprise, std::string_view meter,
                                          uint64_t hash, bool* is_new) {
   *is_new = false;
-  // Consecutive lines are often of one meter.
-  if (last_meter_index_ != UINT32_MAX && KeyEquals(last_meter_index_, enterprise, meter)) {
-    return last_meter_index_;
+  // Consecutive lines are sometimes of one meter.
+  if (last_meter_.index != UINT32_MAX && last_meter_.hash == hash &&
+      KeyEquals(last_meter_, enterprise, meter)) {
+    return last_meter_.index;
   }
   if (meter_keys_.size() * 2 >= meter_table_.size()) GrowMeterTable();
   const size_t mask = meter_table_.size() - 1;
   size_t i = hash & mask;
   while (meter_table_[i].index != UINT32_MAX) {
-    if (meter_table_[i].hash == hash && KeyEquals(meter_table_[i].index, enterprise, meter)) {
-      return last_meter_index_ = meter_table_[i].index;
+    if (meter_table_[i].hash == hash && KeyEquals(meter_table_[i], enterprise, meter)) {
+      last_meter_ = meter_table_[i];
+      return last_meter_.index;
     }
     i = (i + 1) & mask;
   }
@@ -60,10 +63,13 @@ uint32_t MeterDayAccumulator::MeterIndex(std::string_view enterprise, std::strin
   std::string key(enterprise);
   key.push_back('\0');
   key.append(meter);
+  const MeterSlot slot{hash, index, static_cast<uint32_t>(key.size()), key_bytes_.size()};
+  key_bytes_ += key;
   meter_keys_.push_back(std::move(key));
-  meter_table_[i] = MeterSlot{hash, index};
+  meter_table_[i] = slot;
+  last_meter_ = slot;
   *is_new = true;
-  return last_meter_index_ = index;
+  return index;
 }
 
 MeterDayAccumulator::Row& MeterDayAccumulator::RowFor(uint32_t meter, Day day) {

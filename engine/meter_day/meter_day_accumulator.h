@@ -59,17 +59,26 @@ class MeterDayAccumulator {
 
   // An open-addressing table from (enterprise, meter) to its index: readings of many meters
   // interleave, so this lookup runs for nearly every reading and must not build a key string.
+  // The slot says where the key's bytes are, so that checking a hit costs one cache miss (the
+  // bytes) rather than two (the std::string, then its bytes): the profile showed the check's
+  // memcmp as the ingest's largest cost with 45,000 meters.
   struct MeterSlot {
     uint64_t hash = 0;
     uint32_t index = UINT32_MAX;  // UINT32_MAX: empty
+    uint32_t key_size = 0;
+    size_t key_at = 0;  // in key_bytes_
   };
-  bool KeyEquals(uint32_t index, std::string_view enterprise, std::string_view meter) const;
+  bool KeyEquals(const MeterSlot& slot, std::string_view enterprise, std::string_view meter) const;
   void GrowMeterTable();
 
   const int intervals_per_day_;
   std::vector<std::string> meter_keys_;  // index -> enterprise \0 meter
+  std::string key_bytes_;                // every key of meter_keys_, one after the other
   std::vector<MeterSlot> meter_table_;   // size a power of two, at most half full
-  uint32_t last_meter_index_ = UINT32_MAX;
+  // The previous reading's meter: a check of its hash first, so that a different meter (the
+  // usual case: exports are in time order, every meter for 00:15, then for 00:30...) costs no
+  // key comparison.
+  MeterSlot last_meter_;
 
   std::vector<Row> rows_;
   std::unordered_map<uint64_t, uint32_t> row_index_;  // (meter, day) -> rows_ index

@@ -1,31 +1,119 @@
 #include "engine/meter_day/meter_day_record.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace fugong {
 
 namespace {
 
-constexpr uint8_t kVersion = 1;
+// Version 1: n, corrections, duplicates, a register byte [and value], a bitmap of the slots
+// present, then each present value as a varint. Still read (a state written before version 2),
+// never written.
+constexpr uint8_t kVersion1 = 1;
+// Version 2: as version 1, with a flags byte in place of the register byte:
+//   bit 0  has_register (its value follows, unscaled)
+//   bit 1  every slot is present: no bitmap
+//   bits 2..4  k: every present value is a multiple of 10^k and is stored divided by it
+// Meters report with 2 or 3 decimals of a kWh, so k is mostly 3 or 4 and a value of a few kWh
+// takes 2 bytes instead of 3 or 4: fewer bytes through the WAL, the memtable and LZ4.
+constexpr uint8_t kVersion2 = 2;
+constexpr uint8_t kHasRegister = 1;
+constexpr uint8_t kAllPresent = 2;
+constexpr int kScaleShift = 2;
+constexpr int kMaxScale = 6;  // a MicroKwh multiple of 10^6 is a whole kWh
+constexpr int64_t kPow10[kMaxScale + 1] = {1, 10, 100, 1000, 10000, 100000, 1000000};
+// EngineConfig::SlotsPerDay at its largest: one a minute over a 26-hour day (daylight saving).
+constexpr int kMaxIntervals = 26 * 60;
+// Version, 3 varints, flags, the register, the bitmap, the values.
+constexpr size_t kMaxEncodedBytes = 1 + 3 * 10 + 1 + 10 + kMaxIntervals / 8 + kMaxIntervals * 10;
 
-void PutVarint(uint64_t v, std::string* out) {
+// At most 10 bytes a varint.
+inline char* PutVarint(uint64_t v, char* out) {
   while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
+    *out++ = static_cast<char>(v | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<char>(v));
+  *out++ = static_cast<char>(v);
+  return out;
 }
 
-bool GetVarint(std::string_view* in, uint64_t* v) {
-  uint64_t result = 0;
-  for (int shift = 0; shift <= 63 && !in->empty(); shift += 7) {
-    const uint8_t byte = static_cast<uint8_t>((*in)[0]);
+inline bool GetVarint(std::string_view* in, uint64_t* v) {
+  // Most values (scaled) take one or two bytes.
+  if (!in->empty() && static_cast<uint8_t>((*in)[0]) < 0x80) {
+    *v = static_cast<uint8_t>((*in)[0]);
     in->remove_prefix(1);
+    return true;
+  }
+  if (in->size() >= 2 && static_cast<uint8_t>((*in)[1]) < 0x80) {
+    *v = (static_cast<uint64_t>(static_cast<uint8_t>((*in)[0])) & 0x7f) |
+         (static_cast<uint64_t>(static_cast<uint8_t>((*in)[1])) << 7);
+    in->remove_prefix(2);
+    return true;
+  }
+  const char* p = in->data();
+  const char* end = p + in->size();
+  uint64_t result = 0;
+  for (int shift = 0; shift <= 63 && p < end; shift += 7) {
+    const uint8_t byte = static_cast<uint8_t>(*p++);
     result |= static_cast<uint64_t>(byte & 0x7f) << shift;
     if (byte < 0x80) {
+      in->remove_prefix(static_cast<size_t>(p - in->data()));
       *v = result;
       return true;
     }
   }
   return false;
+}
+
+// Whether every value in [slots, slots + n) that is present is a multiple of 10^K.
+template <int64_t P>
+bool AllMultiplesOf(const MicroKwh* slots, int n) {
+  for (int i = 0; i < n; ++i) {
+    if (slots[i] != MeterDayRecord::kAbsent && slots[i] % P != 0) return false;
+  }
+  return true;
+}
+
+// The largest k <= kMaxScale such that every present value is a multiple of 10^k. The divisors
+// are constants so that each test is a multiplication, not a division.
+int ScaleOf(const MicroKwh* slots, int n) {
+  if (AllMultiplesOf<1000000>(slots, n)) return 6;
+  if (!AllMultiplesOf<10>(slots, n)) return 0;
+  if (AllMultiplesOf<1000>(slots, n)) {
+    if (AllMultiplesOf<100000>(slots, n)) return 5;
+    return AllMultiplesOf<10000>(slots, n) ? 4 : 3;
+  }
+  return AllMultiplesOf<100>(slots, n) ? 2 : 1;
+}
+
+// Divides by 10^k, with k a constant in each case.
+template <int64_t P>
+char* PutScaledSlots(const MicroKwh* slots, int n, char* out) {
+  for (int i = 0; i < n; ++i) {
+    if (slots[i] != MeterDayRecord::kAbsent)
+      out = PutVarint(static_cast<uint64_t>(slots[i] / P), out);
+  }
+  return out;
+}
+
+char* PutSlots(const MicroKwh* slots, int n, int scale, char* out) {
+  switch (scale) {
+    case 0:
+      return PutScaledSlots<1>(slots, n, out);
+    case 1:
+      return PutScaledSlots<10>(slots, n, out);
+    case 2:
+      return PutScaledSlots<100>(slots, n, out);
+    case 3:
+      return PutScaledSlots<1000>(slots, n, out);
+    case 4:
+      return PutScaledSlots<10000>(slots, n, out);
+    case 5:
+      return PutScaledSlots<100000>(slots, n, out);
+    default:
+      return PutScaledSlots<1000000>(slots, n, out);
+  }
 }
 
 }  // namespace
@@ -88,20 +176,38 @@ MicroKwh MeterDayRecord::interval_sum() const {
 
 void EncodeMeterDay(const MicroKwh* slots, int n, bool has_register, MicroKwh register_start,
                     uint32_t corrections, uint32_t duplicates, std::string* out) {
-  out->clear();
-  out->push_back(static_cast<char>(kVersion));
-  PutVarint(static_cast<uint64_t>(n), out);
-  PutVarint(corrections, out);
-  PutVarint(duplicates, out);
-  out->push_back(has_register ? 1 : 0);
-  if (has_register) PutVarint(static_cast<uint64_t>(register_start), out);
-  const size_t bitmap_at = out->size();
-  out->append(static_cast<size_t>((n + 7) / 8), '\0');
-  for (int i = 0; i < n; ++i) {
-    if (slots[i] == MeterDayRecord::kAbsent) continue;
-    (*out)[bitmap_at + i / 8] = static_cast<char>((*out)[bitmap_at + i / 8] | (1 << (i % 8)));
-    PutVarint(static_cast<uint64_t>(slots[i]), out);
+  int present = 0;
+  for (int i = 0; i < n; ++i) present += slots[i] != MeterDayRecord::kAbsent;
+  const int scale = ScaleOf(slots, n);
+  const bool all_present = present == n;
+  const size_t bitmap_bytes = all_present ? 0 : static_cast<size_t>((n + 7) / 8);
+  // Written into a buffer of the largest size a record can take, then copied: no per-byte
+  // capacity checks.
+  char on_stack[kMaxEncodedBytes];
+  std::string on_heap;  // for a record longer than any SlotsPerDay (not decodable, but no overflow)
+  char* buffer = on_stack;
+  if (n > kMaxIntervals) {
+    on_heap.resize(1 + 3 * 10 + 1 + 10 + bitmap_bytes + static_cast<size_t>(present) * 10);
+    buffer = on_heap.data();
   }
+  char* p = buffer;
+  *p++ = static_cast<char>(kVersion2);
+  p = PutVarint(static_cast<uint64_t>(n), p);
+  p = PutVarint(corrections, p);
+  p = PutVarint(duplicates, p);
+  *p++ = static_cast<char>((has_register ? kHasRegister : 0) | (all_present ? kAllPresent : 0) |
+                           (scale << kScaleShift));
+  if (has_register) p = PutVarint(static_cast<uint64_t>(register_start), p);
+  if (!all_present) {
+    std::memset(p, 0, bitmap_bytes);
+    for (int i = 0; i < n; ++i) {
+      if (slots[i] != MeterDayRecord::kAbsent)
+        p[i / 8] = static_cast<char>(p[i / 8] | (1 << (i % 8)));
+    }
+    p += bitmap_bytes;
+  }
+  p = PutSlots(slots, n, scale, p);
+  out->assign(buffer, static_cast<size_t>(p - buffer));
 }
 
 std::string MeterDayRecord::Encode() const {
@@ -112,32 +218,57 @@ std::string MeterDayRecord::Encode() const {
 }
 
 bool MeterDayRecord::Decode(std::string_view in) {
-  if (in.empty() || static_cast<uint8_t>(in[0]) != kVersion) return false;
+  if (in.empty()) return false;
+  const uint8_t version = static_cast<uint8_t>(in[0]);
+  if (version != kVersion1 && version != kVersion2) return false;
   in.remove_prefix(1);
   uint64_t n, corr, dup;
-  if (!GetVarint(&in, &n) || n == 0 || n > 1440 || !GetVarint(&in, &corr) ||
+  if (!GetVarint(&in, &n) || n == 0 || n > kMaxIntervals || !GetVarint(&in, &corr) ||
       !GetVarint(&in, &dup) || in.empty()) {
     return false;
   }
-  Reset(static_cast<int>(n));
+  const uint8_t flags = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  int scale = 0;
+  bool all_present = false;
+  if (version == kVersion1) {
+    if (flags > 1) return false;
+  } else {
+    scale = flags >> kScaleShift;
+    all_present = (flags & kAllPresent) != 0;
+    if (scale > kMaxScale) return false;
+  }
+  slots.resize(n);
   corrections = static_cast<uint32_t>(corr);
   duplicates = static_cast<uint32_t>(dup);
-  has_register = in[0] != 0;
-  in.remove_prefix(1);
+  has_register = (flags & kHasRegister) != 0;
+  register_start = 0;
   if (has_register) {
     uint64_t reg;
     if (!GetVarint(&in, &reg)) return false;
     register_start = static_cast<MicroKwh>(reg);
+  }
+  const int64_t factor = kPow10[scale];
+  const uint64_t max_stored = static_cast<uint64_t>(INT64_MAX / factor);
+  uint64_t v;
+  if (all_present) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!GetVarint(&in, &v) || v > max_stored) return false;
+      slots[i] = static_cast<MicroKwh>(v) * factor;
+    }
+    return in.empty();
   }
   const size_t bitmap_bytes = (n + 7) / 8;
   if (in.size() < bitmap_bytes) return false;
   const std::string_view bitmap = in.substr(0, bitmap_bytes);
   in.remove_prefix(bitmap_bytes);
   for (size_t i = 0; i < n; ++i) {
-    if (!(static_cast<uint8_t>(bitmap[i / 8]) & (1 << (i % 8)))) continue;
-    uint64_t v;
-    if (!GetVarint(&in, &v)) return false;
-    slots[i] = static_cast<MicroKwh>(v);
+    if (!(static_cast<uint8_t>(bitmap[i / 8]) & (1 << (i % 8)))) {
+      slots[i] = kAbsent;
+      continue;
+    }
+    if (!GetVarint(&in, &v) || v > max_stored) return false;
+    slots[i] = static_cast<MicroKwh>(v) * factor;
   }
   return in.empty();
 }

@@ -5,6 +5,7 @@
 #include <rocksdb/table.h>
 
 #include <iterator>
+#include <stdexcept>
 #include <vector>
 
 #include "engine/state/meter_day_merge_operator.h"
@@ -87,6 +88,52 @@ void StateBatch::Merge(Store s, std::string_view key, std::string_view value) {
 
 void StateBatch::Delete(Store s, std::string_view key) {
   batch_.Delete(store_->handle(s), rocksdb::Slice(key.data(), key.size()));
+}
+
+namespace {
+
+// Copies the records of one write batch into another (the column family ids of this store).
+class BatchAppender : public rocksdb::WriteBatch::Handler {
+ public:
+  BatchAppender(const StateStore* store, rocksdb::WriteBatch* to) : store_(store), to_(to) {}
+  rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    rocksdb::ColumnFamilyHandle* h = Handle(cf);
+    return h == nullptr ? NotAStore() : to_->Put(h, key, value);
+  }
+  rocksdb::Status MergeCF(uint32_t cf, const rocksdb::Slice& key,
+                          const rocksdb::Slice& value) override {
+    rocksdb::ColumnFamilyHandle* h = Handle(cf);
+    return h == nullptr ? NotAStore() : to_->Merge(h, key, value);
+  }
+  rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+    rocksdb::ColumnFamilyHandle* h = Handle(cf);
+    return h == nullptr ? NotAStore() : to_->Delete(h, key);
+  }
+
+ private:
+  static rocksdb::Status NotAStore() {
+    return rocksdb::Status::InvalidArgument("a column family that is no store");
+  }
+  rocksdb::ColumnFamilyHandle* Handle(uint32_t id) const {
+    for (int s = 0; s < static_cast<int>(Store::kCount); ++s) {
+      rocksdb::ColumnFamilyHandle* h = store_->handle(static_cast<Store>(s));
+      if (h->GetID() == id) return h;
+    }
+    return nullptr;
+  }
+
+  const StateStore* store_;
+  rocksdb::WriteBatch* to_;
+};
+
+}  // namespace
+
+void StateBatch::Append(const StateBatch& other) {
+  BatchAppender appender(store_, &batch_);
+  const rocksdb::Status s = other.batch_.Iterate(&appender);
+  // Only a batch of this class, built by Put, Merge and Delete on this store, can be appended.
+  if (!s.ok()) throw std::logic_error("StateBatch::Append: " + s.ToString());
 }
 
 StateStore::~StateStore() {

@@ -84,6 +84,8 @@ class StateBatch {
   void Put(Store s, std::string_view key, std::string_view value);
   void Merge(Store s, std::string_view key, std::string_view value);
   void Delete(Store s, std::string_view key);
+  // Adds every change of `other` (a batch of the same store) after this batch's own.
+  void Append(const StateBatch& other);
   size_t Count() const { return batch_.Count(); }
   size_t ByteSize() const { return batch_.GetDataSize(); }
 
