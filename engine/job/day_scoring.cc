@@ -117,7 +117,8 @@ Status RefitWindowBaseline(const ScoringInputs& in, const DayRange& window, cons
 }
 
 Status ScoreDay(const ScoringInputs& in, Day day, const DayRange& window, const IdRange& range,
-                std::vector<ScoredEnterprise>* out, uint64_t* rows_read) {
+                std::vector<ScoredEnterprise>* out, uint64_t* rows_read,
+                const RowsVisitor* visit) {
   MeterDayCursor cursor(in.state, day, day + 1, in.config);
   cursor.Seek(range.from);
   BaselineReader baselines(in.state, window, range.from);
@@ -129,6 +130,7 @@ Status ScoreDay(const ScoringInputs& in, Day day, const DayRange& window, const 
     if (!*more) break;
     const Enterprise* enterprise = in.registry->Find(rows.enterprise);
     if (enterprise == nullptr) continue;
+    if (visit != nullptr) (*visit)(rows);
     FUGONG_RETURN_IF_ERROR(baselines.Get(rows.enterprise, &baseline));
     out->push_back(ScoredEnterprise{
         rows.enterprise,

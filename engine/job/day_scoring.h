@@ -4,6 +4,7 @@
 // rows of the days it needs (a window's, or a day's and the next), never a whole season.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "engine/baseline/window_baseline.h"
 #include "engine/config/engine_config.h"
 #include "engine/job/enterprise_shards.h"
+#include "engine/meter_day/meter_day_cursor.h"
 #include "engine/reference/enterprise_registry.h"
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/weather_table.h"
@@ -47,10 +49,14 @@ Status FitWindowBaselines(const ScoringInputs& in, const DayRange& window, const
 Status RefitWindowBaseline(const ScoringInputs& in, const DayRange& window, const std::string& id,
                            StateBatch* batch, uint64_t* rows_read);
 
+// Sees the rows of each enterprise scored (the backfill counts them for its summary).
+using RowsVisitor = std::function<void(const EnterpriseMeterRows&)>;
+
 // Scores `day` (against its `window`, whose baselines are stored) for every registered enterprise
 // in `range` with rows on the day or at the 00:00 after it, in id order, into `out` (appended).
 Status ScoreDay(const ScoringInputs& in, Day day, const DayRange& window, const IdRange& range,
-                std::vector<ScoredEnterprise>* out, uint64_t* rows_read);
+                std::vector<ScoredEnterprise>* out, uint64_t* rows_read,
+                const RowsVisitor* visit = nullptr);
 // Scores one registered enterprise on `day`; `has_rows` false when it has no rows on it.
 Status ScoreOneEnterprise(const ScoringInputs& in, Day day, const DayRange& window,
                           const std::string& id, DayScore* out, bool* has_rows,

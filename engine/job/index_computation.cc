@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
+#include <unordered_map>
 
 #include "engine/common/parallel_for.h"
 #include "engine/groups/day_group_sums.h"
@@ -45,29 +47,37 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
     if (found == windows.end()) windows.push_back(*w);
   }
 
-  if (span) {
+  // The summary's counts of every meter-day row: taken while scoring when every day with rows is
+  // scored (the usual run, without --from/--to), else by a pass of their own.
+  const bool census_while_scoring =
+      span && span->first >= score_from && span->second <= score_to;
+  if (span && !census_while_scoring) {
     FUGONG_RETURN_IF_ERROR(CountMeterDays(in, DayRange{span->first, span->second}, threads,
                                           &summary, &summary.enterprises_with_readings));
+    if (progress) progress->OnPhaseDone("census");
   }
-  if (progress) progress->OnPhaseDone("census");
+
+  // Registry ordinals, for the census while scoring (which enterprises have rows).
+  std::unordered_map<std::string_view, uint32_t> ordinal;
+  if (census_while_scoring) {
+    for (const auto& [id, enterprise] : *ctx_.registry) ordinal.emplace(id, ordinal.size());
+  }
 
   // Fit every window's baselines, the enterprise ranges in parallel.
   const std::vector<IdRange> shards = EnterpriseShards(*ctx_.registry, threads);
+  std::vector<uint64_t> fitted_per_window;  // enterprises with rows in the window, per shard
   for (const DayRange& w : windows) {
     std::vector<WindowFitCounts> counts(shards.size());
     std::vector<Status> statuses(shards.size());
     ParallelFor(static_cast<int>(shards.size()),
                 [&](int s) { statuses[s] = FitWindowBaselines(in, w, shards[s], &counts[s]); });
-    uint64_t fitted = 0;
     for (size_t s = 0; s < shards.size(); ++s) {
       FUGONG_RETURN_IF_ERROR(statuses[s]);
       summary.baselines_calendar += counts[s].calendar;
       summary.baselines_mean += counts[s].mean;
       summary.baselines_invalid += counts[s].invalid;
-      fitted += counts[s].enterprises;
+      fitted_per_window.push_back(counts[s].enterprises);
     }
-    // An enterprise with readings but none in the window has an invalid baseline there.
-    summary.baselines_invalid += summary.enterprises_with_readings - fitted;
   }
   if (progress) progress->OnPhaseDone("baselines");
 
@@ -81,14 +91,23 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   std::vector<std::vector<GroupDaySums>> sums(ndays);
   std::vector<uint8_t> has_data(ndays, 0);
   std::vector<Status> statuses(threads);
+  std::vector<ScoringCounts> census(threads);
+  std::vector<std::vector<uint8_t>> has_rows(threads);
   std::atomic<int> next_day{0}, days_done{0};
   ParallelFor(threads, [&](int w) {
     std::vector<ScoredEnterprise> scores;
     uint64_t rows_read = 0;
+    if (census_while_scoring) has_rows[w].assign(ordinal.size(), 0);
     for (int i = next_day++; i < ndays; i = next_day++) {
       scores.clear();
-      Status st =
-          ScoreDay(in, score_from + i, windows[window_of[i]], IdRange{}, &scores, &rows_read);
+      const Day day = score_from + i;
+      const RowsVisitor count = [&](const EnterpriseMeterRows& rows) {
+        if (CountMeterDayRows(rows, day, day, &census[w])) {
+          has_rows[w][ordinal.at(rows.enterprise)] = 1;
+        }
+      };
+      Status st = ScoreDay(in, day, windows[window_of[i]], IdRange{}, &scores, &rows_read,
+                           census_while_scoring ? &count : nullptr);
       if (!st.ok()) {
         statuses[w] = st;
         return;
@@ -101,6 +120,18 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
     }
   });
   for (const Status& st : statuses) FUGONG_RETURN_IF_ERROR(st);
+  if (census_while_scoring) {
+    for (int w = 0; w < threads; ++w) AddMeterDayCounts(census[w], &summary);
+    for (size_t e = 0; e < ordinal.size(); ++e) {
+      bool any = false;
+      for (int w = 0; w < threads; ++w) any = any || has_rows[w][e];
+      summary.enterprises_with_readings += any;
+    }
+  }
+  // An enterprise with readings but none in a window has an invalid baseline there.
+  uint64_t fitted = 0;
+  for (uint64_t n : fitted_per_window) fitted += n;
+  summary.baselines_invalid += summary.enterprises_with_readings * windows.size() - fitted;
   if (progress) progress->OnPhaseDone("score");
 
   // The published range: as asked, or the first to the last day with readings.

@@ -13,6 +13,34 @@ constexpr int kChunkDays = 32;  // iterators open at once, one per day
 
 }  // namespace
 
+void AddMeterDayCounts(const ScoringCounts& c, ScoringCounts* to) {
+  to->meter_days += c.meter_days;
+  to->meter_days_estimated += c.meter_days_estimated;
+  to->meter_days_missing += c.meter_days_missing;
+  to->register_rollovers += c.register_rollovers;
+  to->duplicates += c.duplicates;
+  to->corrections += c.corrections;
+}
+
+bool CountMeterDayRows(const EnterpriseMeterRows& rows, Day first, Day last,
+                       ScoringCounts* c) {
+  bool any = false;
+  for (const MeterSeries& meter : rows.meters) {
+    for (const MeterDaySummary& row : meter.rows()) {
+      if (row.day < first || row.day > last) continue;
+      any = true;
+      ++c->meter_days;
+      c->duplicates += row.duplicates;
+      c->corrections += row.corrections;
+      const MeterEnergy energy = meter.EnergyOn(row.day);
+      if (energy.rollover) ++c->register_rollovers;
+      if (energy.status == EnergyStatus::kEstimated) ++c->meter_days_estimated;
+      if (energy.status == EnergyStatus::kMissing) ++c->meter_days_missing;
+    }
+  }
+  return any;
+}
+
 Status CountMeterDays(const ScoringInputs& in, const DayRange& span, int threads,
                       ScoringCounts* counts, uint64_t* enterprises_with_readings) {
   const std::vector<IdRange> shards = EnterpriseShards(*in.registry, threads);
@@ -37,34 +65,14 @@ Status CountMeterDays(const ScoringInputs& in, const DayRange& span, int threads
         }
         if (!*more) break;
         if (in.registry->Find(rows.enterprise) == nullptr) continue;
-        bool any = false;
-        for (const MeterSeries& meter : rows.meters) {
-          for (const MeterDaySummary& row : meter.rows()) {
-            if (row.day > last) continue;
-            any = true;
-            ++c.meter_days;
-            c.duplicates += row.duplicates;
-            c.corrections += row.corrections;
-            const MeterEnergy energy = meter.EnergyOn(row.day);
-            if (energy.rollover) ++c.register_rollovers;
-            if (energy.status == EnergyStatus::kEstimated) ++c.meter_days_estimated;
-            if (energy.status == EnergyStatus::kMissing) ++c.meter_days_missing;
-          }
-        }
-        if (any) seen.insert(rows.enterprise);
+        if (CountMeterDayRows(rows, first, last, &c)) seen.insert(rows.enterprise);
       }
     }
     shard_enterprises[s] = seen.size();
   });
   for (int s = 0; s < n; ++s) {
     FUGONG_RETURN_IF_ERROR(statuses[s]);
-    const ScoringCounts& c = shard_counts[s];
-    counts->meter_days += c.meter_days;
-    counts->meter_days_estimated += c.meter_days_estimated;
-    counts->meter_days_missing += c.meter_days_missing;
-    counts->register_rollovers += c.register_rollovers;
-    counts->duplicates += c.duplicates;
-    counts->corrections += c.corrections;
+    AddMeterDayCounts(shard_counts[s], counts);
     *enterprises_with_readings += shard_enterprises[s];
   }
   return Status::OK();

@@ -23,6 +23,14 @@ struct ScoringCounts {
   uint64_t baselines_invalid = 0;
 };
 
+// Adds the meter-day fields of `c` to `to`.
+void AddMeterDayCounts(const ScoringCounts& c, ScoringCounts* to);
+
+// Counts the rows of `rows` on the days [first, last] into `counts` (the meter-day fields);
+// whether there was one.
+bool CountMeterDayRows(const EnterpriseMeterRows& rows, Day first, Day last,
+                       ScoringCounts* counts);
+
 // Counts the rows of the days `span` into `counts` (the meter-day fields) and the registered
 // enterprises with rows into `enterprises_with_readings`, on `threads` threads.
 Status CountMeterDays(const ScoringInputs& in, const DayRange& span, int threads,

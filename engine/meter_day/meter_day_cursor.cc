@@ -7,6 +7,14 @@
 
 namespace fugong {
 
+namespace {
+
+Status BadRecord(std::string_view meter) {
+  return Status::Corruption("bad meter_day record of meter " + std::string(meter));
+}
+
+}  // namespace
+
 MeterDayCursor::MeterDayCursor(const StateStore* state, Day first, Day last,
                                const EngineConfig* config)
     : config_(config), first_(first) {
@@ -51,11 +59,21 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
     while (CurrentEnterprise(k) == out->enterprise) {
       const std::string_view key(it.key().data(), it.key().size());
       if (!ParseMeterDayKey(key, &parts)) return Status::Corruption("bad meter_day key");
-      if (!record.Decode(std::string_view(it.value().data(), it.value().size()))) {
-        return Status::Corruption("bad meter_day record of meter " + std::string(parts.meter));
+      const std::string_view value(it.value().data(), it.value().size());
+      MeterDaySummary row;
+      if (k + 1 < days_.size()) {
+        if (!record.Decode(value)) return BadRecord(parts.meter);
+        row = MeterDaySummary::Of(parts.day, record);
+      } else {
+        // The day after: only its 00:00 register reading matters (see the header).
+        if (!record.DecodeRegister(value)) return BadRecord(parts.meter);
+        row.day = parts.day;
+        row.has_register = record.has_register;
+        row.register_start = record.register_start;
+        row.corrections = record.corrections;
+        row.duplicates = record.duplicates;
       }
-      rows.emplace_back(std::string(parts.meter), parts.day,
-                        MeterDaySummary::Of(parts.day, record));
+      rows.emplace_back(std::string(parts.meter), parts.day, row);
       it.Next();
     }
   }

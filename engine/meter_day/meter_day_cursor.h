@@ -3,6 +3,9 @@
 // needs (the window's days and the one after). The store leads with the day, so each day is one
 // contiguous range and its own iterator; the cursor merges them by enterprise, so the work is
 // proportional to the rows of these days, not to how long the state has been growing.
+//
+// The last day is read for its 00:00 register readings only (they end the day before): its rows
+// come with no intervals, and their slots are not even decoded.
 #pragma once
 
 #include <memory>
@@ -27,7 +30,8 @@ struct EnterpriseMeterRows {
 
 class MeterDayCursor {
  public:
-  // Days [first, last]; `state` and `config` must outlive the cursor.
+  // Days [first, last], the last one for its registers only; `state` and `config` must outlive
+  // the cursor.
   MeterDayCursor(const StateStore* state, Day first, Day last, const EngineConfig* config);
 
   // Positions before the first enterprise >= `from` (empty: the first of all).

@@ -217,6 +217,31 @@ std::string MeterDayRecord::Encode() const {
   return out;
 }
 
+bool MeterDayRecord::DecodeRegister(std::string_view in) {
+  if (in.empty()) return false;
+  const uint8_t version = static_cast<uint8_t>(in[0]);
+  if (version != kVersion1 && version != kVersion2) return false;
+  in.remove_prefix(1);
+  uint64_t n, corr, dup;
+  if (!GetVarint(&in, &n) || n == 0 || n > kMaxIntervals || !GetVarint(&in, &corr) ||
+      !GetVarint(&in, &dup) || in.empty()) {
+    return false;
+  }
+  const uint8_t flags = static_cast<uint8_t>(in[0]);
+  in.remove_prefix(1);
+  if (version == kVersion1 && flags > 1) return false;
+  corrections = static_cast<uint32_t>(corr);
+  duplicates = static_cast<uint32_t>(dup);
+  has_register = (flags & kHasRegister) != 0;
+  register_start = 0;
+  if (has_register) {
+    uint64_t reg;
+    if (!GetVarint(&in, &reg)) return false;
+    register_start = static_cast<MicroKwh>(reg);
+  }
+  return true;
+}
+
 bool MeterDayRecord::Decode(std::string_view in) {
   if (in.empty()) return false;
   const uint8_t version = static_cast<uint8_t>(in[0]);

@@ -39,6 +39,9 @@ struct MeterDayRecord {
   std::string Encode() const;
   // Returns false on bytes that are not a record.
   bool Decode(std::string_view bytes);
+  // Only the register reading and the counts (the slots are left as they were): what is needed of
+  // the row of the day after a scored day, whose 00:00 register reading ends it.
+  bool DecodeRegister(std::string_view bytes);
 };
 
 // Encodes a record from raw arrays, for the ingest accumulator that keeps its slots in a pool.
