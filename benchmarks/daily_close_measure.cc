@@ -11,14 +11,21 @@
 //      window closes on season day 42) to --to.
 //   2. The readings files (one per month, lines in time order: checked) are read line by line and
 //      fed day by day: the lines of one date are encoded as `fugong produce` does
-//      (CsvMessageEncoder), keyed by enterprise into 12 partitions, and added in slices of
-//      --slice messages with a Commit after each and the outbox drained after it, as the service
-//      does. Only one day's lines are held at a time.
+//      (CsvMessageEncoder), keyed by enterprise into 12 partitions, added, and committed in one
+//      Commit (or in slices of --slice messages, a Commit after each), the outbox drained after
+//      each Commit as the service does. Only one day's lines are held at a time.
 //   3. The clock is fixed far in the future, so no day is live and days close on the watermark
-//      alone, with the default grace (2 h): day D closes at the first commit of the readings of
-//      D+2 (their 00:00 timestamps pass D's end + 2 h; the 00:00 readings of D+1, which end D,
-//      are all in state by then). Each commit that closes a day is timed: Commit() (its
-//      ingest write, then the close) plus draining the outbox = the records ready to send.
+//      alone, with the default grace (2 h): day D closes at the commit of the readings of D+2
+//      (their 00:00 timestamps pass D's end + 2 h; the 00:00 readings of D+1, which end D, are
+//      all in state by then). Each commit that closes a day is timed: Commit() (the ingest write
+//      of its readings, then the close) plus draining the outbox = the records ready to send.
+//      A commit that closes no day but rescores (late input) is timed too (`[  RESCORE ]`).
+//
+//      With --slice, the window's close comes at the first slice of D+2 and the rest of D+2's
+//      readings, whose 00:00 register readings end D+1 = the window's last day + 1, make every
+//      enterprise pending: its baseline is fitted again and its 42 days rescored, one enterprise
+//      at a time (LiveIndex::Reaches counts the window's day after as within it). Whole-day
+//      commits keep that out of the daily figures; --slice measures it.
 //
 // Output: a `[    CLOSE ]` JSON line per closing commit, `[   RESULT ]` lines for the season
 // days 20 (waits for the window), 42 (the window's close), 62 and 162 (20 and 120 days after
@@ -28,10 +35,11 @@
 //   build/benchmarks/daily_close_measure --enterprises 20000 --to 2020-11-28
 //
 // Options: --enterprises N (20000), --to YYYY-MM-DD (2020-05-08: season day 162), --slice
-// messages per commit (20000), --threads scoring threads (0: one per core), --seed (1).
-// Environment: FUGONG_CBENCH_DIR work directory (default /tmp/fugong-close-measure); the run
-// uses DIR/n<N>-<to>/ and removes it at the end unless FUGONG_CBENCH_KEEP=1 (a kept province is
-// reused by the next run with the same options; the state is always new).
+// messages per commit (0: a day's readings in one commit), --threads scoring threads (0: one per
+// core), --seed (1). Environment: FUGONG_CBENCH_DIR work directory (default
+// /tmp/fugong-close-measure); the run uses DIR/n<N>-<to>/ and removes it at the end unless
+// FUGONG_CBENCH_KEEP=1 (a kept province is reused by the next run with the same options; the state
+// is always new).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -214,7 +222,7 @@ void WriteClose(JsonWriter* w, const CloseSample& c) {
 struct Options {
   int enterprises = 20000;
   Day to = DayFromCivil(2020, 5, 8);
-  size_t slice = 20000;
+  size_t slice = 0;  // 0: a whole day per commit
   int threads = 0;
   uint64_t seed = 1;
 };
@@ -239,7 +247,7 @@ Options ParseOptions(int argc, char** argv) {
       Die("unknown option " + arg);
     }
   }
-  if (o.enterprises < 1 || o.slice < 1 || o.to <= kSeasonStart) Die("bad options");
+  if (o.enterprises < 1 || o.to <= kSeasonStart) Die("bad options");
   return o;
 }
 
@@ -313,8 +321,9 @@ class Run {
     while (std::getline(in, line)) {
       if (!line.empty()) t.Append(encoder->Encode(line));
     }
-    for (size_t at = 0; at < t.size(); at += options_.slice) {
-      Check(job_.Add(t.Slice(at, at + options_.slice)), "add reference");
+    const size_t slice = options_.slice > 0 ? options_.slice : 20000;
+    for (size_t at = 0; at < t.size(); at += slice) {
+      Check(job_.Add(t.Slice(at, at + slice)), "add reference");
       Check(job_.Commit(), "commit reference");
       Drain();
     }
@@ -375,6 +384,7 @@ class Run {
   uint64_t undated_lines() const { return undated_lines_; }
   uint64_t records() const { return records_; }
   uint64_t rescoring_commits() const { return rescoring_commits_; }
+  double rescoring_seconds() const { return rescoring_seconds_; }
   std::optional<Memory> memory_at_day_60;
 
  private:
@@ -392,8 +402,9 @@ class Run {
   }
 
   void FeedDay(CsvMessageEncoder* encoder, std::vector<std::string>* lines) {
-    for (size_t at = 0; at < lines->size(); at += options_.slice) {
-      const size_t end = std::min(lines->size(), at + options_.slice);
+    const size_t slice = options_.slice > 0 ? options_.slice : lines->size();
+    for (size_t at = 0; at < lines->size(); at += slice) {
+      const size_t end = std::min(lines->size(), at + slice);
       readings_.Clear();
       for (size_t i = at; i < end; ++i) readings_.Append(encoder->Encode((*lines)[i]));
       const std::vector<StreamMessage> messages = readings_.Slice(0, readings_.size());
@@ -415,8 +426,24 @@ class Run {
 
       const StreamStatus& s = job_.status();
       if (!s.closed_through || s.closed_through == closed_before) {
-        // Work between closes is late input (a rescore); there should be none in time order.
-        if (std::memcmp(&before, &s.last_close, sizeof before) != 0) ++rescoring_commits_;
+        // Work between closes is late input (a rescore).
+        if (std::memcmp(&before, &s.last_close, sizeof before) != 0) {
+          ++rescoring_commits_;
+          rescoring_seconds_ += commit + drain;
+          JsonWriter w;
+          w.BeginObject();
+          w.Key("commit_seconds").Fixed(commit, 4);
+          w.Key("publish_seconds").Fixed(s.last_publish_seconds, 4);
+          w.Key("drain_seconds").Fixed(drain, 4);
+          w.Key("records").Int(static_cast<int64_t>(records));
+          w.Key("enterprises_rescored")
+              .Int(static_cast<int64_t>(s.last_close.enterprises_rescored));
+          w.Key("days_summed").Int(static_cast<int64_t>(s.last_close.days_summed));
+          w.Key("meter_rows_read").Int(static_cast<int64_t>(s.last_close.meter_rows_read));
+          w.EndObject();
+          std::printf("[  RESCORE ] %s\n", w.Take().c_str());
+          std::fflush(stdout);
+        }
         continue;
       }
       CloseSample c;
@@ -460,6 +487,7 @@ class Run {
   uint64_t undated_lines_ = 0;
   uint64_t records_ = 0;
   uint64_t rescoring_commits_ = 0;
+  double rescoring_seconds_ = 0;
 };
 
 void PrintResult(const std::string& measurement, int enterprises,
@@ -566,6 +594,7 @@ int Main(int argc, char** argv) {
     w->Key("undated_lines").Int(static_cast<int64_t>(run->undated_lines()));
     w->Key("closed_through").String(s.closed_through ? FormatDate(*s.closed_through) : "");
     w->Key("rescoring_commits").Int(static_cast<int64_t>(run->rescoring_commits()));
+    w->Key("rescoring_seconds").Fixed(run->rescoring_seconds(), 2);
     w->Key("pending_rescores").Int(static_cast<int64_t>(s.pending_rescores));
     w->Key("index_records").Int(static_cast<int64_t>(run->records()));
     w->Key("stream_seconds").Fixed(stream_seconds, 1);
