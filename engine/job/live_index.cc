@@ -92,7 +92,7 @@ bool LiveIndex::Reaches(Day day) const {
   if (day < state_->retention_cutoff()) return false;  // final: its rows may be gone
   if (days_.count(day)) return true;
   return std::any_of(fitted_.begin(), fitted_.end(),
-                     [&](const DayRange& w) { return day >= w.from && day <= w.to + 1; });
+                     [&](const DayRange& w) { return w.Contains(day); });
 }
 
 void LiveIndex::AddPending(const std::string& id, Day day, StateBatch* batch) {
@@ -206,7 +206,7 @@ Status LiveIndex::DoPending(std::map<Day, ScoreChanges>* changes, CloseWork* wor
   for (const auto& [day, id] : todo) {
     for (const DayRange& w : fitted_) {
       if (w.from < cutoff) continue;
-      if (day != kAllDays && (day < w.from || day > w.to + 1)) continue;
+      if (day != kAllDays && !w.Contains(day)) continue;
       FUGONG_RETURN_IF_ERROR(RefitWindowBaseline(in, w, id, &refits, &work->meter_rows_read));
       for (const auto& [d, dw] : window_of) {
         if (dw.from == w.from && dw.to == w.to && d >= cutoff) rescore.emplace(id, d);

@@ -53,7 +53,9 @@ class LiveIndex {
   Status Open();
 
   // Whether input of `day` changed since it was read reaches closed work (a scored day, or a
-  // window whose baselines are fitted): then it must be made pending.
+  // day of a window whose baselines are fitted): then it must be made pending. A register
+  // reading at the 00:00 after a window changes the window's last day, and is reported so by the
+  // ingest; the other readings of that next day do not reach the window.
   bool Reaches(Day day) const;
   // Records pending work for `id` on `day` (kAllDays: every day), in `batch` (written with the
   // input that caused it) and in memory.
