@@ -187,7 +187,7 @@ Status LiveIndex::Rescore(const std::string& id, Day day, ScoreChanges* changes,
   return Status::OK();
 }
 
-Status LiveIndex::DoPending(std::map<Day, ScoreChanges>* changes, CloseWork* work) {
+Status LiveIndex::DoPending(CloseWork* work) {
   const std::set<std::pair<Day, std::string>> todo = std::move(pending_);
   pending_.clear();
   const ScoringInputs in = Inputs();
@@ -225,10 +225,11 @@ Status LiveIndex::DoPending(std::map<Day, ScoreChanges>* changes, CloseWork* wor
   // Rescore, and mark the changed days unpublished in the same batch that stores their scores
   // and drops the pending entries: a crash after it still republishes them.
   StateBatch batch(state_);
+  std::map<Day, ScoreChanges> changes;
   for (const auto& [id, day] : rescore) {
-    FUGONG_RETURN_IF_ERROR(Rescore(id, day, &(*changes)[day], work));
+    FUGONG_RETURN_IF_ERROR(Rescore(id, day, &changes[day], work));
   }
-  for (auto& [day, day_changes] : *changes) {
+  for (auto& [day, day_changes] : changes) {
     if (day_changes.empty()) continue;
     for (const auto& [id, score] : day_changes) {
       if (score) {
@@ -262,8 +263,7 @@ Status LiveIndex::ReadScores(Day day, std::vector<ScoredEnterprise>* out, CloseW
 
 Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publisher,
                         CloseWork* work) {
-  std::map<Day, ScoreChanges> changes;
-  if (!pending_.empty()) FUGONG_RETURN_IF_ERROR(DoPending(&changes, work));
+  if (!pending_.empty()) FUGONG_RETURN_IF_ERROR(DoPending(work));
   // Days before the retention cutoff are final: their rows may be gone (retention_filter.h).
   const Day cutoff = state_->retention_cutoff();
   if (republish_all_) {

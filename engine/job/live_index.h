@@ -88,7 +88,7 @@ class LiveIndex {
   Status FitWindow(const DayRange& w, CloseWork* work);
   Status ScoreNewDay(Day day, const DayRange& w, std::vector<ScoredEnterprise>* scores,
                      StateBatch* batch, CloseWork* work);
-  Status DoPending(std::map<Day, ScoreChanges>* changes, CloseWork* work);
+  Status DoPending(CloseWork* work);
   Status Rescore(const std::string& id, Day day, ScoreChanges* changes, CloseWork* work);
   // The day's stored scores, in id order.
   Status ReadScores(Day day, std::vector<ScoredEnterprise>* out, CloseWork* work);

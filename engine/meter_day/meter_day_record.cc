@@ -217,62 +217,53 @@ std::string MeterDayRecord::Encode() const {
   return out;
 }
 
-bool MeterDayRecord::DecodeRegister(std::string_view in) {
-  if (in.empty()) return false;
-  const uint8_t version = static_cast<uint8_t>(in[0]);
+bool MeterDayRecord::DecodeHeader(std::string_view* in, uint64_t* n, int* scale,
+                                  bool* all_present) {
+  if (in->empty()) return false;
+  const uint8_t version = static_cast<uint8_t>((*in)[0]);
   if (version != kVersion1 && version != kVersion2) return false;
-  in.remove_prefix(1);
-  uint64_t n, corr, dup;
-  if (!GetVarint(&in, &n) || n == 0 || n > kMaxIntervals || !GetVarint(&in, &corr) ||
-      !GetVarint(&in, &dup) || in.empty()) {
+  in->remove_prefix(1);
+  uint64_t corr, dup;
+  if (!GetVarint(in, n) || *n == 0 || *n > kMaxIntervals || !GetVarint(in, &corr) ||
+      !GetVarint(in, &dup) || in->empty()) {
     return false;
   }
-  const uint8_t flags = static_cast<uint8_t>(in[0]);
-  in.remove_prefix(1);
-  if (version == kVersion1 && flags > 1) return false;
+  const uint8_t flags = static_cast<uint8_t>((*in)[0]);
+  in->remove_prefix(1);
+  *scale = 0;
+  *all_present = false;
+  if (version == kVersion1) {
+    if (flags > 1) return false;
+  } else {
+    *scale = flags >> kScaleShift;
+    *all_present = (flags & kAllPresent) != 0;
+    if (*scale > kMaxScale) return false;
+  }
   corrections = static_cast<uint32_t>(corr);
   duplicates = static_cast<uint32_t>(dup);
   has_register = (flags & kHasRegister) != 0;
   register_start = 0;
   if (has_register) {
     uint64_t reg;
-    if (!GetVarint(&in, &reg)) return false;
+    if (!GetVarint(in, &reg)) return false;
     register_start = static_cast<MicroKwh>(reg);
   }
   return true;
 }
 
+bool MeterDayRecord::DecodeRegister(std::string_view in) {
+  uint64_t n;
+  int scale;
+  bool all_present;
+  return DecodeHeader(&in, &n, &scale, &all_present);
+}
+
 bool MeterDayRecord::Decode(std::string_view in) {
-  if (in.empty()) return false;
-  const uint8_t version = static_cast<uint8_t>(in[0]);
-  if (version != kVersion1 && version != kVersion2) return false;
-  in.remove_prefix(1);
-  uint64_t n, corr, dup;
-  if (!GetVarint(&in, &n) || n == 0 || n > kMaxIntervals || !GetVarint(&in, &corr) ||
-      !GetVarint(&in, &dup) || in.empty()) {
-    return false;
-  }
-  const uint8_t flags = static_cast<uint8_t>(in[0]);
-  in.remove_prefix(1);
-  int scale = 0;
-  bool all_present = false;
-  if (version == kVersion1) {
-    if (flags > 1) return false;
-  } else {
-    scale = flags >> kScaleShift;
-    all_present = (flags & kAllPresent) != 0;
-    if (scale > kMaxScale) return false;
-  }
+  uint64_t n;
+  int scale;
+  bool all_present;
+  if (!DecodeHeader(&in, &n, &scale, &all_present)) return false;
   slots.resize(n);
-  corrections = static_cast<uint32_t>(corr);
-  duplicates = static_cast<uint32_t>(dup);
-  has_register = (flags & kHasRegister) != 0;
-  register_start = 0;
-  if (has_register) {
-    uint64_t reg;
-    if (!GetVarint(&in, &reg)) return false;
-    register_start = static_cast<MicroKwh>(reg);
-  }
   const int64_t factor = kPow10[scale];
   const uint64_t max_stored = static_cast<uint64_t>(INT64_MAX / factor);
   uint64_t v;

@@ -42,6 +42,10 @@ struct MeterDayRecord {
   // Only the register reading and the counts (the slots are left as they were): what is needed of
   // the row of the day after a scored day, whose 00:00 register reading ends it.
   bool DecodeRegister(std::string_view bytes);
+
+ private:
+  // Reads the version, counts, flags and register, and moves `in` to the slots.
+  bool DecodeHeader(std::string_view* in, uint64_t* n, int* scale, bool* all_present);
 };
 
 // Encodes a record from raw arrays, for the ingest accumulator that keeps its slots in a pool.

@@ -69,10 +69,7 @@ std::string BaselineKey(std::string_view enterprise, Day window_from, Day window
 }
 
 std::string RescoreKey(std::string_view enterprise, Day day) {
-  std::string key;
-  AppendDay(day, &key);
-  key.append(enterprise);
-  return key;
+  return EnterpriseDayKey(enterprise, day);  // the same layout: day, enterprise
 }
 
 std::string DeadLetterKey(std::string_view source, int32_t partition, int64_t position) {

@@ -31,7 +31,7 @@ bool ParseMeterDayKey(std::string_view key, MeterDayKeyParts* parts);
 std::string EnterpriseDayKey(std::string_view enterprise, Day day);
 // baseline: window_from window_to enterprise
 std::string BaselineKey(std::string_view enterprise, Day window_from, Day window_to);
-// pending_rescore: day enterprise (day kAllDays: every day of the enterprise)
+// pending_rescore: day enterprise (LiveIndex::kAllDays: every day of the enterprise)
 std::string RescoreKey(std::string_view enterprise, Day day);
 // The day (or the window's first day) a key of these stores leads with, and what follows it.
 inline Day LeadingDay(std::string_view key) { return ReadDay(key.data()); }
