@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/meter_day/meter_day_accumulator.h"
+#include "engine/meter_day/meter_day_cursor.h"
 #include "engine/meter_day/meter_day_record.h"
 #include "engine/state/key_codec.h"
 #include "engine/state/state_store.h"
@@ -228,6 +229,43 @@ TEST_F(MeterDayEncodingStateTest, MergesMixVersionsWithTheSameRules) {
   batch.ApplyRegister(500000);
   expected.ApplyLater(batch);
   EXPECT_EQ(r.Encode(), expected.Encode());
+}
+
+// A meter-day merged once is read back as the bytes written, without a decode and an encode (the
+// merge operator hands the lone operand back): a version-1 operand stays version 1 and reads the
+// same, and bytes that are no record reach the reader, which refuses them as corrupt.
+TEST_F(MeterDayEncodingStateTest, ALoneOperandIsReadAsWrittenAndABadOneIsCorrupt) {
+  const Day d = 18300;
+  MeterDayRecord r;
+  r.Reset(96);
+  r.ApplyInterval(5, 1234);
+  r.ApplyRegister(777000);
+  StateBatch batch(store_.get());
+  batch.Merge(Store::kMeterDay, MeterDayKey("E1", "M1", d), r.Encode());
+  batch.Merge(Store::kMeterDay, MeterDayKey("E1", "M2", d), EncodeVersion1(r));
+  batch.Merge(Store::kMeterDay, MeterDayKey("E2", "M1", d), std::string("\x09junk", 5));
+  ASSERT_TRUE(store_->Write(&batch).ok());
+
+  std::string value;
+  ASSERT_TRUE(store_->Get(Store::kMeterDay, MeterDayKey("E1", "M1", d), &value).ok());
+  EXPECT_EQ(value, r.Encode());
+  ASSERT_TRUE(store_->Get(Store::kMeterDay, MeterDayKey("E1", "M2", d), &value).ok());
+  EXPECT_EQ(value, EncodeVersion1(r));
+  MeterDayRecord back;
+  ASSERT_TRUE(back.Decode(value));
+  EXPECT_EQ(back.Encode(), r.Encode());
+
+  const EngineConfig config;
+  MeterDayCursor cursor(store_.get(), d, d + 1, &config);
+  cursor.Seek("");
+  EnterpriseMeterRows rows;
+  Result<bool> first = cursor.Next(&rows);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(rows.enterprise, "E1");
+  EXPECT_EQ(rows.meter_ids.size(), 2u);
+  Result<bool> second = cursor.Next(&rows);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), Status::Code::kCorruption);
 }
 
 }  // namespace

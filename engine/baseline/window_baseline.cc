@@ -78,29 +78,37 @@ std::string WindowBaseline::Encode() const {
 }
 
 Result<WindowBaseline> WindowBaseline::Decode(std::string_view bytes) {
+  WindowBaseline result;
+  FUGONG_RETURN_IF_ERROR(DecodeInto(bytes, &result));
+  return result;
+}
+
+Status WindowBaseline::DecodeInto(std::string_view bytes, WindowBaseline* out) {
   const Status bad = Status::Corruption("baseline record: malformed");
   if (bytes.size() < 9 || bytes[0] != kVersion) return bad;
   bytes.remove_prefix(1);
   const uint64_t count = ReadFixed64(bytes.data());
   bytes.remove_prefix(8);
   if (count > bytes.size() / 8) return bad;
-  WindowBaseline result;
+  // Assigned in place: the meter strings keep their buffers from the previous enterprise.
+  out->meters_.resize(count);
   std::string_view part;
   for (uint64_t i = 0; i < count; ++i) {
     if (!ReadBytes(&bytes, &part)) return bad;
-    result.meters_.emplace_back(part);
+    out->meters_[i].assign(part);
   }
   if (!ReadBytes(&bytes, &part)) return bad;
   Result<BaselineModel> plain = BaselineModel::Decode(part);
   if (!plain.ok()) return plain.status();
-  result.plain_model_ = std::move(plain).value();
+  out->plain_model_ = std::move(plain).value();
+  out->weather_model_.reset();
   if (!bytes.empty()) {
     if (!ReadBytes(&bytes, &part) || !bytes.empty()) return bad;
     Result<BaselineModel> weather = BaselineModel::Decode(part);
     if (!weather.ok()) return weather.status();
-    result.weather_model_ = std::move(weather).value();
+    out->weather_model_ = std::move(weather).value();
   }
-  return result;
+  return Status::OK();
 }
 
 }  // namespace fugong

@@ -51,6 +51,8 @@ class WindowBaseline {
   // A versioned binary form (doubles as their IEEE-754 bits: Decode(Encode(b)) is exact).
   std::string Encode() const;
   static Result<WindowBaseline> Decode(std::string_view bytes);
+  // Decode into `out`, reusing its buffers (a close decodes one baseline per enterprise).
+  static Status DecodeInto(std::string_view bytes, WindowBaseline* out);
 
  private:
   std::vector<std::string> meters_;

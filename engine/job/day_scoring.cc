@@ -1,6 +1,10 @@
 #include "engine/job/day_scoring.h"
 
 #include <memory>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 
 #include "engine/meter_day/meter_day_cursor.h"
 #include "engine/score/enterprise_day_score.h"
@@ -30,6 +34,41 @@ std::optional<double> TemperatureFor(const ScoringInputs& in, const WindowBaseli
   return in.weather->TemperatureOf(enterprise.county, day);
 }
 
+// The registered enterprises met in increasing id order: a walk along the registry instead of a
+// tree search per enterprise.
+class RegistryWalk {
+ public:
+  RegistryWalk(const EnterpriseRegistry& registry, std::string_view from)
+      : at_(registry.lower_bound(from)), end_(registry.end()) {}
+
+  const Enterprise* Find(std::string_view id) {
+    while (at_ != end_ && std::string_view(at_->first) < id) ++at_;
+    return at_ != end_ && at_->first == id ? &at_->second : nullptr;
+  }
+
+ private:
+  decltype(std::declval<const EnterpriseRegistry&>().begin()) at_, end_;
+};
+
+// The day's temperature of each county, looked up once per county instead of once per enterprise
+// (keys point into the registry's records, which outlive a ScoreDay call).
+class DayTemperatures {
+ public:
+  DayTemperatures(const ScoringInputs& in, Day day) : in_(in), day_(day) {}
+
+  std::optional<double> For(const WindowBaseline& baseline, const Enterprise& enterprise) {
+    if (!baseline.uses_weather() || in_.weather == nullptr) return std::nullopt;
+    auto [it, added] = by_county_.try_emplace(enterprise.county);
+    if (added) it->second = in_.weather->TemperatureOf(enterprise.county, day_);
+    return it->second;
+  }
+
+ private:
+  const ScoringInputs& in_;
+  Day day_;
+  std::unordered_map<std::string_view, std::optional<double>> by_county_;
+};
+
 // The stored baselines of one window, read alongside the enterprises in id order.
 class BaselineReader {
  public:
@@ -48,12 +87,10 @@ class BaselineReader {
       const std::string_view key_id = key.substr(prefix_.size());
       if (key_id > id) break;
       if (key_id == id) {
-        Result<WindowBaseline> b =
-            WindowBaseline::Decode(std::string_view(it_->value().data(), it_->value().size()));
-        if (!b.ok()) return b.status();
-        *out = std::move(b).value();
+        const Status decoded = WindowBaseline::DecodeInto(
+            std::string_view(it_->value().data(), it_->value().size()), out);
         it_->Next();
-        return Status::OK();
+        return decoded;
       }
       it_->Next();
     }
@@ -117,24 +154,25 @@ Status RefitWindowBaseline(const ScoringInputs& in, const DayRange& window, cons
 }
 
 Status ScoreDay(const ScoringInputs& in, Day day, const DayRange& window, const IdRange& range,
-                std::vector<ScoredEnterprise>* out, uint64_t* rows_read,
-                const RowsVisitor* visit) {
+                std::vector<ScoredEnterprise>* out, uint64_t* rows_read, const RowsVisitor* visit) {
   MeterDayCursor cursor(in.state, day, day + 1, in.config);
   cursor.Seek(range.from);
   BaselineReader baselines(in.state, window, range.from);
+  RegistryWalk registered(*in.registry, range.from);
+  DayTemperatures temperatures(in, day);
   EnterpriseMeterRows rows;
   WindowBaseline baseline;
   while (true) {
     Result<bool> more = cursor.Next(&rows, range.end);
     if (!more.ok()) return more.status();
     if (!*more) break;
-    const Enterprise* enterprise = in.registry->Find(rows.enterprise);
+    const Enterprise* enterprise = registered.Find(rows.enterprise);
     if (enterprise == nullptr) continue;
     if (visit != nullptr) (*visit)(rows);
     FUGONG_RETURN_IF_ERROR(baselines.Get(rows.enterprise, &baseline));
     out->push_back(ScoredEnterprise{
         rows.enterprise,
-        ScoreEnterpriseOn(day, rows, baseline, TemperatureFor(in, baseline, *enterprise, day),
+        ScoreEnterpriseOn(day, rows, baseline, temperatures.For(baseline, *enterprise),
                           *in.calendar, *in.config)});
   }
   *rows_read += cursor.rows_read();

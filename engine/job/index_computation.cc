@@ -87,7 +87,7 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   GroupCatalog catalog(*ctx_.regions, *ctx_.industries, *levels);
   // Look every enterprise's groups up before the workers share the catalog read-only.
   GroupMembership membership(&catalog);
-  for (const auto& [id, enterprise] : *ctx_.registry) membership.Of(enterprise);
+  membership.Members(*ctx_.registry);
   std::vector<std::vector<GroupDaySums>> sums(ndays);
   std::vector<uint8_t> has_data(ndays, 0);
   std::vector<Status> statuses(threads);

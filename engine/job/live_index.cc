@@ -145,22 +145,29 @@ Status LiveIndex::FitWindow(const DayRange& w, CloseWork* work) {
 }
 
 Status LiveIndex::ScoreNewDay(Day day, const DayRange& w, std::vector<ScoredEnterprise>* scores,
-                              StateBatch* batch, CloseWork* work) {
+                              CloseWork* work) {
   const std::vector<IdRange> shards = EnterpriseShards(*registry_, threads_);
   std::vector<std::vector<ScoredEnterprise>> parts(shards.size());
   std::vector<uint64_t> rows(shards.size(), 0);
   std::vector<Status> statuses(shards.size());
   const ScoringInputs in = Inputs();
-  ParallelFor(static_cast<int>(shards.size()),
-              [&](int s) { statuses[s] = ScoreDay(in, day, w, shards[s], &parts[s], &rows[s]); });
+  // Each worker also stores its shard's scores, so that the memtable inserts run on both cores.
+  // They may land before the day is recorded as closed (the caller's batch): a crash in between
+  // scores the day again from the same rows and overwrites them with the same bytes.
+  ParallelFor(static_cast<int>(shards.size()), [&](int s) {
+    statuses[s] = ScoreDay(in, day, w, shards[s], &parts[s], &rows[s]);
+    if (!statuses[s].ok()) return;
+    StateBatch batch(state_);
+    for (const ScoredEnterprise& e : parts[s]) {
+      batch.Put(Store::kEnterpriseDay, EnterpriseDayKey(e.id, day), e.score.Encode());
+    }
+    statuses[s] = state_->Write(&batch);
+  });
   scores->clear();
   for (size_t s = 0; s < shards.size(); ++s) {
     FUGONG_RETURN_IF_ERROR(statuses[s]);
     work->meter_rows_read += rows[s];
     for (ScoredEnterprise& e : parts[s]) scores->push_back(std::move(e));
-  }
-  for (const ScoredEnterprise& e : *scores) {
-    batch->Put(Store::kEnterpriseDay, EnterpriseDayKey(e.id, day), e.score.Encode());
   }
   ++work->days_scored;
   return Status::OK();
@@ -288,8 +295,8 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
     if (!w.ok()) return w.status();
     if (w->to > closed_through) continue;
     if (!IsFitted(*w)) FUGONG_RETURN_IF_ERROR(FitWindow(*w, work));
+    FUGONG_RETURN_IF_ERROR(ScoreNewDay(d, *w, &scores, work));
     StateBatch batch(state_);
-    FUGONG_RETURN_IF_ERROR(ScoreNewDay(d, *w, &scores, &batch, work));
     bool has_data = false;
     sums[d] = SumDay(d, *registry_, scores, &*membership_, &has_data);
     ++work->days_summed;

@@ -87,7 +87,7 @@ class LiveIndex {
   bool IsFitted(const DayRange& w) const;
   Status FitWindow(const DayRange& w, CloseWork* work);
   Status ScoreNewDay(Day day, const DayRange& w, std::vector<ScoredEnterprise>* scores,
-                     StateBatch* batch, CloseWork* work);
+                     CloseWork* work);
   Status DoPending(CloseWork* work);
   Status Rescore(const std::string& id, Day day, ScoreChanges* changes, CloseWork* work);
   // The day's stored scores, in id order.

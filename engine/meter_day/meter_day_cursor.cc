@@ -51,7 +51,8 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
   out->rows = 0;
 
   // (meter, day, row) of every iterator positioned at this enterprise, then grouped by meter.
-  std::vector<std::tuple<std::string, Day, MeterDaySummary>> rows;
+  std::vector<MeterRow>& rows = rows_buffer_;  // kept: one allocation for the cursor's life
+  rows.clear();
   MeterDayRecord record;
   MeterDayKeyParts parts;
   for (size_t k = 0; k < days_.size(); ++k) {

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "engine/common/date.h"
@@ -49,8 +50,11 @@ class MeterDayCursor {
   // The enterprise of day `k`'s iterator, empty when it has left that day's rows.
   std::string_view CurrentEnterprise(size_t k) const;
 
+  using MeterRow = std::tuple<std::string, Day, MeterDaySummary>;
+
   const EngineConfig* config_;
   Day first_;
+  std::vector<MeterRow> rows_buffer_;
   std::vector<std::unique_ptr<rocksdb::Iterator>> days_;  // one per day, first..last
   uint64_t rows_read_ = 0;
 };

@@ -6,6 +6,13 @@ namespace fugong {
 
 bool MeterDayMergeOperator::FullMergeV2(const MergeOperationInput& in,
                                         MergeOperationOutput* out) const {
+  // A meter-day written once (a register meter's daily reading; most rows of a day just closed) is
+  // its only operand: applied onto nothing it is itself, so hand it back instead of decoding and
+  // encoding it again. Every read of a row not yet compacted pays this merge, a close included.
+  if (in.existing_value == nullptr && in.operand_list.size() == 1) {
+    out->existing_operand = in.operand_list.front();
+    return true;
+  }
   MeterDayRecord merged;
   if (in.existing_value != nullptr) {
     if (!merged.Decode(std::string_view(in.existing_value->data(), in.existing_value->size()))) {
