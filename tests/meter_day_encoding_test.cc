@@ -45,6 +45,29 @@ std::string EncodeVersion1(const MeterDayRecord& r) {
   return out;
 }
 
+// Whether slot values add up without overflowing (the `huge` shape does not).
+bool SumFits(const MeterDayRecord& r) {
+  MicroKwh sum = 0;
+  for (MicroKwh v : r.slots) {
+    if (v != MeterDayRecord::kAbsent && __builtin_add_overflow(sum, v, &sum)) return false;
+  }
+  return true;
+}
+
+// DecodeTotals reads what Decode reads, less the slots: their count and sum.
+void ExpectTotals(const std::string& bytes, const MeterDayRecord& r) {
+  MeterDayRecord totals;
+  int received = -1;
+  MicroKwh sum = -1;
+  ASSERT_TRUE(totals.DecodeTotals(bytes, &received, &sum));
+  EXPECT_EQ(received, r.received());
+  if (SumFits(r)) EXPECT_EQ(sum, r.interval_sum());
+  EXPECT_EQ(totals.has_register, r.has_register);
+  EXPECT_EQ(totals.register_start, r.register_start);
+  EXPECT_EQ(totals.corrections, r.corrections);
+  EXPECT_EQ(totals.duplicates, r.duplicates);
+}
+
 void ExpectSame(const MeterDayRecord& a, const MeterDayRecord& b) {
   EXPECT_EQ(a.slots, b.slots);
   EXPECT_EQ(a.has_register, b.has_register);
@@ -104,6 +127,8 @@ TEST(MeterDayEncodingTest, EveryShapeRoundTripsAndVersion1ReadsTheSame) {
     ASSERT_TRUE(old.Decode(EncodeVersion1(r)));
     ExpectSame(old, r);
     EXPECT_LE(v2.size(), EncodeVersion1(r).size());
+    ExpectTotals(v2, r);
+    ExpectTotals(EncodeVersion1(r), r);
   }
 }
 
@@ -122,25 +147,33 @@ TEST(MeterDayEncodingTest, BytesThatAreNoRecordAreRefused) {
   r.Reset(96);
   r.slots[5] = 42000;
   const std::string good = r.Encode();
-  MeterDayRecord back;
-  EXPECT_FALSE(back.Decode(""));
-  EXPECT_FALSE(back.Decode("junk"));
-  EXPECT_FALSE(back.Decode(std::string(1, '\x03') + good.substr(1)));  // an unknown version
-  EXPECT_FALSE(back.Decode(good.substr(0, good.size() - 1)));          // cut short
-  EXPECT_FALSE(back.Decode(good + "x"));                               // trailing bytes
+  // Refused by Decode and by DecodeTotals alike.
+  const auto Readable = [](std::string_view bytes) {
+    MeterDayRecord back;
+    int received;
+    MicroKwh sum;
+    const bool whole = back.Decode(bytes);
+    EXPECT_EQ(MeterDayRecord().DecodeTotals(bytes, &received, &sum), whole);
+    return whole;
+  };
+  EXPECT_FALSE(Readable(""));
+  EXPECT_FALSE(Readable("junk"));
+  EXPECT_FALSE(Readable(std::string(1, '\x03') + good.substr(1)));  // an unknown version
+  EXPECT_FALSE(Readable(good.substr(0, good.size() - 1)));          // cut short
+  EXPECT_FALSE(Readable(good + "x"));                               // trailing bytes
   std::string bad_scale = good;
   bad_scale[4] = static_cast<char>(7 << 2);  // the flags byte: 10^7 is more than a kWh
-  EXPECT_FALSE(back.Decode(bad_scale));
+  EXPECT_FALSE(Readable(bad_scale));
   // A value that would overflow once multiplied back: every slot present, scale 6, 2^62.
   std::string overflow = "\x02\x01";
   overflow += std::string("\x00\x00", 2);
   overflow.push_back(static_cast<char>(2 | (6 << 2)));
   PutVarint(uint64_t{1} << 62, &overflow);
-  EXPECT_FALSE(back.Decode(overflow));
+  EXPECT_FALSE(Readable(overflow));
   // A version-1 record cannot carry version-2 flags.
   std::string v1 = EncodeVersion1(r);
   v1[4] = 2;
-  EXPECT_FALSE(back.Decode(v1));
+  EXPECT_FALSE(Readable(v1));
 }
 
 class MeterDayEncodingStateTest : public ::testing::Test {

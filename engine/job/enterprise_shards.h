@@ -22,7 +22,8 @@ inline std::vector<IdRange> EnterpriseShards(const EnterpriseRegistry& registry,
   std::vector<std::string> bounds;
   size_t i = 0, next = 1;
   for (const auto& [id, enterprise] : registry) {
-    if (next < static_cast<size_t>(shards) && i == n * next / shards) {
+    if (next == static_cast<size_t>(shards)) break;  // every bound found
+    if (i == n * next / shards) {
       bounds.push_back(id);
       ++next;
     }

@@ -124,8 +124,16 @@ std::optional<std::pair<Day, Day>> LiveIndex::DataSpan() const {
   return span;
 }
 
+const std::vector<IdRange>& LiveIndex::Shards() {
+  if (shards_generation_ != registry_->generation() || shards_.empty()) {
+    shards_ = EnterpriseShards(*registry_, threads_);
+    shards_generation_ = registry_->generation();
+  }
+  return shards_;
+}
+
 Status LiveIndex::FitWindow(const DayRange& w, CloseWork* work) {
-  const std::vector<IdRange> shards = EnterpriseShards(*registry_, threads_);
+  const std::vector<IdRange>& shards = Shards();
   std::vector<WindowFitCounts> counts(shards.size());
   std::vector<Status> statuses(shards.size());
   const ScoringInputs in = Inputs();
@@ -146,7 +154,7 @@ Status LiveIndex::FitWindow(const DayRange& w, CloseWork* work) {
 
 Status LiveIndex::ScoreNewDay(Day day, const DayRange& w, std::vector<ScoredEnterprise>* scores,
                               CloseWork* work) {
-  const std::vector<IdRange> shards = EnterpriseShards(*registry_, threads_);
+  const std::vector<IdRange>& shards = Shards();
   std::vector<std::vector<ScoredEnterprise>> parts(shards.size());
   std::vector<uint64_t> rows(shards.size(), 0);
   std::vector<Status> statuses(shards.size());

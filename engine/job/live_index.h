@@ -85,6 +85,8 @@ class LiveIndex {
 
   ScoringInputs Inputs() const;
   bool IsFitted(const DayRange& w) const;
+  // The id ranges the scoring threads take, cut again when the registry changed.
+  const std::vector<IdRange>& Shards();
   Status FitWindow(const DayRange& w, CloseWork* work);
   Status ScoreNewDay(Day day, const DayRange& w, std::vector<ScoredEnterprise>* scores,
                      CloseWork* work);
@@ -99,6 +101,8 @@ class LiveIndex {
   const WeatherTable* weather_;
   StateStore* state_;
   int threads_;
+  std::vector<IdRange> shards_;
+  uint64_t shards_generation_ = 0;
   std::optional<GroupCatalog> catalog_;
   std::optional<GroupMembership> membership_;
 

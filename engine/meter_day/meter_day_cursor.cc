@@ -63,8 +63,7 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
       const std::string_view value(it.value().data(), it.value().size());
       MeterDaySummary row;
       if (k + 1 < days_.size()) {
-        if (!record.Decode(value)) return BadRecord(parts.meter);
-        row = MeterDaySummary::Of(parts.day, record);
+        if (!MeterDaySummary::Decode(parts.day, value, &row)) return BadRecord(parts.meter);
       } else {
         // The day after: only its 00:00 register reading matters (see the header).
         if (!record.DecodeRegister(value)) return BadRecord(parts.meter);

@@ -4,16 +4,15 @@
 
 namespace fugong {
 
-MeterDaySummary MeterDaySummary::Of(Day day, const MeterDayRecord& record) {
-  MeterDaySummary s;
-  s.day = day;
-  s.received = record.received();
-  s.interval_sum = record.interval_sum();
-  s.has_register = record.has_register;
-  s.register_start = record.register_start;
-  s.corrections = record.corrections;
-  s.duplicates = record.duplicates;
-  return s;
+bool MeterDaySummary::Decode(Day day, std::string_view bytes, MeterDaySummary* out) {
+  MeterDayRecord record;
+  out->day = day;
+  if (!record.DecodeTotals(bytes, &out->received, &out->interval_sum)) return false;
+  out->has_register = record.has_register;
+  out->register_start = record.register_start;
+  out->corrections = record.corrections;
+  out->duplicates = record.duplicates;
+  return true;
 }
 
 MeterSeries::MeterSeries(std::vector<MeterDaySummary> rows, const EngineConfig& config)

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "engine/common/date.h"
@@ -22,7 +23,9 @@ struct MeterDaySummary {
   uint32_t corrections = 0;
   uint32_t duplicates = 0;
 
-  static MeterDaySummary Of(Day day, const MeterDayRecord& record);
+  // The summary of a stored meter-day record of `day`, read without materialising its slots;
+  // false on bytes that are not a record.
+  static bool Decode(Day day, std::string_view bytes, MeterDaySummary* out);
 };
 
 struct MeterEnergy {

@@ -258,6 +258,35 @@ bool MeterDayRecord::DecodeRegister(std::string_view in) {
   return DecodeHeader(&in, &n, &scale, &all_present);
 }
 
+bool MeterDayRecord::DecodeTotals(std::string_view in, int* received, MicroKwh* interval_sum) {
+  uint64_t n;
+  int scale;
+  bool all_present;
+  if (!DecodeHeader(&in, &n, &scale, &all_present)) return false;
+  const int64_t factor = kPow10[scale];
+  const uint64_t max_stored = static_cast<uint64_t>(INT64_MAX / factor);
+  size_t present = n;
+  if (!all_present) {
+    const size_t bitmap_bytes = (n + 7) / 8;
+    if (in.size() < bitmap_bytes) return false;
+    present = 0;
+    for (size_t i = 0; i < n; ++i) {
+      present += (static_cast<uint8_t>(in[i / 8]) >> (i % 8)) & 1;
+    }
+    in.remove_prefix(bitmap_bytes);
+  }
+  // Summed in slot order, as interval_sum() does.
+  MicroKwh sum = 0;
+  uint64_t v;
+  for (size_t i = 0; i < present; ++i) {
+    if (!GetVarint(&in, &v) || v > max_stored) return false;
+    sum += static_cast<MicroKwh>(v) * factor;
+  }
+  *received = static_cast<int>(present);
+  *interval_sum = sum;
+  return in.empty();
+}
+
 bool MeterDayRecord::Decode(std::string_view in) {
   uint64_t n;
   int scale;
