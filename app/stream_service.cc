@@ -227,7 +227,10 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   // Job thread: waits for the commit under way, if any, and takes in what it did.
   const auto finish_commit = [&]() -> Status {
     if (!committer.busy()) return Status::OK();
+    const auto wait_start = Steady::now();
     const Status done = committer.Wait();
+    summary.commit_wait_seconds += SecondsSince(wait_start);
+    ++summary.commits;
     const uint64_t closed_before = job.status().days_closed;
     job.FinishSealed();
     start_offsets.Refresh(job);
