@@ -213,7 +213,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   // a commit) before this waits for the commit under way.
   CommitThread committer;
   CommitOutcome outcome;
-  uint64_t commits = 0;  // commits written (the commit thread's, or the job thread's when idle)
+  uint64_t commits = 0;  // written by the commit thread (what crash_after_commits counts)
   std::vector<PartitionStatus> partitions;  // as the last batch saw them
   double last_input_unix = 0;
   auto last_report = Steady::now() - std::chrono::hours(1);

@@ -387,6 +387,7 @@ Status StreamJob::Seal() {
 }
 
 Status StreamJob::WriteSealed() {
+  if (sealed_ == nullptr) return Status::InvalidArgument("WriteSealed without a sealed commit");
   const auto started = std::chrono::steady_clock::now();
   SealedCommit& sealed = *sealed_;
   if (sealed.has_input) {
