@@ -119,7 +119,7 @@ int RunServeCommand(int argc, char** argv) {
       "\"weather_used\":%llu,\"weather_dead\":%llu,\"gaps\":%llu,\"published_index\":%llu,"
       "\"published_dead_letters\":%llu,\"records_new\":%llu,\"records_revised\":%llu,"
       "\"seconds\":%.3f,\"ingest_seconds\":%.3f,\"closes\":%llu,"
-      "\"close_to_published_max_seconds\":%.4f}\n",
+      "\"close_to_published_max_seconds\":%.4f,\"commits\":%llu,\"commit_wait_seconds\":%.3f}\n",
       static_cast<unsigned long long>(summary->messages),
       static_cast<unsigned long long>(s.readings.records),
       static_cast<unsigned long long>(s.readings.used),
@@ -133,7 +133,8 @@ int RunServeCommand(int argc, char** argv) {
       static_cast<unsigned long long>(summary->published_dead_letters),
       static_cast<unsigned long long>(s.records_new),
       static_cast<unsigned long long>(s.records_revised), summary->seconds, summary->ingest_seconds,
-      static_cast<unsigned long long>(summary->closes), summary->close_to_published_max_seconds);
+      static_cast<unsigned long long>(summary->closes), summary->close_to_published_max_seconds,
+      static_cast<unsigned long long>(summary->commits), summary->commit_wait_seconds);
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <thread>
 
+#include "app/commit_thread.h"
 #include "app/run_kafka_config.h"
 #include "app/stream_poller.h"
 #include "connectors/kafka/client_defaults.h"
@@ -37,7 +38,8 @@ class OutboxSender {
                StreamObserver* observer)
       : job_(job), index_(index), dead_letters_(dead_letters), observer_(observer) {}
 
-  Status SendAll(ServeSummary* summary) {
+  // Adds what it sent to `index_sent` and `dead_sent`.
+  Status SendAll(uint64_t* index_sent, uint64_t* dead_sent) {
     std::vector<OutboxRecord> records;
     while (true) {
       FUGONG_RETURN_IF_ERROR(job_->PendingOutput(20000, &records));
@@ -63,8 +65,8 @@ class OutboxSender {
       }
       FUGONG_RETURN_IF_ERROR(job_->Delivered(records));
       if (observer_ != nullptr) observer_->OnDelivered(records);
-      summary->published_index += index;
-      summary->published_dead_letters += dead;
+      *index_sent += index;
+      *dead_sent += dead;
     }
   }
 
@@ -124,6 +126,7 @@ std::string StatusLine(const ServeSummary& s, double seconds) {
 // after each commit (the committed offsets change only there).
 class StartOffsets {
  public:
+  // Job thread.
   void Refresh(const StreamJob& job) {
     std::map<std::pair<std::string, int32_t>, int64_t> offsets;
     for (auto& [topic, partition, next] : job.CommittedOffsets()) {
@@ -143,12 +146,24 @@ class StartOffsets {
   std::map<std::pair<std::string, int32_t>, int64_t> offsets_;
 };
 
+// What a commit on the commit thread did, read by the job thread once it has waited for it.
+struct CommitOutcome {
+  bool had_messages = false;  // the sealed commit holds messages (set when sealed)
+  Steady::time_point write_started;
+  Steady::time_point durable_at;    // its state write and close returned
+  Steady::time_point published_at;  // the outbox was sent after its close
+  uint64_t published_index = 0;
+  uint64_t published_dead_letters = 0;
+};
+
 // The service on an open state, until it is asked to stop, goes idle, or fails.
 //
-// Two threads (docs/streaming.md): the poller thread polls the consumer and copies each batch
-// (StreamPoller); this one, the job thread, adds the batches to the job in poll order, commits
-// them to state, sends the outbox and tells the consumer which offsets are durable. Everything
-// that is durable is still decided here, one commit at a time, as in a loop without the poller.
+// Three threads (docs/streaming.md, "Threads"): the poller thread polls the consumer and copies
+// each batch (StreamPoller); this one, the job thread, adds the batches to the job in poll order
+// and seals them into commits; the commit thread writes each sealed commit to state, closes the
+// days it lets close and sends the outbox, while the job thread adds the next batches. One
+// commit at a time, in order: the job thread seals the next only after the one before is
+// written, closed and published, and only then tells the consumer which offsets are durable.
 Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
                            const KafkaConfig& base, StateStore* state_store) {
   // Lines come from this thread, the poller thread (librdkafka's logs inside Poll) and the
@@ -170,11 +185,6 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   FUGONG_RETURN_IF_ERROR(job.Open());
   StartOffsets start_offsets;
   start_offsets.Refresh(job);
-  const auto commit = [&]() -> Status {
-    FUGONG_RETURN_IF_ERROR(job.Commit());
-    start_offsets.Refresh(job);
-    return Status::OK();
-  };
 
   // Output: idempotent producers (a retried send is never written twice), sent with little
   // delay: a day's records should reach dashboards within a second of its close.
@@ -191,11 +201,91 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   if (!dead_producer.ok()) return dead_producer.status();
   ServeSummary summary;
   OutboxSender sender(&job, index_producer->get(), dead_producer->get(), observer);
-  FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));  // what a crash left in the outbox
+  // What a crash left in the outbox.
+  FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary.published_index, &summary.published_dead_letters));
   if (observer != nullptr) {
     observer->OnStateOpened(*state_store);
     observer->OnProgress(job.status(), {}, state_store->ApproximateSize(), 0);
   }
+
+  // The commit thread and what its commit did. Declared before the consumer and the poller, so
+  // destroyed after them: an early return waits for the poller (whose revocation may wait for
+  // a commit) before this waits for the commit under way.
+  CommitThread committer;
+  CommitOutcome outcome;
+  uint64_t commits = 0;  // written by the commit thread (what crash_after_commits counts)
+  std::vector<PartitionStatus> partitions;  // as the last batch saw them
+  double last_input_unix = 0;
+  auto last_report = Steady::now() - std::chrono::hours(1);
+  const auto report = [&] {
+    if (observer == nullptr) return;
+    observer->OnProgress(job.status(), partitions, state_store->ApproximateSize(), last_input_unix);
+    last_report = Steady::now();
+  };
+  auto first_message = Steady::now();
+  bool offsets_to_tell = false;  // a commit made offsets durable: tell the group (the loop does)
+  // Job thread: waits for the commit under way, if any, and takes in what it did.
+  const auto finish_commit = [&]() -> Status {
+    if (!committer.busy()) return Status::OK();
+    const auto wait_start = Steady::now();
+    const Status done = committer.Wait();
+    summary.commit_wait_seconds += SecondsSince(wait_start);
+    ++summary.commits;
+    const uint64_t closed_before = job.status().days_closed;
+    job.FinishSealed();
+    start_offsets.Refresh(job);
+    FUGONG_RETURN_IF_ERROR(done);
+    summary.published_index += outcome.published_index;
+    summary.published_dead_letters += outcome.published_dead_letters;
+    if (outcome.had_messages) {
+      summary.ingest_seconds =
+          std::chrono::duration<double>(outcome.durable_at - first_message).count();
+    }
+    if (job.status().days_closed > closed_before) {
+      // The close happens after the commit's state write: time it from there.
+      const double seconds =
+          std::chrono::duration<double>(outcome.published_at - outcome.write_started).count() -
+          job.status().last_commit_write_seconds;
+      ++summary.closes;
+      summary.close_to_published_total_seconds += seconds;
+      summary.close_to_published_max_seconds =
+          std::max(summary.close_to_published_max_seconds, seconds);
+      if (observer != nullptr) observer->OnDaysPublished(seconds);
+    }
+    offsets_to_tell = true;
+    report();
+    return Status::OK();
+  };
+  // Job thread: seals what was added and has the commit thread write it, close and publish.
+  const auto start_commit = [&]() -> Status {
+    FUGONG_RETURN_IF_ERROR(finish_commit());  // the next seal waits for the write before
+    outcome = CommitOutcome();
+    outcome.had_messages = job.HasUncommitted();
+    FUGONG_RETURN_IF_ERROR(job.Seal());
+    committer.Start([&]() -> Status {
+      outcome.write_started = Steady::now();
+      FUGONG_RETURN_IF_ERROR(job.WriteSealed());
+      outcome.durable_at = Steady::now();
+      ++commits;
+      if (options.crash_after_commits > 0 && commits >= options.crash_after_commits) {
+        log("crash_after_commits reached: exiting without a flush, like kill -9");
+        std::_Exit(9);
+      }
+      FUGONG_RETURN_IF_ERROR(
+          sender.SendAll(&outcome.published_index, &outcome.published_dead_letters));
+      outcome.published_at = Steady::now();
+      return Status::OK();
+    });
+    return Status::OK();
+  };
+  // Job thread: a commit of everything added, written before this returns (a revocation, the
+  // end); its outbox is sent later, by the loop or at the end.
+  const auto commit = [&]() -> Status {
+    FUGONG_RETURN_IF_ERROR(finish_commit());
+    FUGONG_RETURN_IF_ERROR(job.Commit());
+    start_offsets.Refresh(job);
+    return Status::OK();
+  };
 
   // Before partitions go away, their state and offsets must be durable (one instance per group
   // today: this runs when the consumer closes or loses its session). Declared before the
@@ -235,26 +325,17 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       " as group " + config.group_id + "; publishing to " + config.index_topic + " and " +
       config.deadletter_topic);
 
-  std::vector<PartitionStatus> partitions;  // as the last batch saw them
   bool assigned = false;
-  double last_input_unix = 0;
-  auto last_report = Steady::now() - std::chrono::hours(1);
-  const auto report = [&] {
-    if (observer == nullptr) return;
-    observer->OnProgress(job.status(), partitions, state_store->ApproximateSize(), last_input_unix);
-    last_report = Steady::now();
-  };
   auto last_commit = Steady::now();
   auto last_status = Steady::now();
   auto last_message = Steady::now();
-  auto first_message = Steady::now();
-  uint64_t commits = 0;
   const auto commit_interval = std::chrono::milliseconds(config.commit_interval_ms);
   bool idle_exit = false;
   poller.Start();
   while (options.stop == nullptr || !options.stop->load()) {
     std::optional<PolledBatch> polled = poller.Next(std::chrono::milliseconds(200), revoke_commit);
     FUGONG_RETURN_IF_ERROR(revoke_status);
+    if (committer.done()) FUGONG_RETURN_IF_ERROR(finish_commit());
     if (!polled) continue;  // a Poll that takes long (a rebalance): nothing new yet
     FUGONG_RETURN_IF_ERROR(polled->status);
     partitions = std::move(polled->partitions);
@@ -268,6 +349,8 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     const std::vector<StreamMessage>& messages = polled->messages;
     const bool quiet = messages.empty();
     if (!quiet) {
+      // Registry and weather messages change what the close under way reads: they wait for it.
+      if (committer.busy() && !job.OnlyReadings(messages)) FUGONG_RETURN_IF_ERROR(finish_commit());
       if (summary.messages == 0) first_message = polled->polled_at;
       FUGONG_RETURN_IF_ERROR(job.Add(messages));
       summary.messages += messages.size();
@@ -280,32 +363,12 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     // poll), so the last readings before a pause are durable and their days can close.
     const bool caught_up = quiet && job.HasUncommitted();
     if (job.ShouldCommit() || caught_up || Steady::now() - last_commit >= commit_interval) {
-      const bool had_messages = job.HasUncommitted();
-      const uint64_t closed_before = job.status().days_closed;
-      const auto commit_start = Steady::now();
-      FUGONG_RETURN_IF_ERROR(commit());
-      if (had_messages) {
-        summary.ingest_seconds =
-            std::chrono::duration<double>(Steady::now() - first_message).count();
-      }
-      ++commits;
-      if (options.crash_after_commits > 0 && commits >= options.crash_after_commits) {
-        log("crash_after_commits reached: exiting without a flush, like kill -9");
-        std::_Exit(9);
-      }
-      FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));
-      if (job.status().days_closed > closed_before) {
-        // The close happens inside the commit, after the state write: time it from there.
-        const double seconds = SecondsSince(commit_start) - job.status().last_commit_write_seconds;
-        ++summary.closes;
-        summary.close_to_published_total_seconds += seconds;
-        summary.close_to_published_max_seconds =
-            std::max(summary.close_to_published_max_seconds, seconds);
-        if (observer != nullptr) observer->OnDaysPublished(seconds);
-      }
-      poller.CommitAsync(job.CommittedOffsets());
+      FUGONG_RETURN_IF_ERROR(start_commit());
       last_commit = Steady::now();
-      report();
+    }
+    if (offsets_to_tell) {
+      poller.CommitAsync(job.CommittedOffsets());
+      offsets_to_tell = false;
     }
     poller.Recycle(std::move(*polled));  // `messages` is gone from here on
     if (Steady::now() - last_report >= std::chrono::seconds(1)) report();
@@ -334,12 +397,13 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   // The consumer is this thread's again; what was polled and not added is read again next time.
   poller.Stop(revoke_commit);
   FUGONG_RETURN_IF_ERROR(revoke_status);
+  FUGONG_RETURN_IF_ERROR(finish_commit());
   if (idle_exit) {
     FUGONG_RETURN_IF_ERROR(job.CloseAll());
   } else {
     FUGONG_RETURN_IF_ERROR(commit());
   }
-  FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary));
+  FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary.published_index, &summary.published_dead_letters));
   (*consumer)->CommitAsync(job.CommittedOffsets());
   partitions = (*consumer)->Partitions();
   report();

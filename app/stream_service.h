@@ -45,6 +45,10 @@ struct ServeSummary {
   uint64_t closes = 0;
   double close_to_published_max_seconds = 0;
   double close_to_published_total_seconds = 0;
+  // Commits written on the commit thread, and how long the job thread waited for them (to seal
+  // the next, or before a registry or weather batch): the pipeline's stalls.
+  uint64_t commits = 0;
+  double commit_wait_seconds = 0;
 };
 
 // `config.kafka` must name bootstrap.servers (or FUGONG_KAFKA_BOOTSTRAP_SERVERS must).

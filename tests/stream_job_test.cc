@@ -4,13 +4,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <thread>
+#include <tuple>
 
 #include "app/backfill_runner.h"
 #include "app/generate/province_generator.h"
@@ -18,6 +22,7 @@
 #include "engine/job/stream_job.h"
 #include "engine/state/key_codec.h"
 #include "engine/state/write_limited_file_system.h"
+#include "engine/state/write_pausing_file_system.h"
 #include "tests/support/generated_province.h"
 #include "tests/support/record_compare.h"
 #include "tests/support/topic_feed.h"
@@ -316,6 +321,148 @@ TEST_F(StreamJobTest, AFullDiskStopsTheJobAndARestartEndsInTheSameRecords) {
     EXPECT_EQ(job->status().readings.records, readings_.size());
     Crash(&job);
   }
+}
+
+// The service's pipeline (docs/streaming.md, "Threads"): each commit is sealed on the job thread
+// and written and closed on a thread of its own while the next readings are added. One write is
+// held half-way through its write-ahead-log record (the pause hook, resumed by the test) while
+// two more slices of readings are added; meanwhile the committed offsets stay those before the
+// held commit, and registry messages are refused. The records, the counts and the offsets end as
+// the serial stream's.
+TEST_F(StreamJobTest, CommitsWrittenWhileTheNextReadingsAreAddedGiveTheSameRecords) {
+  std::mutex mu;
+  std::condition_variable changed;
+  bool pipelined = false;  // the readings phase: a write on the commit thread may be held
+  bool held = false;       // a write is held now
+  bool released = false;   // the test has let it go on
+  bool write_done = true;  // the commit thread's WriteSealed returned
+  Status written;
+  std::thread::id commit_thread;
+  const WritePause pause{3u << 20, ".log",
+                         [&] {
+                           std::unique_lock<std::mutex> lock(mu);
+                           if (!pipelined || std::this_thread::get_id() != commit_thread) return;
+                           held = true;
+                           changed.notify_all();
+                           changed.wait(lock, [&] { return released; });
+                         },
+                         /*resume=*/true};
+  state_options_ = {.file_system = std::make_shared<WritePausingFileSystem>(
+                        rocksdb::FileSystem::Default(), pause)};
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    pipelined = true;
+  }
+  std::thread writer;
+  std::vector<std::tuple<std::string, int32_t, int64_t>> committed_at_seal;
+  const auto finish = [&] {
+    if (!writer.joinable()) return;
+    writer.join();
+    job->FinishSealed();
+    ASSERT_TRUE(written.ok()) << written.ToString();
+    Drain(job.get());
+  };
+  const size_t n = readings_.size();
+  constexpr size_t kSlice = 5000;
+  size_t added_while_held = 0;
+  for (size_t at = 0; at < n;) {
+    ASSERT_TRUE(job->Add(readings_.Slice(at, std::min(n, at + kSlice))).ok());
+    at += kSlice;
+    std::unique_lock<std::mutex> lock(mu);
+    changed.wait(lock, [&] { return write_done || (held && !released); });
+    if (held && !released) {
+      lock.unlock();
+      EXPECT_EQ(job->CommittedOffsets(), committed_at_seal) << "offsets moved before the write";
+      const Status refused = job->Add(enterprises_.Slice(0, 10));
+      EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument) << refused.ToString();
+      for (int i = 0; i < 2 && at < n; ++i, at += kSlice) {
+        ASSERT_TRUE(job->Add(readings_.Slice(at, std::min(n, at + kSlice))).ok());
+        added_while_held += std::min(n, at + kSlice) - at;
+      }
+      lock.lock();
+      released = true;
+      changed.notify_all();
+    }
+    lock.unlock();
+    finish();
+    ASSERT_FALSE(HasFatalFailure());
+    committed_at_seal = job->CommittedOffsets();
+    ASSERT_TRUE(job->Seal().ok());
+    write_done = false;
+    writer = std::thread([&] {
+      {
+        std::lock_guard<std::mutex> guard(mu);
+        commit_thread = std::this_thread::get_id();
+      }
+      const Status st = job->WriteSealed();
+      std::lock_guard<std::mutex> guard(mu);
+      written = st;
+      write_done = true;
+      changed.notify_all();
+    });
+  }
+  finish();
+  ASSERT_TRUE(released) << "no write on the commit thread was held: move the pause";
+  EXPECT_GT(added_while_held, 0u);
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  ExpectRevisionsConsistent();
+  for (const auto& [key, values] : published_.index) EXPECT_EQ(values.size(), 1u) << key;
+  EXPECT_EQ(job->status().readings.records, readings_.size());
+  for (const auto& [topic, partition, next] : job->CommittedOffsets()) {
+    if (topic == readings_.topic()) EXPECT_GT(next, 0) << partition;
+  }
+}
+
+// A write that fails on the commit thread (a full disk): WriteSealed returns the state error,
+// FinishSealed leaves the committed offsets where they were, and every later commit returns the
+// same failure; a restart with space ends in the backfill's records.
+TEST_F(StreamJobTest, AFailedWriteOnTheCommitThreadLeavesTheOffsetsAndStopsTheJob) {
+  const auto limited = std::make_shared<WriteLimitedFileSystem>(rocksdb::FileSystem::Default(),
+                                                                WriteLimit{3u << 20, ".log"});
+  state_options_ = {.file_system = limited};
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  const size_t n = readings_.size();
+  Status failed;
+  std::vector<std::tuple<std::string, int32_t, int64_t>> before;
+  size_t failed_at = n;
+  for (size_t at = 0; at < n && failed.ok(); at += 5000) {
+    ASSERT_TRUE(job->Add(readings_.Slice(at, std::min(n, at + 5000))).ok());
+    failed_at = at;
+    before = job->CommittedOffsets();
+    ASSERT_TRUE(job->Seal().ok());
+    std::thread writer([&] { failed = job->WriteSealed(); });
+    writer.join();
+    job->FinishSealed();
+    if (failed.ok()) Drain(job.get());
+  }
+  ASSERT_FALSE(failed.ok()) << "the disk never filled";
+  EXPECT_EQ(failed.code(), Status::Code::kIOError);
+  EXPECT_NE(failed.message().find("state write failed in " + state_dir_), std::string::npos)
+      << failed.message();
+  EXPECT_NE(failed.message().find("No space left on device"), std::string::npos);
+  EXPECT_EQ(job->CommittedOffsets(), before) << "offsets of a failed write are not committed";
+  // The slice of the failed write is not taken: added again, its commit returns the failure,
+  // which is final.
+  const uint64_t records = job->status().readings.records;
+  ASSERT_TRUE(job->Add(readings_.Slice(failed_at, std::min(n, failed_at + 5000))).ok());
+  const Status again = job->Commit();
+  EXPECT_EQ(again.message(), failed.message());
+  EXPECT_GT(job->status().readings.records, records) << "the slice was skipped as taken";
+  // A restart with space.
+  Crash(&job);
+  state_options_ = {};
+  job = OpenJob();
+  Drain(job.get());
+  FeedReference(job.get());
+  Feed(job.get(), readings_, 0, readings_.size());
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  ExpectRevisionsConsistent();
+  EXPECT_EQ(job->status().readings.records, readings_.size());
 }
 
 TEST_F(StreamJobTest, RegistryAfterTheReadingsGivesTheSameRecords) {

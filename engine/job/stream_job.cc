@@ -79,7 +79,10 @@ Status StreamJob::Open() {
   FUGONG_RETURN_IF_ERROR(LoadReference());
   FUGONG_RETURN_IF_ERROR(LoadProgress());
   // Finishes what a crash may have left: pending late work, days closed but not published.
-  return CloseAndPublish(false);
+  CloseOutcome outcome;
+  const Status closed = CloseAndPublish(false, TakeCloseInputs(), &outcome);
+  ApplyClose(outcome);
+  return closed;
 }
 
 Status StreamJob::LoadReference() {
@@ -152,6 +155,17 @@ int64_t StreamJob::StartOffset(const std::string& topic, int32_t partition) cons
   return it == progress_.end() ? 0 : it->second.next_offset;
 }
 
+bool StreamJob::OnlyReadings(const std::vector<StreamMessage>& messages) const {
+  // Topic names are views into a few interned strings: compare the text once a run.
+  std::string_view checked;
+  for (const StreamMessage& m : messages) {
+    if (m.topic.data() == checked.data() && m.topic.size() == checked.size()) continue;
+    if (m.topic != ctx_.settings->readings_topic) return false;
+    checked = m.topic;
+  }
+  return true;
+}
+
 void StreamJob::AddDeadLetter(DeadLetterReason reason, std::string detail, const StreamMessage& m,
                               IngestCounters* counters) {
   ++counters->dead[static_cast<size_t>(reason)];
@@ -215,6 +229,11 @@ void StreamJob::AddWeather(const StreamMessage& m) {
 }
 
 Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
+  if (sealed_ != nullptr && !OnlyReadings(messages)) {
+    // A programming error of the caller: the close under way reads the registry and weather.
+    return Status::InvalidArgument(
+        "registry or weather messages added while a sealed commit is being written");
+  }
   const EpochSeconds now = ctx_.clock->Now();
   const StreamSettings& s = *ctx_.settings;
   readings_.clear();
@@ -244,7 +263,9 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
       run_partition = m.partition;
     }
     PartitionProgress& p = *run;
-    if (m.offset < std::max(p.next_offset, p.pending_offset)) continue;  // already taken
+    if (m.offset < std::max({p.next_offset, p.sealed_offset, p.pending_offset})) {
+      continue;  // already taken
+    }
     p.pending_offset = m.offset + 1;
     ++uncommitted_;
     switch (run_input) {
@@ -284,7 +305,7 @@ void StreamJob::AddGap(const std::string& topic, int32_t partition, int64_t from
                     " were removed by the broker before they were read",
                 m, &ignored);
   PartitionProgress& p = progress_[{topic, partition}];
-  p.pending_offset = std::max({p.pending_offset, p.next_offset, to});
+  p.pending_offset = std::max({p.pending_offset, p.sealed_offset, p.next_offset, to});
   ++uncommitted_;
 }
 
@@ -297,10 +318,31 @@ void StreamJob::PutCounters(StateBatch* batch) const {
 }
 
 Status StreamJob::Commit() {
-  const auto started = std::chrono::steady_clock::now();
+  FUGONG_RETURN_IF_ERROR(Seal());
+  const Status written = WriteSealed();
+  FinishSealed();
+  return written;
+}
+
+StreamJob::CloseInputs StreamJob::TakeCloseInputs() const {
+  CloseInputs in;
+  in.now = ctx_.clock->Now();
+  in.watermark = watermark_.Watermark(in.now);
+  in.span = ingestor_.day_span();
+  return in;
+}
+
+Status StreamJob::Seal() {
+  if (sealed_ != nullptr) {
+    return Status::InvalidArgument("a commit sealed while the one before is not finished");
+  }
+  sealed_ = std::make_unique<SealedCommit>(ctx_.state);
+  SealedCommit& sealed = *sealed_;
   const EpochSeconds now = ctx_.clock->Now();
   if (uncommitted_ > 0) {
-    StateBatch batch = std::move(pending_);
+    sealed.has_input = true;
+    StateBatch& batch = sealed.batch;
+    batch = std::move(pending_);
     pending_ = StateBatch(ctx_.state);
     std::vector<std::pair<std::string, Day>> touched;
     std::vector<std::pair<std::string, std::string>> dead;
@@ -311,13 +353,15 @@ Status StreamJob::Commit() {
     for (const auto& [id, day] : touched) {
       if (index_.Reaches(day)) index_.AddPending(id, day, &batch);
     }
-    for (const auto& [tp, p] : progress_) {
+    for (auto& [tp, p] : progress_) {
       if (p.pending_offset < 0) continue;
       std::string value = Fixed64(p.pending_offset);
       if (tp.first == ctx_.settings->readings_topic) {
         if (auto t = watermark_.EventTime(tp.second)) value += Fixed64(*t);
       }
       batch.Put(Store::kProgress, ProgressKey(tp.first, tp.second), value);
+      p.sealed_offset = p.pending_offset;
+      p.pending_offset = -1;
     }
     // A day met for the first time is "live" when it comes before its deadline.
     if (auto span = ingestor_.day_span(); span && span->second > seen_max_day_) {
@@ -333,23 +377,50 @@ Status StreamJob::Commit() {
       batch.Put(Store::kMeta, kSeenMaxDay, max_day);
     }
     PutCounters(&batch);
-    FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
-    for (auto& [tp, p] : progress_) {
-      if (p.pending_offset >= 0) p.next_offset = p.pending_offset;
-      p.pending_offset = -1;
-    }
     uncommitted_ = 0;
   }
+  sealed.close_inputs = TakeCloseInputs();
+  sealed.close.watermark = sealed.close_inputs.watermark;  // also if the write fails
   status_.readings = ingestor_.counters();
   status_.registered = registry_.size();
-  status_.last_commit_write_seconds =
+  return Status::OK();
+}
+
+Status StreamJob::WriteSealed() {
+  if (sealed_ == nullptr) return Status::InvalidArgument("WriteSealed without a sealed commit");
+  const auto started = std::chrono::steady_clock::now();
+  SealedCommit& sealed = *sealed_;
+  if (sealed.has_input) {
+    FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&sealed.batch));
+    sealed.written = true;
+  }
+  sealed.write_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  return CloseAndPublish(false);
+  return CloseAndPublish(false, sealed.close_inputs, &sealed.close);
+}
+
+void StreamJob::FinishSealed() {
+  if (sealed_ == nullptr) return;
+  if (sealed_->written) {
+    for (auto& [tp, p] : progress_) {
+      if (p.sealed_offset >= 0) p.next_offset = p.sealed_offset;
+      p.sealed_offset = -1;
+    }
+  } else {
+    // Not written (a failed write: the service stops): those messages are not durable.
+    for (auto& [tp, p] : progress_) p.sealed_offset = -1;
+  }
+  status_.last_commit_write_seconds = sealed_->write_seconds;
+  ApplyClose(sealed_->close);
+  sealed_.reset();
 }
 
 Status StreamJob::CloseAll() {
   FUGONG_RETURN_IF_ERROR(Commit());
-  return CloseAndPublish(true);
+  CloseOutcome outcome;
+  const Status closed = CloseAndPublish(true, TakeCloseInputs(), &outcome);
+  ApplyClose(outcome);
+  return closed;
 }
 
 EpochSeconds StreamJob::DeadlineOf(Day day) const {
@@ -357,10 +428,11 @@ EpochSeconds StreamJob::DeadlineOf(Day day) const {
          static_cast<int64_t>(ctx_.settings->close_deadline_minutes.value_or(0)) * 60;
 }
 
-Day StreamJob::LastClosable(Day closed_through, Day last_data_day, bool close_all) const {
+Day StreamJob::LastClosable(Day closed_through, Day last_data_day, bool close_all,
+                            const CloseInputs& in) const {
   if (close_all) return std::max(closed_through, last_data_day);
-  const EpochSeconds now = ctx_.clock->Now();
-  const std::optional<EpochSeconds> watermark = watermark_.Watermark(now);
+  const EpochSeconds now = in.now;
+  const std::optional<EpochSeconds>& watermark = in.watermark;
   Day d = closed_through + 1;
   for (; d <= last_data_day; ++d) {
     const EpochSeconds end = ctx_.config->time_zone.StartOfLocalDay(d + 1);
@@ -372,13 +444,13 @@ Day StreamJob::LastClosable(Day closed_through, Day last_data_day, bool close_al
   return d - 1;
 }
 
-Status StreamJob::CloseAndPublish(bool close_all) {
+Status StreamJob::CloseAndPublish(bool close_all, const CloseInputs& in, CloseOutcome* out) {
   const auto started = std::chrono::steady_clock::now();
-  const std::optional<std::pair<Day, Day>> span = ingestor_.day_span();
-  status_.watermark = watermark_.Watermark(ctx_.clock->Now());
+  const std::optional<std::pair<Day, Day>>& span = in.span;
+  out->watermark = in.watermark;
   if (!span) return Status::OK();  // no reading yet: nothing to score
   const Day closed = closed_through_.value_or(span->first - 1);
-  const Day new_closed = LastClosable(closed, span->second, close_all);
+  const Day new_closed = LastClosable(closed, span->second, close_all, in);
   const bool closing = new_closed > closed;
 
   // Between closes only late input (pending work) is handled; at a close, the new days too.
@@ -393,20 +465,35 @@ Status StreamJob::CloseAndPublish(bool close_all) {
     AppendDay(new_closed, &bytes);
     batch.Put(Store::kMeta, kClosedThrough, bytes);
     FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
-    status_.days_closed += new_closed - closed;
+    out->days_closed = new_closed - closed;
     closed_through_ = new_closed;
-    status_.closed_through = closed_through_;
   }
-  status_.records_new += publisher.new_records();
-  status_.records_revised += publisher.revised_records();
-  status_.data_span = index_.DataSpan();
-  status_.pending_rescores = index_.pending();
+  out->completed = true;
+  out->records_new = publisher.new_records();
+  out->records_revised = publisher.revised_records();
+  out->data_span = index_.DataSpan();
+  out->pending_rescores = index_.pending();
   if (work.days_summed > 0 || work.enterprises_rescored > 0 || work.windows_fitted > 0) {
-    status_.last_close = work;
-    status_.last_publish_seconds =
+    out->work = work;
+    out->publish_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   }
   return Status::OK();
+}
+
+void StreamJob::ApplyClose(const CloseOutcome& outcome) {
+  status_.watermark = outcome.watermark;
+  if (!outcome.completed) return;
+  status_.days_closed += outcome.days_closed;
+  status_.closed_through = closed_through_;
+  status_.records_new += outcome.records_new;
+  status_.records_revised += outcome.records_revised;
+  status_.data_span = outcome.data_span;
+  status_.pending_rescores = outcome.pending_rescores;
+  if (outcome.work) {
+    status_.last_close = *outcome.work;
+    status_.last_publish_seconds = outcome.publish_seconds;
+  }
 }
 
 Status StreamJob::PendingOutput(size_t max, std::vector<OutboxRecord>* out) const {

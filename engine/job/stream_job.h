@@ -90,10 +90,33 @@ class StreamJob {
   bool HasUncommitted() const { return uncommitted_ > 0; }
 
   // Commits everything added with the offsets after it, then closes the days that may close and
-  // republishes changed days: new records go into the outbox.
+  // republishes changed days: new records go into the outbox. Seal, WriteSealed and FinishSealed
+  // in a row.
   Status Commit();
   // End of input (a replay is complete): commits, then closes every day up to the last with data.
   Status CloseAll();
+
+  // A commit in three steps, so that its write and close can run on another thread while the
+  // next messages are added (the service's commit thread, docs/streaming.md "Threads"):
+  //
+  // - Seal (the job thread; no sealed commit outstanding): everything added so far and the
+  //   offsets after it become one state batch, and what the close reads of the input (the day
+  //   span, the watermark, the time) is taken. Add starts afresh.
+  // - WriteSealed (any one thread, once per Seal): writes the batch, then closes the days that
+  //   may close and republishes changed days, as Commit does. Until it returns, the job thread
+  //   may call only Add with readings (OnlyReadings), AddGap, ShouldCommit, HasUncommitted,
+  //   HasSealed, OnlyReadings, StartOffset, CommittedOffsets and status(): none of them touches
+  //   what the close reads or writes (the registry, the weather, the live index, the closed days).
+  //   The state it reads is RocksDB's, which the next batch reaches only at its own write.
+  // - FinishSealed (the job thread, after WriteSealed returned): the offsets the write made
+  //   durable are the committed ones; status() shows the commit and its close.
+  Status Seal();
+  Status WriteSealed();
+  void FinishSealed();
+  bool HasSealed() const { return sealed_ != nullptr; }
+  // Whether every message is a reading: only such batches may be added while a sealed commit is
+  // being written.
+  bool OnlyReadings(const std::vector<StreamMessage>& messages) const;
 
   // The outbox, in order; remove what was delivered.
   Status PendingOutput(size_t max, std::vector<OutboxRecord>* out) const;
@@ -107,9 +130,40 @@ class StreamJob {
  private:
   struct PartitionProgress {
     int64_t next_offset = 0;      // committed
-    int64_t pending_offset = -1;  // consumed, not yet committed (-1: none)
+    int64_t sealed_offset = -1;   // in the sealed commit, not yet known to be written (-1: none)
+    int64_t pending_offset = -1;  // consumed, not yet sealed (-1: none)
   };
   using TopicPartition = std::pair<std::string, int32_t>;
+  // What the close reads of the input, taken on the job thread.
+  struct CloseInputs {
+    EpochSeconds now = 0;
+    std::optional<EpochSeconds> watermark;
+    std::optional<std::pair<Day, Day>> span;  // the ingestor's day span
+  };
+  // What a close changed of the status, applied on the job thread.
+  struct CloseOutcome {
+    std::optional<EpochSeconds> watermark;
+    // The rest is new only when the close did all its work (there were readings, no failure).
+    bool completed = false;
+    uint64_t days_closed = 0;
+    uint64_t records_new = 0;
+    uint64_t records_revised = 0;
+    std::optional<std::pair<Day, Day>> data_span;
+    uint64_t pending_rescores = 0;
+    std::optional<CloseWork> work;  // when it did something
+    double publish_seconds = 0;
+  };
+  // A commit between Seal and FinishSealed.
+  struct SealedCommit {
+    explicit SealedCommit(StateStore* state) : batch(state) {}
+    bool has_input = false;  // messages or gaps were added: the batch is written
+    StateBatch batch;
+    CloseInputs close_inputs;
+    // Set by WriteSealed.
+    bool written = false;
+    double write_seconds = 0;
+    CloseOutcome close;
+  };
 
   void AddEnterprise(const StreamMessage& m);
   void AddWeather(const StreamMessage& m);
@@ -118,9 +172,13 @@ class StreamJob {
   Status LoadReference();
   Status LoadProgress();
   void PutCounters(StateBatch* batch) const;
-  // The close / rescore / publish step after a commit.
-  Status CloseAndPublish(bool close_all);
-  Day LastClosable(Day closed_through, Day last_data_day, bool close_all) const;
+  CloseInputs TakeCloseInputs() const;
+  // The close / rescore / publish step after a commit. Reads the live index, the registry, the
+  // weather, the closed and live days, never the ingestor or the watermark (`in` has those).
+  Status CloseAndPublish(bool close_all, const CloseInputs& in, CloseOutcome* out);
+  void ApplyClose(const CloseOutcome& outcome);
+  Day LastClosable(Day closed_through, Day last_data_day, bool close_all,
+                   const CloseInputs& in) const;
   EpochSeconds DeadlineOf(Day day) const;
 
   StreamContext ctx_;
@@ -140,6 +198,8 @@ class StreamJob {
   static constexpr uint64_t kCompactOutboxAfter = 100000;
   uint64_t outbox_deleted_ = 0;
   std::vector<StreamMessage> readings_;  // scratch: the readings of one Add
+
+  std::unique_ptr<SealedCommit> sealed_;  // between Seal and FinishSealed
 
   std::optional<Day> closed_through_;
   std::set<Day> live_days_;  // days whose first reading came before their deadline

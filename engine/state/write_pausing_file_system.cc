@@ -19,7 +19,9 @@ class WritePausingFileSystem::PausingFile : public rocksdb::FSWritableFileOwnerW
         ->Append(rocksdb::Slice(data.data(), before_pause), options, dbg)
         .PermitUncheckedError();
     target()->Flush(options, dbg).PermitUncheckedError();
-    PauseForever();
+    Pause();
+    return target()->Append(rocksdb::Slice(data.data() + before_pause, data.size() - before_pause),
+                            options, dbg);
   }
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
                            const rocksdb::DataVerificationInfo& /*verification_info*/,
@@ -35,7 +37,10 @@ class WritePausingFileSystem::PausingFile : public rocksdb::FSWritableFileOwnerW
         ->PositionedAppend(rocksdb::Slice(data.data(), before_pause), offset, options, dbg)
         .PermitUncheckedError();
     target()->Flush(options, dbg).PermitUncheckedError();
-    PauseForever();
+    Pause();
+    return target()->PositionedAppend(
+        rocksdb::Slice(data.data() + before_pause, data.size() - before_pause),
+        offset + before_pause, options, dbg);
   }
   rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset,
                                      const rocksdb::IOOptions& options,
@@ -54,8 +59,10 @@ class WritePausingFileSystem::PausingFile : public rocksdb::FSWritableFileOwnerW
     if (before >= pause.bytes || before + size <= pause.bytes) return size;
     return static_cast<size_t>(pause.bytes - before);
   }
-  [[noreturn]] void PauseForever() const {
+  // Returns only with `resume`.
+  void Pause() const {
     if (fs_->pause_.on_pause) fs_->pause_.on_pause();
+    if (fs_->pause_.resume) return;
     // Until the process is killed, which is what the pause is for.
     while (true) std::this_thread::sleep_for(std::chrono::hours(1));
   }
