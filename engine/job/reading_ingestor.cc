@@ -55,7 +55,16 @@ ReadingIngestor::ReadingIngestor(const EngineConfig& config, const EnterpriseReg
       validator_(config, now),
       threads_(ThreadCount(threads)) {
   parts_.resize(threads_);
-  for (int i = 0; i < threads_; ++i) shards_.emplace_back(config.SlotsPerDay());
+  for (int i = 0; i < threads_; ++i) {
+    shards_.emplace_back(config.SlotsPerDay());
+    // A shard's share of a commit, and some: a batch applied after the threshold is reached
+    // still goes in before the commit.
+    shards_.back().accumulator.ReserveSlots(kMaxPendingSlots / threads_ + kMaxPendingSlots / 8);
+  }
+}
+
+void ReadingIngestor::set_fresh_state(bool fresh) {
+  for (MeterShard& shard : shards_) shard.accumulator.set_fresh_state(fresh);
 }
 
 void ReadingIngestor::LoadCounters() {
@@ -240,10 +249,15 @@ void ReadingIngestor::FlushInto(StateBatch* batch, Day report_through,
   std::vector<std::vector<std::pair<std::string, Day>>> shard_touched(shards_.size());
   ParallelFor(static_cast<int>(shards_.size()), [&](int s) {
     StateBatch* into = batch;
-    if (s > 0) into = (shard_batches[s] = std::make_unique<StateBatch>(state_)).get();
-    shards_[s].accumulator.FlushTo(into, report_through, touched == nullptr ? nullptr
-                                         : s == 0           ? touched
-                                                            : &shard_touched[s]);
+    if (s > 0) {
+      into = (shard_batches[s] = std::make_unique<StateBatch>(
+                  state_, shards_[s].accumulator.EstimatedFlushBytes()))
+                 .get();
+    }
+    shards_[s].accumulator.FlushTo(into, report_through,
+                                   touched == nullptr ? nullptr
+                                   : s == 0           ? touched
+                                                      : &shard_touched[s]);
   });
   for (size_t s = 0; s < shards_.size(); ++s) {
     MeterShard& shard = shards_[s];
@@ -270,7 +284,9 @@ void ReadingIngestor::FlushInto(StateBatch* batch, Day report_through,
 
 std::unique_ptr<StateBatch> ReadingIngestor::TakeCommit(
     const std::vector<std::pair<std::string, std::string>>& progress) {
-  auto batch = std::make_unique<StateBatch>(state_);
+  size_t estimate = 0;
+  for (const MeterShard& shard : shards_) estimate += shard.accumulator.EstimatedFlushBytes();
+  auto batch = std::make_unique<StateBatch>(state_, estimate);
   FlushInto(batch.get(), INT32_MIN, nullptr, nullptr);
   for (const auto& [source, checkpoint] : progress) {
     batch->Put(Store::kProgress, source, checkpoint);

@@ -49,6 +49,10 @@ class ReadingIngestor {
   void AddMessages(const std::vector<StreamMessage>& messages, const ReadingJsonDecoder& decoder,
                    const std::string& topic);
 
+  // Bulk load (MeterDayAccumulator::set_fresh_state): the state holds no meter_day row yet and
+  // only this ingestor writes them, so a meter-day first written by a commit is a Put.
+  void set_fresh_state(bool fresh);
+
   // Whether enough is held in memory to be worth a commit.
   bool ShouldCommit() const;
   // Commit at least every `records` records (default: by memory held only).

@@ -81,6 +81,9 @@ struct StateStoreOptions {
 class StateBatch {
  public:
   explicit StateBatch(StateStore* store) : store_(store) {}
+  // With room for `reserved_bytes` of changes: a batch of a bulk commit (tens of MB) then does
+  // not grow, and copy itself, by doubling.
+  StateBatch(StateStore* store, size_t reserved_bytes) : store_(store), batch_(reserved_bytes) {}
   void Put(Store s, std::string_view key, std::string_view value);
   void Merge(Store s, std::string_view key, std::string_view value);
   void Delete(Store s, std::string_view key);
