@@ -147,8 +147,8 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
   // is reported by the next commit (or the end of the ingest) and stops the backfill there.
   StateWriteBehind writer(state_, request.after_commit);
   const auto commit = [&](RecordSource* source) {
-    const Status submitted =
-        writer.Submit(ingestor.TakeCommit({{source->name(), source->Checkpoint()}}));
+    const Status submitted = writer.Submit(
+        ingestor.TakeCommit({{source->name(), source->Checkpoint()}}, writer.TakeWrittenBatch()));
     if (!submitted.ok() || request.write_behind) return submitted;
     return writer.Finish();
   };

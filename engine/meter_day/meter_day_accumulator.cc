@@ -1,5 +1,7 @@
 #include "engine/meter_day/meter_day_accumulator.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -62,6 +64,19 @@ inline bool BytesEqual(const char* a, const char* b, size_t n) {
 
 MeterDayAccumulator::MeterDayAccumulator(int intervals_per_day)
     : intervals_per_day_(intervals_per_day) {}
+
+void MeterDayAccumulator::ReserveSlots(size_t slots) {
+  pool_.reserve(slots);
+#ifdef MADV_HUGEPAGE
+  // A hint: where transparent huge pages are off (or the call fails) the pool uses small pages.
+  constexpr uintptr_t kHugePage = 2 << 20;
+  const uintptr_t begin =
+      (reinterpret_cast<uintptr_t>(pool_.data()) + kHugePage - 1) & ~(kHugePage - 1);
+  const uintptr_t end =
+      reinterpret_cast<uintptr_t>(pool_.data() + pool_.capacity()) & ~(kHugePage - 1);
+  if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#endif
+}
 
 uint64_t MeterDayAccumulator::HashMeter(std::string_view enterprise, std::string_view meter) {
   uint64_t h = HashPart(0x9e3779b97f4a7c15ull, enterprise);
