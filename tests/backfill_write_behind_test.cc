@@ -116,7 +116,7 @@ class BackfillWriteBehindTest : public ::testing::Test {
 
   // A backfill of Readings() into state `name`, committing every 1,000 lines.
   std::unique_ptr<Outcome> Run(const std::string& name, bool write_behind,
-                               StateStoreOptions options = {}) {
+                               StateStoreOptions options = {}, bool bulk_load = true) {
     auto outcome = std::make_unique<Outcome>();
     Result<std::unique_ptr<StateStore>> state =
         StateStore::Open((dir_ / name).string(), std::move(options));
@@ -130,6 +130,7 @@ class BackfillWriteBehindTest : public ::testing::Test {
     request.to = D("2020-02-14");
     request.commit_records = 1000;
     request.write_behind = write_behind;
+    request.bulk_load = bulk_load;
     request.after_commit = [&](uint64_t n) { outcome->commits.push_back(n); };
     BackfillJob job(config_, RegionTable::Zhejiang(), IndustryTable::Standard(),
                     HolidayCalendar::China(), clock_, state->get());
@@ -208,6 +209,45 @@ TEST_F(BackfillWriteBehindTest, AFailedWriteWhileTheNextBatchIsParsedStopsTheRun
     EXPECT_EQ(resumed->dead.lines, reference->dead.lines);
     EXPECT_EQ(resumed->meter_days, reference->meter_days);
   }
+}
+
+// On a fresh state the backfill writes a meter-day that no earlier commit wrote as a Put: the
+// state's rows (duplicates and corrections cross commits here), the index and the dead letters
+// are those of the path that merges every row.
+TEST_F(BackfillWriteBehindTest, BulkLoadGivesTheMergePathsStateIndexAndDeadLetters) {
+  const std::unique_ptr<Outcome> merged = Run("merged", true, {}, /*bulk_load=*/false);
+  const std::unique_ptr<Outcome> bulk = Run("bulk", true, {}, /*bulk_load=*/true);
+  ASSERT_TRUE(merged->status.ok()) << merged->status.ToString();
+  ASSERT_TRUE(bulk->status.ok()) << bulk->status.ToString();
+  EXPECT_FALSE(merged->meter_days.empty());
+  EXPECT_EQ(bulk->meter_days, merged->meter_days);
+  EXPECT_FALSE(merged->out.records.empty());
+  EXPECT_EQ(Records(bulk->out), Records(merged->out));
+  EXPECT_EQ(bulk->dead.lines, merged->dead.lines);
+}
+
+// A bulk load that a failed write stops after some commits went through: the run fails with the
+// state error and publishes nothing; the rerun finds meter-days in the state, merges every row
+// onto them, and ends with the uninterrupted run's state and index.
+TEST_F(BackfillWriteBehindTest, ABulkLoadStoppedAfterSomeCommitsResumesWithMergesToTheSameResult) {
+  const std::unique_ptr<Outcome> reference = Run("reference", true);
+  ASSERT_TRUE(reference->status.ok()) << reference->status.ToString();
+  const auto limited = std::make_shared<WriteLimitedFileSystem>(rocksdb::FileSystem::Default(),
+                                                                WriteLimit{150000, ".log"});
+  const std::unique_ptr<Outcome> failed = Run("stopped", true, {.file_system = limited});
+  ASSERT_FALSE(failed->status.ok());
+  EXPECT_NE(failed->status.message().find("state write failed in "), std::string::npos)
+      << failed->status.ToString();
+  EXPECT_FALSE(failed->commits.empty()) << "no commit went through before the failure";
+  EXPECT_FALSE(failed->meter_days.empty());
+  EXPECT_TRUE(failed->out.records.empty()) << "a failed run published records";
+  EXPECT_TRUE(failed->dead.lines.empty());
+
+  const std::unique_ptr<Outcome> resumed = Run("stopped", true);
+  ASSERT_TRUE(resumed->status.ok()) << resumed->status.ToString();
+  EXPECT_EQ(resumed->meter_days, reference->meter_days);
+  EXPECT_EQ(Records(resumed->out), Records(reference->out));
+  EXPECT_EQ(resumed->dead.lines, reference->dead.lines);
 }
 
 // StateWriteBehind alone: batches land in order; after a failure nothing more is written.

@@ -1,6 +1,9 @@
 // SPEC "Readings" and "Bad input": decoding and placing readings.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "engine/decode/energy_text.h"
 #include "engine/decode/reading_csv_decoder.h"
 #include "engine/validate/reading_validator.h"
@@ -81,6 +84,48 @@ TEST(ReadingCsvDecoderTest, RejectsBadRecordsWithReasons) {
   EXPECT_EQ(r.enterprise_id, "企业1");
 }
 
+// The decoder looks for commas and quotes 16 bytes at a time, then byte by byte: fields, too many
+// fields and quotes are found wherever they fall relative to those blocks.
+TEST(ReadingCsvDecoderTest, FindsFieldsAndQuotesAnywhereInLongLines) {
+  auto d = ReadingCsvDecoder::FromHeader("meter_id,enterprise_id,ts,kwh,kind");
+  ASSERT_TRUE(d.ok());
+  Reading r;
+  DecodeError e;
+  const std::string meter = "M123456789012345678901234567890";      // 31 bytes: past two blocks
+  const std::string plain = meter + ",E1,1581783300,1.5,interval";  // r points into it
+  ASSERT_TRUE(d->Decode(plain, &r, &e)) << e.detail;
+  EXPECT_EQ(r.meter_id, meter);
+  EXPECT_EQ(r.enterprise_id, "E1");
+  EXPECT_EQ(r.energy, 1500000);
+  // The last field runs into the third block: "interval" and spaces is not a kind.
+  EXPECT_FALSE(d->Decode("M1,E1,1581783300,1.5,interval" + std::string(20, ' '), &r, &e));
+  EXPECT_EQ(e.reason, DeadLetterReason::kBadKind);
+  // A quote in the second block: the whole line is split as quoted CSV.
+  const std::string quoted = meter + ",\"E,1\",1581783300,\"2.5\",register";
+  ASSERT_TRUE(d->Decode(quoted, &r, &e)) << e.detail;
+  EXPECT_EQ(r.enterprise_id, "E,1");
+  EXPECT_EQ(r.energy, 2500000);
+  // Too many fields, found in the first block, the second, or the byte-by-byte tail.
+  for (const std::string& line : std::vector<std::string>{
+           std::string("M1,E1,1,2,3,4,5,6,7,8"), "M1,E1,1581783300,1.5,interval,x",
+           meter + ",E1,1581783300,1.5,interval,x", "M1,E1,1581783300,1.5,interval,"}) {
+    EXPECT_FALSE(d->Decode(line, &r, &e)) << line;
+    EXPECT_EQ(e.detail, "expected 5 fields, found more") << line;
+  }
+  // Too many fields before a quote that opens and never closes: a quoted line, unterminated.
+  EXPECT_FALSE(d->Decode("M1,E1,1581783300,1.5,interval,x,\"y", &r, &e));
+  EXPECT_EQ(e.detail, "unterminated quote");
+  EXPECT_FALSE(d->Decode(meter + ",E1,1581783300", &r, &e));
+  EXPECT_EQ(e.detail, "expected 5 fields, found 3");
+  // Lines of exactly one and two blocks, the last field empty (an interval).
+  ASSERT_TRUE(d->Decode("M,E,158178330,1,", &r, &e)) << e.detail;
+  EXPECT_EQ(r.ts, 158178330);
+  EXPECT_EQ(r.kind, ReadingKind::kInterval);
+  ASSERT_TRUE(d->Decode("M1234567890123,E,158178330,1.25,", &r, &e)) << e.detail;
+  EXPECT_EQ(r.meter_id, "M1234567890123");
+  EXPECT_EQ(r.energy, 1250000);
+}
+
 class ValidatorTest : public ::testing::Test {
  protected:
   EngineConfig config_;
@@ -140,6 +185,33 @@ TEST_F(ValidatorTest, FutureAndOversizedReadingsAreRejected) {
   big.kind = ReadingKind::kRegister;  // the cap is for intervals; registers are cumulative
   big.ts -= 15 * 60;
   EXPECT_TRUE(v.Place(big, &p, &e)) << e.detail;
+}
+
+// A run of readings of one timestamp is placed from the memo of the first; the interval cap is
+// still checked for each, and another timestamp or a register is placed afresh.
+TEST_F(ValidatorTest, PlaceMemoGivesThePlacementOfPlace) {
+  ReadingValidator v(config_, 2000000000);
+  ReadingValidator::PlaceMemo memo;
+  PlacedReading plain, memoed;
+  DecodeError e;
+  for (const char* ts : {"2020-02-16T00:15:00+08:00", "2020-02-16T00:15:00+08:00",
+                         "2020-02-17T00:00:00+08:00", "2020-02-17T00:00:00+08:00"}) {
+    const Reading r = At(ts);
+    ASSERT_TRUE(v.Place(r, &plain, &e));
+    ASSERT_TRUE(v.Place(r, &memoed, &e, &memo)) << ts;
+    EXPECT_EQ(memoed.day, plain.day) << ts;
+    EXPECT_EQ(memoed.slot, plain.slot) << ts;
+  }
+  Reading big = At("2020-02-17T00:00:00+08:00");  // the memo's timestamp
+  big.energy = static_cast<MicroKwh>(1e6 * 1e6) + 1;
+  EXPECT_FALSE(v.Place(big, &memoed, &e, &memo));
+  EXPECT_EQ(e.reason, DeadLetterReason::kKwhAboveMax);
+  const Reading reg = At("2020-02-17T00:00:00+08:00", ReadingKind::kRegister);
+  ASSERT_TRUE(v.Place(reg, &memoed, &e, &memo));
+  EXPECT_EQ(memoed.slot, -1);
+  const Reading misaligned = At("2020-02-17T00:07:00+08:00");
+  EXPECT_FALSE(v.Place(misaligned, &memoed, &e, &memo));
+  EXPECT_EQ(e.reason, DeadLetterReason::kTsNotAligned);
 }
 
 }  // namespace

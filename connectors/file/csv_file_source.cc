@@ -4,6 +4,10 @@
 #include <cstdio>
 #include <cstring>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace fugong {
 
 namespace {
@@ -18,6 +22,36 @@ uint64_t Fnv1a(std::string_view bytes) {
 }
 
 constexpr size_t kFingerprintBytes = 64 << 10;
+
+// Cuts `chunk` into lines (without their '\n'; a last line without one is a line too). Lines are
+// ~45 bytes: a memchr call per line cost more in its set-up than in its scan (8 % of a backfill's
+// CPU), so this looks at 16 bytes at a time and walks the newlines' bit mask.
+void SplitLines(std::string_view chunk, std::vector<std::string_view>* lines) {
+  const char* const data = chunk.data();
+  const size_t n = chunk.size();
+  size_t start = 0;
+  size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i newline = _mm_set1_epi8('\n');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(data + i));
+    unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, newline)));
+    while (mask != 0) {
+      const size_t end = i + static_cast<size_t>(__builtin_ctz(mask));
+      lines->emplace_back(data + start, end - start);
+      start = end + 1;
+      mask &= mask - 1;
+    }
+  }
+#endif
+  for (; i < n; ++i) {
+    if (data[i] == '\n') {
+      lines->emplace_back(data + start, i - start);
+      start = i + 1;
+    }
+  }
+  if (start < n) lines->emplace_back(data + start, n - start);
+}
 
 }  // namespace
 
@@ -94,14 +128,7 @@ CsvFileSource::Chunk CsvFileSource::ReadChunk() {
   pending_ = {};
   if (chunk.empty()) out.status = reader_->NextChunk(&chunk);
   out.bytes = chunk.size();
-  size_t start = 0;
-  while (start < chunk.size()) {
-    const char* nl =
-        static_cast<const char*>(std::memchr(chunk.data() + start, '\n', chunk.size() - start));
-    const size_t end = nl == nullptr ? chunk.size() : static_cast<size_t>(nl - chunk.data());
-    out.lines.push_back(chunk.substr(start, end - start));
-    start = end + 1;
-  }
+  SplitLines(chunk, &out.lines);
   out.disk_read = reader_->disk_bytes_read();
   return out;
 }

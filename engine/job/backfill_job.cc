@@ -130,6 +130,14 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
   ReadingIngestor ingestor(config_, &registry, clock_.Now(), state_);
   ingestor.LoadCounters();
   ingestor.set_commit_records(request.commit_records);
+  if (request.bulk_load) {
+    // A state with meter-days from an earlier run (resumed, or extended with more files) gets
+    // merges throughout, as before.
+    std::unique_ptr<rocksdb::Iterator> rows = state_->NewIterator(Store::kMeterDay);
+    rows->SeekToFirst();
+    if (!rows->status().ok()) return Status::IOError("meter_day: " + rows->status().ToString());
+    ingestor.set_fresh_state(!rows->Valid());
+  }
   const uint64_t records_before = ingestor.counters().records;
   uint64_t work_total = 0;
   for (RecordSource* source : request.readings) work_total += source->work_total();
@@ -139,8 +147,8 @@ Status BackfillJob::IngestReadings(const BackfillRequest& request,
   // is reported by the next commit (or the end of the ingest) and stops the backfill there.
   StateWriteBehind writer(state_, request.after_commit);
   const auto commit = [&](RecordSource* source) {
-    const Status submitted =
-        writer.Submit(ingestor.TakeCommit({{source->name(), source->Checkpoint()}}));
+    const Status submitted = writer.Submit(
+        ingestor.TakeCommit({{source->name(), source->Checkpoint()}}, writer.TakeWrittenBatch()));
     if (!submitted.ok() || request.write_behind) return submitted;
     return writer.Finish();
   };

@@ -32,6 +32,10 @@ struct BackfillRequest {
   // Each commit is written while the next input is parsed (StateWriteBehind). Testing: false
   // writes each one before going on, the serial path the overlapped one must equal.
   bool write_behind = true;
+  // On a state without meter_day rows, meter-days first written by this run are Puts rather than
+  // Merges (MeterDayAccumulator::set_fresh_state). Testing: false merges every one, the ordinary
+  // path the bulk load must equal.
+  bool bulk_load = true;
 };
 
 struct BackfillSummary {

@@ -55,7 +55,16 @@ ReadingIngestor::ReadingIngestor(const EngineConfig& config, const EnterpriseReg
       validator_(config, now),
       threads_(ThreadCount(threads)) {
   parts_.resize(threads_);
-  for (int i = 0; i < threads_; ++i) shards_.emplace_back(config.SlotsPerDay());
+  for (int i = 0; i < threads_; ++i) {
+    shards_.emplace_back(config.SlotsPerDay());
+    // A shard's share of a commit, and some: a batch applied after the threshold is reached
+    // still goes in before the commit.
+    shards_.back().accumulator.ReserveSlots(kMaxPendingSlots / threads_ + kMaxPendingSlots / 8);
+  }
+}
+
+void ReadingIngestor::set_fresh_state(bool fresh) {
+  for (MeterShard& shard : shards_) shard.accumulator.set_fresh_state(fresh);
 }
 
 void ReadingIngestor::LoadCounters() {
@@ -79,7 +88,7 @@ void ReadingIngestor::Place(const Reading& reading, std::string_view raw, const 
                             int32_t partition, int64_t position, ParsePart* part) const {
   ParsedReading parsed;
   DecodeError error;
-  if (!validator_.Place(reading, &parsed.placed, &error)) {
+  if (!validator_.Place(reading, &parsed.placed, &error, &part->memo)) {
     AddDeadLetter(error.reason, std::move(error.detail), source, partition, position, raw,
                   &part->dead, &part->counters);
     return;
@@ -139,8 +148,15 @@ void ReadingIngestor::ParseMessages(const std::vector<StreamMessage>& messages, 
 
 void ReadingIngestor::ApplyToShard(int shard, MeterShard* target) {
   const std::string& source = *source_;
+  // How many readings ahead the meter table is prefetched: enough to cover a miss to memory.
+  constexpr size_t kPrefetchAhead = 8;
   for (const ParsePart& part : parts_) {  // parts in line order
-    for (const ParsedReading& r : part.by_shard[shard]) {
+    const std::vector<ParsedReading>& readings = part.by_shard[shard];
+    for (size_t j = 0; j < readings.size(); ++j) {
+      if (j + kPrefetchAhead < readings.size()) {
+        target->accumulator.PrefetchMeter(readings[j + kPrefetchAhead].hash);
+      }
+      const ParsedReading& r = readings[j];
       bool is_new;
       const uint32_t meter = target->accumulator.MeterIndex(r.enterprise, r.meter, r.hash, &is_new);
       if (is_new) {
@@ -167,6 +183,7 @@ void ReadingIngestor::ResetParts() {
     part.owned_ids.clear();
     part.event_time.clear();
     part.counters = IngestCounters();
+    part.memo = ReadingValidator::PlaceMemo();
   }
 }
 
@@ -236,20 +253,27 @@ void ReadingIngestor::FlushInto(StateBatch* batch, Day report_through,
   // Sorting and encoding the meter-days is most of a commit's work: each shard does its own at
   // once, the first into `batch`, the others into batches of their own appended after it, so the
   // batch is what one shard after the other would have written.
-  std::vector<std::unique_ptr<StateBatch>> shard_batches(shards_.size());
+  shard_batches_.resize(shards_.size());
   std::vector<std::vector<std::pair<std::string, Day>>> shard_touched(shards_.size());
   ParallelFor(static_cast<int>(shards_.size()), [&](int s) {
     StateBatch* into = batch;
-    if (s > 0) into = (shard_batches[s] = std::make_unique<StateBatch>(state_)).get();
-    shards_[s].accumulator.FlushTo(into, report_through, touched == nullptr ? nullptr
-                                         : s == 0           ? touched
-                                                            : &shard_touched[s]);
+    if (s > 0) {
+      if (!shard_batches_[s]) {
+        shard_batches_[s] =
+            std::make_unique<StateBatch>(state_, shards_[s].accumulator.EstimatedFlushBytes());
+      }
+      into = shard_batches_[s].get();
+    }
+    shards_[s].accumulator.FlushTo(into, report_through,
+                                   touched == nullptr ? nullptr
+                                   : s == 0           ? touched
+                                                      : &shard_touched[s]);
   });
   for (size_t s = 0; s < shards_.size(); ++s) {
     MeterShard& shard = shards_[s];
     if (s > 0) {
-      batch->Append(*shard_batches[s]);
-      shard_batches[s].reset();
+      batch->Append(*shard_batches_[s]);
+      shard_batches_[s]->Clear();
       if (touched != nullptr) {
         touched->insert(touched->end(), std::make_move_iterator(shard_touched[s].begin()),
                         std::make_move_iterator(shard_touched[s].end()));
@@ -269,8 +293,14 @@ void ReadingIngestor::FlushInto(StateBatch* batch, Day report_through,
 }
 
 std::unique_ptr<StateBatch> ReadingIngestor::TakeCommit(
-    const std::vector<std::pair<std::string, std::string>>& progress) {
-  auto batch = std::make_unique<StateBatch>(state_);
+    const std::vector<std::pair<std::string, std::string>>& progress,
+    std::unique_ptr<StateBatch> reuse) {
+  std::unique_ptr<StateBatch> batch = std::move(reuse);
+  if (!batch) {
+    size_t estimate = 0;
+    for (const MeterShard& shard : shards_) estimate += shard.accumulator.EstimatedFlushBytes();
+    batch = std::make_unique<StateBatch>(state_, estimate);
+  }
   FlushInto(batch.get(), INT32_MIN, nullptr, nullptr);
   for (const auto& [source, checkpoint] : progress) {
     batch->Put(Store::kProgress, source, checkpoint);

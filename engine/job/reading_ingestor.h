@@ -49,6 +49,10 @@ class ReadingIngestor {
   void AddMessages(const std::vector<StreamMessage>& messages, const ReadingJsonDecoder& decoder,
                    const std::string& topic);
 
+  // Bulk load (MeterDayAccumulator::set_fresh_state): the state holds no meter_day row yet and
+  // only this ingestor writes them, so a meter-day first written by a commit is a Put.
+  void set_fresh_state(bool fresh);
+
   // Whether enough is held in memory to be worth a commit.
   bool ShouldCommit() const;
   // Commit at least every `records` records (default: by memory held only).
@@ -58,8 +62,10 @@ class ReadingIngestor {
   Status Commit(const std::vector<std::pair<std::string, std::string>>& progress);
   // What Commit writes, as a batch of its own, and forgets it: the caller writes it (e.g. with a
   // StateWriteBehind, while the next input is parsed).
+  // `reuse` (optional): an empty batch of this state to fill, whose memory is reused.
   std::unique_ptr<StateBatch> TakeCommit(
-      const std::vector<std::pair<std::string, std::string>>& progress);
+      const std::vector<std::pair<std::string, std::string>>& progress,
+      std::unique_ptr<StateBatch> reuse = nullptr);
   // What Commit writes, minus the progress, added to `batch` (the caller writes it together with
   // its own changes). `touched` (optional) gets (enterprise, day) for each day up to
   // `report_through` whose energy the new rows can change; `dead_letters` (optional) the new dead
@@ -98,6 +104,7 @@ class ReadingIngestor {
     std::map<int32_t, EpochSeconds> event_time;  // partition -> latest ts of a placed reading
     PendingDeadLetters dead;
     IngestCounters counters;
+    ReadingValidator::PlaceMemo memo;  // of this batch only (the oldest day moves between them)
   };
   struct MeterShard {
     explicit MeterShard(int slots_per_day) : accumulator(slots_per_day) {}
@@ -133,6 +140,8 @@ class ReadingIngestor {
   int threads_;
   std::vector<ParsePart> parts_;
   std::vector<MeterShard> shards_;
+  // The batches the shards after the first encode into (FlushInto), kept with their memory.
+  std::vector<std::unique_ptr<StateBatch>> shard_batches_;
   const std::string* source_ = nullptr;  // of the batch being applied
   std::map<int32_t, EpochSeconds> partition_event_time_;
   IngestCounters counters_;  // committed before this run plus everything added since

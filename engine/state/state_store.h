@@ -81,12 +81,19 @@ struct StateStoreOptions {
 class StateBatch {
  public:
   explicit StateBatch(StateStore* store) : store_(store) {}
+  // With room for `reserved_bytes` of changes: a batch of a bulk commit (tens of MB) then does
+  // not grow, and copy itself, by doubling.
+  StateBatch(StateStore* store, size_t reserved_bytes) : store_(store), batch_(reserved_bytes) {}
   void Put(Store s, std::string_view key, std::string_view value);
   void Merge(Store s, std::string_view key, std::string_view value);
   void Delete(Store s, std::string_view key);
   // Adds every change of `other` (a batch of the same store) after this batch's own.
   void Append(const StateBatch& other);
   size_t Count() const { return batch_.Count(); }
+  bool HasMerge() const { return batch_.HasMerge(); }
+  // Empties the batch, keeping its memory for the next one: a bulk commit's tens of MB are then
+  // not fresh pages (page faults) each time.
+  void Clear() { batch_.Clear(); }
   size_t ByteSize() const { return batch_.GetDataSize(); }
 
  private:

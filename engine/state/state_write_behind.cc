@@ -12,7 +12,7 @@ StateWriteBehind::~StateWriteBehind() {
 Status StateWriteBehind::WaitForPending() {
   if (!pending_.valid()) return failure_;
   const Status written = pending_.get();
-  pending_batch_.reset();
+  written_batch_ = std::move(pending_batch_);
   if (!written.ok()) {
     if (failure_.ok()) failure_ = written;
     return failure_;
@@ -34,5 +34,10 @@ Status StateWriteBehind::Submit(std::unique_ptr<StateBatch> batch) {
 }
 
 Status StateWriteBehind::Finish() { return WaitForPending(); }
+
+std::unique_ptr<StateBatch> StateWriteBehind::TakeWrittenBatch() {
+  if (written_batch_) written_batch_->Clear();
+  return std::move(written_batch_);
+}
 
 }  // namespace fugong

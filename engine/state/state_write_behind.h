@@ -39,6 +39,9 @@ class StateWriteBehind {
   Status Finish();
 
   uint64_t batches_written() const { return written_count_; }
+  // The last batch the writer is done with (written, or failed), emptied, for the caller to fill
+  // again: its memory is reused. Null when there is none.
+  std::unique_ptr<StateBatch> TakeWrittenBatch();
 
  private:
   Status WaitForPending();
@@ -46,6 +49,7 @@ class StateWriteBehind {
   StateStore* state_;
   std::function<void(uint64_t)> written_;
   std::unique_ptr<StateBatch> pending_batch_;  // the batch under way, kept alive until written
+  std::unique_ptr<StateBatch> written_batch_;  // the last one written, for TakeWrittenBatch
   std::future<Status> pending_;
   Status failure_;
   uint64_t written_count_ = 0;

@@ -21,6 +21,29 @@ class ReadingValidator {
 
   bool Place(const Reading& reading, PlacedReading* placed, DecodeError* error) const;
 
+  // The last interval reading's placement, for a run of readings of one timestamp (exports are in
+  // time order: every meter at 00:15, then at 00:30...), which then skips the time-zone and
+  // interval arithmetic. Only valid while now and the oldest day stay as they were: one per
+  // thread and per batch.
+  struct PlaceMemo {
+    bool set = false;
+    EpochSeconds ts = 0;
+    PlacedReading placed{};
+  };
+  // The same as Place above, remembering in `memo`.
+  bool Place(const Reading& reading, PlacedReading* placed, DecodeError* error,
+             PlaceMemo* memo) const {
+    if (memo->set && reading.kind == ReadingKind::kInterval && reading.ts == memo->ts) {
+      // Every check but this one depends on the timestamp alone, and passed for it.
+      if (reading.energy > max_interval_) return Place(reading, placed, error);
+      *placed = memo->placed;
+      return true;
+    }
+    if (!Place(reading, placed, error)) return false;
+    if (reading.kind == ReadingKind::kInterval) *memo = {true, reading.ts, *placed};
+    return true;
+  }
+
   // A long-running stream moves its clock forward.
   void set_now(EpochSeconds now) { latest_allowed_ = now + config_.future_tolerance_seconds; }
   // Readings that reach a day before `day` are too_old (the state no longer keeps them).
