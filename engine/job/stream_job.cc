@@ -503,14 +503,7 @@ Status StreamJob::PendingOutput(size_t max, std::vector<OutboxRecord>* out) cons
 Status StreamJob::Delivered(const std::vector<OutboxRecord>& records) {
   StateBatch batch(ctx_.state);
   DeleteFromOutbox(&batch, records);
-  FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
-  // Every outbox read starts at its first key and steps over the tombstones of what was sent
-  // until they are compacted away; compact the (small) outbox now and then so that a drain costs
-  // what is in it, not what a year has sent.
-  outbox_deleted_ += records.size();
-  if (outbox_deleted_ < kCompactOutboxAfter) return Status::OK();
-  outbox_deleted_ = 0;
-  return ctx_.state->Compact(Store::kOutbox);
+  return ctx_.state->Write(&batch);
 }
 
 std::vector<std::tuple<std::string, int32_t, int64_t>> StreamJob::CommittedOffsets() const {

@@ -194,9 +194,6 @@ class StreamJob {
   std::map<TopicPartition, PartitionProgress> progress_;
   StateBatch pending_;  // registry, weather and dead letters of messages added since the commit
   uint64_t uncommitted_ = 0;
-  // Outbox rows deleted since its last compaction (Delivered).
-  static constexpr uint64_t kCompactOutboxAfter = 100000;
-  uint64_t outbox_deleted_ = 0;
   std::vector<StreamMessage> readings_;  // scratch: the readings of one Add
 
   std::unique_ptr<SealedCommit> sealed_;  // between Seal and FinishSealed

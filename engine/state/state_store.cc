@@ -278,13 +278,4 @@ Status StateStore::CompactAll() {
   return Status::OK();
 }
 
-Status StateStore::Compact(Store s) {
-  if (write_failed()) return write_failure();
-  rocksdb::CompactRangeOptions options;
-  options.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
-  const rocksdb::Status st = db_->CompactRange(options, handle(s), nullptr, nullptr);
-  if (!st.ok()) return RecordWriteFailure(st);
-  return Status::OK();
-}
-
 }  // namespace fugong

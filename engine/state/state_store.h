@@ -132,8 +132,6 @@ class StateStore {
   Day retention_cutoff() const { return retention_->cutoff(); }
   // Compacts every store now (tests, and an operator reclaiming space at once).
   Status CompactAll();
-  // Compacts one store now, its memtable included: drops the tombstones of rows deleted since.
-  Status Compact(Store s);
 
   rocksdb::ColumnFamilyHandle* handle(Store s) const { return handles_[static_cast<int>(s)]; }
 
