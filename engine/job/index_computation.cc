@@ -49,8 +49,7 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
 
   // The summary's counts of every meter-day row: taken while scoring when every day with rows is
   // scored (the usual run, without --from/--to), else by a pass of their own.
-  const bool census_while_scoring =
-      span && span->first >= score_from && span->second <= score_to;
+  const bool census_while_scoring = span && span->first >= score_from && span->second <= score_to;
   if (span && !census_while_scoring) {
     FUGONG_RETURN_IF_ERROR(CountMeterDays(in, DayRange{span->first, span->second}, threads,
                                           &summary, &summary.enterprises_with_readings));
