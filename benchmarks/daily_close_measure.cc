@@ -65,12 +65,14 @@
 #include "engine/common/json_writer.h"
 #include "engine/job/stream_job.h"
 #include "engine/state/state_store.h"
+#include "tests/support/topic_feed.h"
 
 namespace fugong {
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using testing::TopicFeed;
 
 constexpr int kPartitions = 12;
 const Day kSeasonStart = DayFromCivil(2019, 11, 29);
@@ -140,54 +142,6 @@ uint64_t DirectoryBytes(const fs::path& dir) {
   }
   return bytes;
 }
-
-uint64_t Fnv(std::string_view s) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
-  return h;
-}
-
-// Messages of one topic, held only until they are added: keys and values are copied here, and
-// the StreamMessages handed to the job are views into them.
-class Topic {
- public:
-  explicit Topic(std::string name) : name_(std::move(name)) {}
-
-  void Append(const CsvMessageEncoder::Message& m) {
-    Stored& s = stored_.emplace_back();
-    if (!m.raw) s.key = std::string(m.key);
-    s.value = std::string(m.value);
-    s.partition = s.key ? static_cast<int32_t>(Fnv(*s.key) % kPartitions) : 0;
-    s.offset = next_offset_[s.partition]++;
-  }
-  std::vector<StreamMessage> Slice(size_t begin, size_t end) const {
-    std::vector<StreamMessage> out;
-    for (size_t i = begin; i < end && i < stored_.size(); ++i) {
-      const Stored& s = stored_[i];
-      StreamMessage m;
-      m.topic = name_;
-      m.partition = s.partition;
-      m.offset = s.offset;
-      if (s.key) m.key = *s.key;
-      m.value = s.value;
-      out.push_back(m);
-    }
-    return out;
-  }
-  size_t size() const { return stored_.size(); }
-  void Clear() { stored_.clear(); }
-
- private:
-  struct Stored {
-    std::optional<std::string> key;
-    std::string value;
-    int32_t partition = 0;
-    int64_t offset = 0;
-  };
-  std::string name_;
-  std::vector<Stored> stored_;
-  int64_t next_offset_[kPartitions] = {};
-};
 
 // One commit that closed one or more days.
 struct CloseSample {
@@ -328,7 +282,7 @@ class Run {
     if (!std::getline(in, line)) Die("empty " + path.string());
     Result<CsvMessageEncoder> encoder = CsvMessageEncoder::FromHeader(kind, line);
     Check(encoder.status(), "reference header");
-    Topic t(topic);
+    TopicFeed t(topic, kPartitions);
     while (std::getline(in, line)) {
       if (!line.empty()) t.Append(encoder->Encode(line));
     }
@@ -492,7 +446,7 @@ class Run {
   RunConfig config_;
   FixedClock clock_;
   StreamJob job_;
-  Topic readings_{"fugong.readings"};
+  TopicFeed readings_{"fugong.readings", kPartitions};
   std::vector<CloseSample> closes_;
   uint64_t readings_fed_ = 0;
   double add_seconds_ = 0;

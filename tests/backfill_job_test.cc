@@ -8,6 +8,7 @@
 #include "app/backfill_runner.h"
 #include "engine/job/backfill_job.h"
 #include "engine/job/registry_file_merge.h"
+#include "tests/support/dates.h"
 #include "tests/support/memory_io.h"
 #include "tests/support/record_compare.h"
 
@@ -18,11 +19,8 @@ using testing::MemorySink;
 using testing::StringSource;
 using testing::WithoutComputedAt;
 
-Day D(const char* text) {
-  Day d;
-  EXPECT_TRUE(ParseDate(text, &d));
-  return d;
-}
+// Dates as the ISO text people read.
+Day D(const char* text) { return testing::DayOf(text); }
 
 // One reading per day (interval_minutes = 1440): the interval ending at 00:00 of the next day.
 std::string DailyReading(const std::string& meter, const std::string& enterprise, Day day,

@@ -12,6 +12,7 @@
 #include "engine/job/backfill_job.h"
 #include "engine/state/state_write_behind.h"
 #include "engine/state/write_limited_file_system.h"
+#include "tests/support/dates.h"
 #include "tests/support/memory_io.h"
 #include "tests/support/record_compare.h"
 
@@ -23,11 +24,8 @@ using testing::MemorySink;
 using testing::StringSource;
 using testing::WithoutComputedAt;
 
-Day D(const char* text) {
-  Day d;
-  EXPECT_TRUE(ParseDate(text, &d));
-  return d;
-}
+// Dates as the ISO text people read.
+Day D(const char* text) { return testing::DayOf(text); }
 
 // A StringSource that counts its batches: how far the backfill read.
 class CountingSource final : public RecordSource {

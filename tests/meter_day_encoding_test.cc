@@ -13,6 +13,7 @@
 #include "engine/meter_day/meter_day_record.h"
 #include "engine/state/key_codec.h"
 #include "engine/state/state_store.h"
+#include "tests/support/meter_day_state.h"
 
 namespace fugong {
 namespace {
@@ -176,31 +177,15 @@ TEST(MeterDayEncodingTest, BytesThatAreNoRecordAreRefused) {
   EXPECT_FALSE(Readable(v1));
 }
 
-class MeterDayEncodingStateTest : public ::testing::Test {
+class MeterDayEncodingStateTest : public testing::MeterDayStateFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fugong-encoding-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto store = StateStore::Open(dir_.string());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
   MeterDayRecord Read(Day day) {
-    std::string value;
-    EXPECT_TRUE(store_->Get(Store::kMeterDay, MeterDayKey("E1", "M1", day), &value).ok());
+    const std::string value = ReadValue("E1", "M1", day);
     EXPECT_EQ(value[0], '\x02');  // a merge writes the current version
     MeterDayRecord r;
     EXPECT_TRUE(r.Decode(value));
     return r;
   }
-  std::filesystem::path dir_;
-  std::unique_ptr<StateStore> store_;
 };
 
 // An old state holds version-1 rows; a new run merges version-2 rows onto them (and, the other

@@ -11,6 +11,7 @@
 #include "engine/meter_day/meter_day_energy.h"
 #include "engine/state/key_codec.h"
 #include "engine/state/state_store.h"
+#include "tests/support/meter_day_state.h"
 
 namespace fugong {
 namespace {
@@ -112,31 +113,7 @@ TEST(MeterDayRecordTest, DuplicatesAndCorrections) {
   EXPECT_FALSE(back.Decode("junk"));
 }
 
-class MeterDayStateTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("fugong-test-" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto store = StateStore::Open(dir_.string());
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  MeterDayRecord Read(std::string_view enterprise, std::string_view meter, Day day) {
-    std::string value;
-    EXPECT_TRUE(store_->Get(Store::kMeterDay, MeterDayKey(enterprise, meter, day), &value).ok());
-    MeterDayRecord r;
-    EXPECT_TRUE(r.Decode(value));
-    return r;
-  }
-  std::filesystem::path dir_;
-  std::unique_ptr<StateStore> store_;
-};
+using MeterDayStateTest = testing::MeterDayStateFixture;
 
 TEST_F(MeterDayStateTest, BatchesMergeLikeOneStream) {
   const Day d = D("2020-02-16");

@@ -116,6 +116,26 @@ class ServeTest : public ::testing::Test {
                                        const std::vector<std::string>& files) {
     return ProduceCommand(bootstrap(), topic, kind, files);
   }
+  // Runs serve with a state file system that refuses writes past `limit`
+  // (FUGONG_TEST_STATE_WRITE_LIMIT, app/state_write_limit.cc) until it stops: it must exit 1 with
+  // the state directory, the OS error and what to do, and no abort. Returns its log.
+  std::string ExpectServeStopsOnAFullDisk(const std::string& limit) {
+    {
+      std::vector<std::string> args =
+          ServeCommand((*dir_ / "config.yaml").string(), state_, bootstrap(), {});
+      args.insert(args.begin(), {"/usr/bin/env", "FUGONG_TEST_STATE_WRITE_LIMIT=" + limit});
+      ChildProcess serve(args, log_, (*dir_ / (name_ + ".out")).string());
+      EXPECT_EQ(serve.Wait(), 1);
+    }
+    const std::string log = ReadFile(log_);
+    EXPECT_NE(log.find("fugong serve: I/O error: state write failed in " + state_),
+              std::string::npos);
+    EXPECT_NE(log.find("No space left on device"), std::string::npos);
+    EXPECT_NE(log.find("consuming stopped: free space and restart to resume"), std::string::npos);
+    EXPECT_EQ(log.find("Assertion"), std::string::npos);
+    return log;
+  }
+
   std::unique_ptr<ChildProcess> Serve(const std::vector<std::string>& extra) {
     return std::make_unique<ChildProcess>(
         ServeCommand((*dir_ / "config.yaml").string(), state_, bootstrap(), extra), log_,
@@ -231,55 +251,10 @@ TEST_F(ServeTest, AFullDiskStopsServeWithItsReasonAndARestartLosesNothing) {
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
   ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_, "/dev/null");
-  {
-    std::vector<std::string> args =
-        ServeCommand((*dir_ / "config.yaml").string(), state_, bootstrap(), {});
-    args.insert(args.begin(), {"/usr/bin/env", "FUGONG_TEST_STATE_WRITE_LIMIT=1000000"});
-    ChildProcess serve(args, log_, (*dir_ / (name_ + ".out")).string());
-    EXPECT_EQ(serve.Wait(), 1);
-  }
-  const std::string log = ReadFile(log_);
-  EXPECT_NE(log.find("fugong serve: I/O error: state write failed in " + state_),
-            std::string::npos);
-  EXPECT_NE(log.find("No space left on device"), std::string::npos);
-  EXPECT_NE(log.find("consuming stopped: free space and restart to resume"), std::string::npos);
-  EXPECT_EQ(log.find("Assertion"), std::string::npos);
+  ExpectServeStopsOnAFullDisk("1000000");
   std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "4"});
   EXPECT_EQ(producer.Wait(), 0);
   ASSERT_EQ(serve->Wait(), 0);
-  ExpectSameRecords(PublishedIndex(), *backfill_);
-}
-
-// A commit's state write that fails on the commit thread while readings stream in (the
-// write-ahead log runs out of space after the registry, the weather and the first commits of
-// readings: FUGONG_TEST_STATE_WRITE_LIMIT=BYTES:.log): serve stops with the state error, as a
-// failed write on the job thread did (exit 1, the reason, no abort, no hang), and a restart with
-// space ends in the backfill's records.
-TEST_F(ServeTest, AFailedWriteOnTheCommitThreadStopsServeWithTheStateError) {
-  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
-  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
-  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_, "/dev/null");
-  {
-    std::vector<std::string> args =
-        ServeCommand((*dir_ / "config.yaml").string(), state_, bootstrap(), {});
-    args.insert(args.begin(), {"/usr/bin/env", "FUGONG_TEST_STATE_WRITE_LIMIT=3000000:.log"});
-    ChildProcess serve(args, log_, (*dir_ / (name_ + ".out")).string());
-    EXPECT_EQ(serve.Wait(), 1);
-  }
-  const std::string log = ReadFile(log_);
-  EXPECT_NE(log.find("fugong serve: I/O error: state write failed in " + state_),
-            std::string::npos);
-  EXPECT_NE(log.find("No space left on device"), std::string::npos);
-  EXPECT_NE(log.find("consuming stopped: free space and restart to resume"), std::string::npos);
-  EXPECT_EQ(log.find("Assertion"), std::string::npos);
-  EXPECT_EQ(log.find("the commit thread failed"), std::string::npos);
-  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "4"});
-  EXPECT_EQ(producer.Wait(), 0);
-  ASSERT_EQ(serve->Wait(), 0);
-  const nlohmann::json summary =
-      nlohmann::json::parse(ReadFile((*dir_ / (name_ + ".out")).string()));
-  EXPECT_EQ(summary["readings_records"].get<uint64_t>(), readings_lines_)
-      << "every reading counted once over both runs";
   ExpectSameRecords(PublishedIndex(), *backfill_);
 }
 

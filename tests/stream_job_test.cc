@@ -158,6 +158,31 @@ class StreamJobTest : public ::testing::Test {
 
   void ExpectLateLineRevisesLikeABackfill(const std::string& late_line, const std::string& name);
 
+  // `failed` is the state's report of a full disk.
+  void ExpectDiskFullError(const Status& failed) {
+    EXPECT_EQ(failed.code(), Status::Code::kIOError);
+    EXPECT_NE(failed.message().find("state write failed in " + state_dir_), std::string::npos)
+        << failed.message();
+    EXPECT_NE(failed.message().find("No space left on device"), std::string::npos)
+        << failed.message();
+  }
+
+  // The job stopped by a failed write restarts on a disk with space, from the offsets in its
+  // state, and ends in the backfill's records, every reading counted once.
+  void RestartWithSpaceEndsInTheBackfillsRecords(std::unique_ptr<StreamJob>* job) {
+    Crash(job);
+    state_options_ = {};
+    *job = OpenJob();
+    Drain(job->get());
+    // The consumer delivers from the offsets in the state (earlier ones would be skipped).
+    FeedReference(job->get());
+    Feed(job->get(), readings_, 0, readings_.size());
+    CommitAndDrain(job->get(), /*close_all=*/true);
+    ExpectSameRecords(published_.Latest(), *backfill_);
+    ExpectRevisionsConsistent();
+    EXPECT_EQ((*job)->status().readings.records, readings_.size());
+  }
+
   // No key was published twice with one revision but different bytes, and revisions count up.
   void ExpectRevisionsConsistent() {
     for (const auto& [key, values] : published_.index) {
@@ -302,23 +327,9 @@ TEST_F(StreamJobTest, AFullDiskStopsTheJobAndARestartEndsInTheSameRecords) {
     const Status failed = feed_until_failure(job.get());
     ASSERT_FALSE(failed.ok()) << "the disk never filled";
     EXPECT_GT(limited->refused(), 0u);
-    EXPECT_EQ(failed.code(), Status::Code::kIOError);
-    EXPECT_NE(failed.message().find("state write failed in " + state_dir_), std::string::npos)
-        << failed.message();
-    EXPECT_NE(failed.message().find("No space left on device"), std::string::npos)
-        << failed.message();
+    ExpectDiskFullError(failed);
     // The service stops here; the state closes (orderly, no abort), and it restarts with space.
-    Crash(&job);
-    state_options_ = {};
-    job = OpenJob();
-    Drain(job.get());
-    // The consumer delivers from the offsets in the state (earlier ones would be skipped).
-    FeedReference(job.get());
-    Feed(job.get(), readings_, 0, readings_.size());
-    CommitAndDrain(job.get(), /*close_all=*/true);
-    ExpectSameRecords(published_.Latest(), *backfill_);
-    ExpectRevisionsConsistent();
-    EXPECT_EQ(job->status().readings.records, readings_.size());
+    RestartWithSpaceEndsInTheBackfillsRecords(&job);
     Crash(&job);
   }
 }
@@ -440,10 +451,7 @@ TEST_F(StreamJobTest, AFailedWriteOnTheCommitThreadLeavesTheOffsetsAndStopsTheJo
     if (failed.ok()) Drain(job.get());
   }
   ASSERT_FALSE(failed.ok()) << "the disk never filled";
-  EXPECT_EQ(failed.code(), Status::Code::kIOError);
-  EXPECT_NE(failed.message().find("state write failed in " + state_dir_), std::string::npos)
-      << failed.message();
-  EXPECT_NE(failed.message().find("No space left on device"), std::string::npos);
+  ExpectDiskFullError(failed);
   EXPECT_EQ(job->CommittedOffsets(), before) << "offsets of a failed write are not committed";
   // The slice of the failed write is not taken: added again, its commit returns the failure,
   // which is final.
@@ -452,17 +460,7 @@ TEST_F(StreamJobTest, AFailedWriteOnTheCommitThreadLeavesTheOffsetsAndStopsTheJo
   const Status again = job->Commit();
   EXPECT_EQ(again.message(), failed.message());
   EXPECT_GT(job->status().readings.records, records) << "the slice was skipped as taken";
-  // A restart with space.
-  Crash(&job);
-  state_options_ = {};
-  job = OpenJob();
-  Drain(job.get());
-  FeedReference(job.get());
-  Feed(job.get(), readings_, 0, readings_.size());
-  CommitAndDrain(job.get(), /*close_all=*/true);
-  ExpectSameRecords(published_.Latest(), *backfill_);
-  ExpectRevisionsConsistent();
-  EXPECT_EQ(job->status().readings.records, readings_.size());
+  RestartWithSpaceEndsInTheBackfillsRecords(&job);
 }
 
 TEST_F(StreamJobTest, RegistryAfterTheReadingsGivesTheSameRecords) {

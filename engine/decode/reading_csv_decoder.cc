@@ -122,66 +122,53 @@ bool ReadingCsvDecoder::Decode(std::string_view line, Reading* out, DecodeError*
   // One pass over the bytes for the commas and any quote (a find() per field was a memchr call
   // per field, more set-up than scan for fields of a few bytes).
   bool quoted = false;
-  {
-    const char* p = line.data();
-    const size_t size = line.size();
-    size_t start = 0;
-    size_t i = 0;
-    bool stopped = false;           // at a quote, or at a comma past the last column
-    size_t too_many = line.size();  // where that comma is
+  size_t start = 0;               // of the field being read
+  size_t too_many = line.size();  // where a comma past the last column is
+  // A comma at `at` ends a field; false (and too_many set) when there is no column left for it.
+  const auto take_comma = [&](size_t at) {
+    if (n == columns_) {
+      too_many = at;
+      return false;
+    }
+    fields_[n++] = line.substr(start, at - start);
+    start = at + 1;
+    return true;
+  };
+  const char* p = line.data();
+  const size_t size = line.size();
+  size_t pos = 0;
+  bool stopped = false;  // at a quote, or at a comma past the last column
 #if defined(__SSE2__)
-    // 16 bytes at a time while they lie inside the line; the rest byte by byte below.
-    const __m128i comma = _mm_set1_epi8(',');
-    const __m128i quote = _mm_set1_epi8('"');
-    for (; i + 16 <= size && !stopped; i += 16) {
-      const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      unsigned commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, comma)));
-      const unsigned quotes =
-          static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, quote)));
-      if (quotes != 0) commas &= (quotes & -quotes) - 1;  // the commas before the first quote
-      while (commas != 0) {
-        const size_t at = i + static_cast<size_t>(__builtin_ctz(commas));
-        if (n == columns_) {
-          too_many = at;
-          stopped = true;
-          break;
-        }
-        fields_[n++] = line.substr(start, at - start);
-        start = at + 1;
-        commas &= commas - 1;
-      }
-      if (!stopped && quotes != 0) {
-        quoted = true;
-        stopped = true;
-      }
+  // 16 bytes at a time while they lie inside the line; the rest byte by byte below.
+  const __m128i comma = _mm_set1_epi8(',');
+  const __m128i quote = _mm_set1_epi8('"');
+  for (; pos + 16 <= size && !stopped; pos += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + pos));
+    unsigned commas = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, comma)));
+    const unsigned quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, quote)));
+    if (quotes != 0) commas &= (quotes & -quotes) - 1;  // the commas before the first quote
+    for (; commas != 0 && !stopped; commas &= commas - 1) {
+      stopped = !take_comma(pos + static_cast<size_t>(__builtin_ctz(commas)));
     }
+    if (!stopped && quotes != 0) quoted = stopped = true;
+  }
 #endif
-    for (; i < size && !stopped; ++i) {
-      const char c = p[i];
-      if (c == ',') {
-        if (n == columns_) {
-          too_many = i;
-          stopped = true;
-          break;
-        }
-        fields_[n++] = line.substr(start, i - start);
-        start = i + 1;
-      } else if (c == '"') {
-        quoted = true;
-        stopped = true;
-        break;
-      }
+  for (; pos < size && !stopped; ++pos) {
+    if (p[pos] == ',') {
+      stopped = !take_comma(pos);
+    } else if (p[pos] == '"') {
+      quoted = stopped = true;
     }
-    if (!quoted && too_many < size) {
-      // Too many fields, unless a quote further on makes it a quoted line after all.
-      quoted = line.find('"', too_many) != std::string_view::npos;
-      n = columns_ + 1;
-    } else if (!quoted) {
-      if (n == columns_) {
-        n = columns_ + 1;  // too many fields
-      } else {
-        fields_[n++] = line.substr(start);
-      }
+  }
+  if (!quoted && too_many < size) {
+    // Too many fields, unless a quote further on makes it a quoted line after all.
+    quoted = line.find('"', too_many) != std::string_view::npos;
+    n = columns_ + 1;
+  } else if (!quoted) {
+    if (n == columns_) {
+      n = columns_ + 1;  // too many fields
+    } else {
+      fields_[n++] = line.substr(start);
     }
   }
   if (quoted) {

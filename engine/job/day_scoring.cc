@@ -27,10 +27,14 @@ void CountFit(const WindowBaseline& b, WindowFitCounts* counts) {
   }
 }
 
+// Without weather columns (or weather) the day's temperature cannot matter: no lookup.
+bool TemperatureMatters(const ScoringInputs& in, const WindowBaseline& baseline) {
+  return baseline.uses_weather() && in.weather != nullptr;
+}
+
 std::optional<double> TemperatureFor(const ScoringInputs& in, const WindowBaseline& baseline,
                                      const Enterprise& enterprise, Day day) {
-  // Without weather columns the day's temperature cannot matter: skip the lookup.
-  if (!baseline.uses_weather() || in.weather == nullptr) return std::nullopt;
+  if (!TemperatureMatters(in, baseline)) return std::nullopt;
   return in.weather->TemperatureOf(enterprise.county, day);
 }
 
@@ -57,9 +61,9 @@ class DayTemperatures {
   DayTemperatures(const ScoringInputs& in, Day day) : in_(in), day_(day) {}
 
   std::optional<double> For(const WindowBaseline& baseline, const Enterprise& enterprise) {
-    if (!baseline.uses_weather() || in_.weather == nullptr) return std::nullopt;
+    if (!TemperatureMatters(in_, baseline)) return std::nullopt;
     auto [it, added] = by_county_.try_emplace(enterprise.county);
-    if (added) it->second = in_.weather->TemperatureOf(enterprise.county, day_);
+    if (added) it->second = TemperatureFor(in_, baseline, enterprise, day_);
     return it->second;
   }
 

@@ -53,7 +53,6 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
   // (meter, day, row) of every iterator positioned at this enterprise, then grouped by meter.
   std::vector<MeterRow>& rows = rows_buffer_;  // kept: one allocation for the cursor's life
   rows.clear();
-  MeterDayRecord record;
   MeterDayKeyParts parts;
   for (size_t k = 0; k < days_.size(); ++k) {
     rocksdb::Iterator& it = *days_[k];
@@ -62,17 +61,11 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
       if (!ParseMeterDayKey(key, &parts)) return Status::Corruption("bad meter_day key");
       const std::string_view value(it.value().data(), it.value().size());
       MeterDaySummary row;
-      if (k + 1 < days_.size()) {
-        if (!MeterDaySummary::Decode(parts.day, value, &row)) return BadRecord(parts.meter);
-      } else {
-        // The day after: only its 00:00 register reading matters (see the header).
-        if (!record.DecodeRegister(value)) return BadRecord(parts.meter);
-        row.day = parts.day;
-        row.has_register = record.has_register;
-        row.register_start = record.register_start;
-        row.corrections = record.corrections;
-        row.duplicates = record.duplicates;
-      }
+      // The day after: only its 00:00 register reading matters (see the header).
+      const bool decoded = k + 1 < days_.size()
+                               ? MeterDaySummary::Decode(parts.day, value, &row)
+                               : MeterDaySummary::DecodeRegister(parts.day, value, &row);
+      if (!decoded) return BadRecord(parts.meter);
       rows.emplace_back(std::string(parts.meter), parts.day, row);
       it.Next();
     }

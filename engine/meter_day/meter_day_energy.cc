@@ -4,14 +4,32 @@
 
 namespace fugong {
 
-bool MeterDaySummary::Decode(Day day, std::string_view bytes, MeterDaySummary* out) {
-  MeterDayRecord record;
-  out->day = day;
-  if (!record.DecodeTotals(bytes, &out->received, &out->interval_sum)) return false;
+namespace {
+
+// What the header of a decoded record says, into `out`.
+void TakeHeader(const MeterDayRecord& record, MeterDaySummary* out) {
   out->has_register = record.has_register;
   out->register_start = record.register_start;
   out->corrections = record.corrections;
   out->duplicates = record.duplicates;
+}
+
+}  // namespace
+
+bool MeterDaySummary::Decode(Day day, std::string_view bytes, MeterDaySummary* out) {
+  MeterDayRecord record;
+  out->day = day;
+  if (!record.DecodeTotals(bytes, &out->received, &out->interval_sum)) return false;
+  TakeHeader(record, out);
+  return true;
+}
+
+bool MeterDaySummary::DecodeRegister(Day day, std::string_view bytes, MeterDaySummary* out) {
+  MeterDayRecord record;
+  *out = MeterDaySummary{};
+  out->day = day;
+  if (!record.DecodeRegister(bytes)) return false;
+  TakeHeader(record, out);
   return true;
 }
 

@@ -26,6 +26,9 @@ struct MeterDaySummary {
   // The summary of a stored meter-day record of `day`, read without materialising its slots;
   // false on bytes that are not a record.
   static bool Decode(Day day, std::string_view bytes, MeterDaySummary* out);
+  // The same, of the row of the day after a scored day: only its 00:00 register reading and the
+  // counts matter (no totals: `received` 0, `interval_sum` 0).
+  static bool DecodeRegister(Day day, std::string_view bytes, MeterDaySummary* out);
 };
 
 struct MeterEnergy {

@@ -96,7 +96,14 @@ namespace {
 // Copies the records of one write batch into another (the column family ids of this store).
 class BatchAppender : public rocksdb::WriteBatch::Handler {
  public:
-  BatchAppender(const StateStore* store, rocksdb::WriteBatch* to) : store_(store), to_(to) {}
+  BatchAppender(const StateStore* store, rocksdb::WriteBatch* to) : to_(to) {
+    // Indexed by column family id, looked up once per record appended.
+    for (int s = 0; s < static_cast<int>(Store::kCount); ++s) {
+      rocksdb::ColumnFamilyHandle* h = store->handle(static_cast<Store>(s));
+      if (h->GetID() >= by_id_.size()) by_id_.resize(h->GetID() + 1, nullptr);
+      by_id_[h->GetID()] = h;
+    }
+  }
   rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
                         const rocksdb::Slice& value) override {
     rocksdb::ColumnFamilyHandle* h = Handle(cf);
@@ -117,14 +124,10 @@ class BatchAppender : public rocksdb::WriteBatch::Handler {
     return rocksdb::Status::InvalidArgument("a column family that is no store");
   }
   rocksdb::ColumnFamilyHandle* Handle(uint32_t id) const {
-    for (int s = 0; s < static_cast<int>(Store::kCount); ++s) {
-      rocksdb::ColumnFamilyHandle* h = store_->handle(static_cast<Store>(s));
-      if (h->GetID() == id) return h;
-    }
-    return nullptr;
+    return id < by_id_.size() ? by_id_[id] : nullptr;
   }
 
-  const StateStore* store_;
+  std::vector<rocksdb::ColumnFamilyHandle*> by_id_;
   rocksdb::WriteBatch* to_;
 };
 

@@ -13,15 +13,9 @@
 #include "app/backfill_runner.h"
 #include "app/generate/province_generator.h"
 #include "engine/common/date.h"
+#include "tests/support/dates.h"
 
 namespace fugong::testing {
-
-// The day of an ISO date text ("2020-02-16"); fails the test if the text is not a date.
-inline Day DayOf(const char* text) {
-  Day d;
-  EXPECT_TRUE(ParseDate(text, &d)) << text;
-  return d;
-}
 
 // What a test chooses of the province it generates; the rest is GenerateOptions' defaults.
 struct ProvinceSpec {

@@ -26,14 +26,14 @@ class TopicFeed {
     if (!encoder.ok()) return false;
     for (size_t i = 1; i < lines.size(); ++i) {
       if (lines[i].empty()) continue;
-      const CsvMessageEncoder::Message m = encoder->Encode(lines[i]);
-      if (m.raw) {
-        Append(std::nullopt, m.value);
-      } else {
-        Append(std::string(m.key), m.value);
-      }
+      Append(encoder->Encode(lines[i]));
     }
     return true;
+  }
+
+  // Appends a message as `fugong produce` sends it: a raw line (no key) goes to partition 0.
+  void Append(const CsvMessageEncoder::Message& m) {
+    Append(m.raw ? std::nullopt : std::optional<std::string>(m.key), m.value);
   }
 
   // Appends one message: keyed ones go to the partition of their key, others to partition 0.
@@ -61,6 +61,9 @@ class TopicFeed {
     return out;
   }
   size_t size() const { return stored_.size(); }
+  // Forgets the messages (views into them die); each partition's offsets go on from where they
+  // were, as a topic's do.
+  void Clear() { stored_.clear(); }
   int partitions() const { return partitions_; }
   const std::string& topic() const { return topic_; }
 
