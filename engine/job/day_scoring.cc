@@ -46,12 +46,18 @@ class RegistryWalk {
       : at_(registry.lower_bound(from)), end_(registry.end()) {}
 
   const Enterprise* Find(std::string_view id) {
-    while (at_ != end_ && std::string_view(at_->first) < id) ++at_;
+    while (at_ != end_ && std::string_view(at_->first) < id) {
+      ++at_;
+      ++index_;
+    }
     return at_ != end_ && at_->first == id ? &at_->second : nullptr;
   }
+  // The position of the last enterprise found, in id order from `from`.
+  size_t index() const { return index_; }
 
  private:
   decltype(std::declval<const EnterpriseRegistry&>().begin()) at_, end_;
+  size_t index_ = 0;
 };
 
 // The day's temperature of each county, looked up once per county instead of once per enterprise
@@ -172,7 +178,7 @@ Status ScoreDay(const ScoringInputs& in, Day day, const DayRange& window, const 
     if (!*more) break;
     const Enterprise* enterprise = registered.Find(rows.enterprise);
     if (enterprise == nullptr) continue;
-    if (visit != nullptr) (*visit)(rows);
+    if (visit != nullptr) (*visit)(rows, registered.index());
     FUGONG_RETURN_IF_ERROR(baselines.Get(rows.enterprise, &baseline));
     out->push_back(ScoredEnterprise{
         rows.enterprise,

@@ -49,8 +49,9 @@ Status FitWindowBaselines(const ScoringInputs& in, const DayRange& window, const
 Status RefitWindowBaseline(const ScoringInputs& in, const DayRange& window, const std::string& id,
                            StateBatch* batch, uint64_t* rows_read);
 
-// Sees the rows of each enterprise scored (the backfill counts them for its summary).
-using RowsVisitor = std::function<void(const EnterpriseMeterRows&)>;
+// Sees the rows of each enterprise scored (the backfill counts them for its summary), with the
+// enterprise's position in the registry's id order counted from the range's start.
+using RowsVisitor = std::function<void(const EnterpriseMeterRows&, size_t registry_index)>;
 
 // Scores `day` (against its `window`, whose baselines are stored) for every registered enterprise
 // in `range` with rows on the day or at the 00:00 after it, in id order, into `out` (appended).

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <map>
-#include <string_view>
-#include <unordered_map>
 
 #include "engine/common/parallel_for.h"
 #include "engine/groups/day_group_sums.h"
@@ -56,12 +54,6 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
     if (progress) progress->OnPhaseDone("census");
   }
 
-  // Registry ordinals, for the census while scoring (which enterprises have rows).
-  std::unordered_map<std::string_view, uint32_t> ordinal;
-  if (census_while_scoring) {
-    for (const auto& [id, enterprise] : *ctx_.registry) ordinal.emplace(id, ordinal.size());
-  }
-
   // Fit every window's baselines, the enterprise ranges in parallel.
   const std::vector<IdRange> shards = EnterpriseShards(*ctx_.registry, threads);
   std::vector<uint64_t> fitted_per_window;  // enterprises with rows in the window, per shard
@@ -96,14 +88,14 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   ParallelFor(threads, [&](int w) {
     std::vector<ScoredEnterprise> scores;
     uint64_t rows_read = 0;
-    if (census_while_scoring) has_rows[w].assign(ordinal.size(), 0);
+    if (census_while_scoring) has_rows[w].assign(ctx_.registry->size(), 0);
     for (int i = next_day++; i < ndays; i = next_day++) {
       scores.clear();
       const Day day = score_from + i;
-      const RowsVisitor count = [&](const EnterpriseMeterRows& rows) {
-        if (CountMeterDayRows(rows, day, day, &census[w])) {
-          has_rows[w][ordinal.at(rows.enterprise)] = 1;
-        }
+      // Which enterprises have rows, by their position in the registry (the whole registry is
+      // scored, so positions count from its first enterprise).
+      const RowsVisitor count = [&](const EnterpriseMeterRows& rows, size_t registry_index) {
+        if (CountMeterDayRows(rows, day, day, &census[w])) has_rows[w][registry_index] = 1;
       };
       Status st = ScoreDay(in, day, windows[window_of[i]], IdRange{}, &scores, &rows_read,
                            census_while_scoring ? &count : nullptr);
@@ -121,7 +113,7 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   for (const Status& st : statuses) FUGONG_RETURN_IF_ERROR(st);
   if (census_while_scoring) {
     for (int w = 0; w < threads; ++w) AddMeterDayCounts(census[w], &summary);
-    for (size_t e = 0; e < ordinal.size(); ++e) {
+    for (size_t e = 0; e < ctx_.registry->size(); ++e) {
       bool any = false;
       for (int w = 0; w < threads; ++w) any = any || has_rows[w][e];
       summary.enterprises_with_readings += any;

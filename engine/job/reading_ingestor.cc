@@ -1,7 +1,5 @@
 #include "engine/job/reading_ingestor.h"
 
-#include <thread>
-
 #include "engine/common/parallel_for.h"
 #include "engine/decode/guarded_decode.h"
 #include "engine/state/key_codec.h"
@@ -12,6 +10,10 @@ namespace {
 
 // About 256 MiB of interval slots (over all shards) before a commit.
 constexpr size_t kMaxPendingSlots = 32u << 20;
+
+// Parse tasks per thread: enough that a thread held up by other work of the process (the file
+// read-ahead, the state writer) leaves its share to the other.
+constexpr int kPartsPerThread = 4;
 
 void PutCounter(StateBatch* batch, const std::string& name, uint64_t value) {
   std::string bytes;
@@ -53,13 +55,17 @@ ReadingIngestor::ReadingIngestor(const EngineConfig& config, const EnterpriseReg
       registry_(registry),
       state_(state),
       validator_(config, now),
-      threads_(ThreadCount(threads)) {
-  parts_.resize(threads_);
-  for (int i = 0; i < threads_; ++i) {
+      threads_(ThreadCount(threads)),
+      pool_(threads_) {
+  parts_.resize(threads_ * kPartsPerThread);
+  // One meter shard per thread: more shards would balance the apply step better, but each costs
+  // more cache misses than the balance gains (measured: 4 shards on 2 cores, apply 25% slower).
+  const int shards = threads_;
+  for (int i = 0; i < shards; ++i) {
     shards_.emplace_back(config.SlotsPerDay());
     // A shard's share of a commit, and some: a batch applied after the threshold is reached
     // still goes in before the commit.
-    shards_.back().accumulator.ReserveSlots(kMaxPendingSlots / threads_ + kMaxPendingSlots / 8);
+    shards_.back().accumulator.ReserveSlots(kMaxPendingSlots / shards + kMaxPendingSlots / 8);
   }
 }
 
@@ -85,7 +91,8 @@ void ReadingIngestor::UpdateRetention() {
 }
 
 void ReadingIngestor::Place(const Reading& reading, std::string_view raw, const std::string& source,
-                            int32_t partition, int64_t position, ParsePart* part) const {
+                            int32_t partition, int64_t position, size_t record,
+                            ParsePart* part) const {
   ParsedReading parsed;
   DecodeError error;
   if (!validator_.Place(reading, &parsed.placed, &error, &part->memo)) {
@@ -95,11 +102,9 @@ void ReadingIngestor::Place(const Reading& reading, std::string_view raw, const 
   }
   parsed.enterprise = StableId(reading.enterprise_id, raw, &part->owned_ids);
   parsed.meter = StableId(reading.meter_id, raw, &part->owned_ids);
-  parsed.line = raw;
   parsed.hash = MeterDayAccumulator::HashMeter(reading.enterprise_id, reading.meter_id);
   parsed.value = reading.energy;
-  parsed.partition = partition;
-  parsed.position = position;
+  parsed.record = static_cast<uint32_t>(record);
   if (partition >= 0) {
     auto [it, inserted] = part->event_time.emplace(partition, reading.ts);
     if (!inserted && reading.ts > it->second) it->second = reading.ts;
@@ -125,7 +130,7 @@ void ReadingIngestor::ParseLines(const SourceBatch& batch, size_t begin, size_t 
                     &part->counters);
       continue;
     }
-    Place(reading, line, source, -1, at, part);
+    Place(reading, line, source, -1, at, i, part);
   }
 }
 
@@ -142,7 +147,7 @@ void ReadingIngestor::ParseMessages(const std::vector<StreamMessage>& messages, 
                     &part->dead, &part->counters);
       continue;
     }
-    Place(reading, m.value, topic, m.partition, m.offset, part);
+    Place(reading, m.value, topic, m.partition, m.offset, i, part);
   }
 }
 
@@ -163,9 +168,11 @@ void ReadingIngestor::ApplyToShard(int shard, MeterShard* target) {
         target->meter_known.push_back(registry_ == nullptr || registry_->Find(r.enterprise));
       }
       if (!target->meter_known[meter]) {
+        const BatchRecord record = RecordOf(r.record);
         AddDeadLetter(DeadLetterReason::kUnknownEnterprise,
                       "enterprise " + std::string(r.enterprise) + " is not registered", source,
-                      r.partition, r.position, r.line, &target->dead, &target->counters);
+                      record.partition, record.position, record.raw, &target->dead,
+                      &target->counters);
         continue;
       }
       target->accumulator.Add(meter, r.placed, r.value);
@@ -176,9 +183,18 @@ void ReadingIngestor::ApplyToShard(int shard, MeterShard* target) {
   }
 }
 
+ReadingIngestor::BatchRecord ReadingIngestor::RecordOf(uint32_t record) const {
+  if (batch_messages_ != nullptr) {
+    const StreamMessage& m = (*batch_messages_)[record];
+    return {m.value, m.partition, m.offset};
+  }
+  return {batch_lines_->records[record], -1,
+          batch_lines_->first_position + static_cast<int64_t>(record)};
+}
+
 void ReadingIngestor::ResetParts() {
   for (ParsePart& part : parts_) {
-    part.by_shard.resize(threads_);
+    part.by_shard.resize(shards_.size());
     for (auto& readings : part.by_shard) readings.clear();
     part.owned_ids.clear();
     part.event_time.clear();
@@ -189,7 +205,7 @@ void ReadingIngestor::ResetParts() {
 
 void ReadingIngestor::ApplyParts() {
   for (MeterShard& shard : shards_) shard.counters = IngestCounters();
-  ParallelFor(threads_, [&](int s) { ApplyToShard(s, &shards_[s]); });
+  pool_.Run(static_cast<int>(shards_.size()), [&](int s) { ApplyToShard(s, &shards_[s]); });
   for (const ParsePart& part : parts_) AddCounters(part.counters, &counters_);
   for (MeterShard& shard : shards_) {
     AddCounters(shard.counters, &counters_);
@@ -210,15 +226,18 @@ void ReadingIngestor::ApplyParts() {
 template <typename ParseRange>
 void ReadingIngestor::ParseInParts(size_t n, const std::string& source, ParseRange parse) {
   // Small batches are not worth the threads.
-  const int workers = n < 4096 ? 1 : threads_;
+  const size_t parts = n < 4096 ? 1 : parts_.size();
   ResetParts();
-  ParallelFor(workers, [&](int w) { parse(n * w / workers, n * (w + 1) / workers, &parts_[w]); });
+  pool_.Run(static_cast<int>(parts),
+            [&](int p) { parse(n * p / parts, n * (p + 1) / parts, &parts_[p]); });
   source_ = &source;
   ApplyParts();
 }
 
 void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, const ReadingCsvDecoder& decoder,
                                   const std::string& source) {
+  batch_lines_ = &batch;
+  batch_messages_ = nullptr;
   ParseInParts(batch.records.size(), source, [&](size_t begin, size_t end, ParsePart* part) {
     ParseLines(batch, begin, end, decoder, source, part);
   });
@@ -226,6 +245,8 @@ void ReadingIngestor::AddCsvBatch(const SourceBatch& batch, const ReadingCsvDeco
 
 void ReadingIngestor::AddMessages(const std::vector<StreamMessage>& messages,
                                   const ReadingJsonDecoder& decoder, const std::string& topic) {
+  batch_lines_ = nullptr;
+  batch_messages_ = &messages;
   ParseInParts(messages.size(), topic, [&](size_t begin, size_t end, ParsePart* part) {
     ParseMessages(messages, begin, end, decoder, topic, part);
   });
@@ -255,7 +276,7 @@ void ReadingIngestor::FlushInto(StateBatch* batch, Day report_through,
   // batch is what one shard after the other would have written.
   shard_batches_.resize(shards_.size());
   std::vector<std::vector<std::pair<std::string, Day>>> shard_touched(shards_.size());
-  ParallelFor(static_cast<int>(shards_.size()), [&](int s) {
+  pool_.Run(static_cast<int>(shards_.size()), [&](int s) {
     StateBatch* into = batch;
     if (s > 0) {
       if (!shard_batches_[s]) {

@@ -2,7 +2,8 @@
 // and counters, and commits them to state together with the input positions, in one batch.
 //
 // It uses every core it is given, without giving up determinism: a batch of lines is cut into
-// contiguous parts that are decoded and validated in parallel; then the readings are applied by
+// contiguous parts (a few per thread, each taken by whichever thread of its WorkerPool is free)
+// that are decoded and validated in parallel; then the readings are applied by
 // meter shards in parallel, each shard owning the meters whose key hashes to it and taking the
 // parts in line order, so every meter sees its readings in arrival order — the order that decides
 // which of two conflicting values wins.
@@ -16,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/worker_pool.h"
 #include "engine/config/engine_config.h"
 #include "engine/decode/reading_csv_decoder.h"
 #include "engine/decode/reading_json_decoder.h"
@@ -84,16 +86,22 @@ class ReadingIngestor {
   std::optional<std::pair<Day, Day>> day_span() const;
 
  private:
-  // A line that decoded and validated, waiting for its meter shard.
+  // A line that decoded and validated, waiting for its meter shard. Written and read once per
+  // reading, so kept to one cache line: the record itself is found by its index in the batch.
   struct ParsedReading {
     std::string_view enterprise;
     std::string_view meter;
-    std::string_view line;
     uint64_t hash;
     PlacedReading placed;
     MicroKwh value;
-    int32_t partition;
-    int64_t position;
+    uint32_t record;  // index in the batch being added
+  };
+  static_assert(sizeof(ParsedReading) <= 64);
+  // Where a record of the batch came from, for its dead letter.
+  struct BatchRecord {
+    std::string_view raw;
+    int32_t partition;  // -1 for a file
+    int64_t position;   // line number or offset
   };
   using PendingDeadLetters = std::vector<std::pair<std::string, std::string>>;  // key, json
   struct ParsePart {
@@ -122,7 +130,8 @@ class ReadingIngestor {
                      ReadingJsonDecoder decoder, const std::string& topic, ParsePart* part) const;
   // Validates a decoded reading and hands it to its shard, or dead-letters it.
   void Place(const Reading& reading, std::string_view raw, const std::string& source,
-             int32_t partition, int64_t position, ParsePart* part) const;
+             int32_t partition, int64_t position, size_t record, ParsePart* part) const;
+  BatchRecord RecordOf(uint32_t record) const;
   void ResetParts();
   // Moves the retention cutoff and the oldest day accepted after the newest day read.
   void UpdateRetention();
@@ -138,11 +147,15 @@ class ReadingIngestor {
   StateStore* state_;
   ReadingValidator validator_;
   int threads_;
-  std::vector<ParsePart> parts_;
+  WorkerPool pool_;
+  std::vector<ParsePart> parts_;  // parse tasks of a batch, in line order
   std::vector<MeterShard> shards_;
   // The batches the shards after the first encode into (FlushInto), kept with their memory.
   std::vector<std::unique_ptr<StateBatch>> shard_batches_;
-  const std::string* source_ = nullptr;  // of the batch being applied
+  // The batch being added: its source, and its lines or its messages.
+  const std::string* source_ = nullptr;
+  const SourceBatch* batch_lines_ = nullptr;
+  const std::vector<StreamMessage>* batch_messages_ = nullptr;
   std::map<int32_t, EpochSeconds> partition_event_time_;
   IngestCounters counters_;  // committed before this run plus everything added since
   uint64_t commit_records_ = UINT64_MAX;

@@ -95,7 +95,7 @@ bool MeterDayAccumulator::KeyEquals(const MeterSlot& slot, std::string_view ente
 }
 
 void MeterDayAccumulator::GrowMeterTable() {
-  std::vector<MeterSlot> old = std::move(meter_table_);
+  auto old = std::move(meter_table_);
   meter_table_.assign(old.empty() ? 1024 : old.size() * 2, MeterSlot{});
   const size_t mask = meter_table_.size() - 1;
   for (const MeterSlot& slot : old) {

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/common/huge_page_allocator.h"
 #include "engine/meter_day/meter_day_record.h"
 #include "engine/state/state_store.h"
 #include "engine/validate/reading_validator.h"
@@ -103,8 +104,9 @@ class MeterDayAccumulator {
 
   const int intervals_per_day_;
   std::vector<std::string> meter_keys_;  // index -> enterprise \0 meter
-  std::vector<MeterSlot> meter_table_;   // size a power of two, at most half full
-  std::vector<uint32_t> meter_rank_;     // by meter index, valid for the first ranked_ meters
+  // Size a power of two, at most half full.
+  std::vector<MeterSlot, HugePageAllocator<MeterSlot>> meter_table_;
+  std::vector<uint32_t> meter_rank_;  // by meter index, valid for the first ranked_ meters
   size_t ranked_ = 0;
 
   std::vector<Row> rows_;
