@@ -22,8 +22,7 @@ void AddMeterDayCounts(const ScoringCounts& c, ScoringCounts* to) {
   to->corrections += c.corrections;
 }
 
-bool CountMeterDayRows(const EnterpriseMeterRows& rows, Day first, Day last,
-                       ScoringCounts* c) {
+bool CountMeterDayRows(const EnterpriseMeterRows& rows, Day first, Day last, ScoringCounts* c) {
   bool any = false;
   for (const MeterSeries& meter : rows.meters) {
     for (const MeterDaySummary& row : meter.rows()) {
