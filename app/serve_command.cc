@@ -40,8 +40,9 @@ int RunServeCommand(int argc, char** argv) {
                "start an embedded Kafka cluster (librdkafka's mock, 3 brokers) in this process, "
                "create the topics, and print its bootstrap address as the first line of stdout");
   app.add_option("--exit-when-idle", exit_when_idle,
-                 "exit once all input is read and nothing came for SECONDS: every day with data "
-                 "is then closed and published (replays and tests)");
+                 "exit once all input is read and nothing came for SECONDS since the last message "
+                 "or assignment: every day with data is then closed and published (replays and "
+                 "tests)");
   app.add_option("--crash-after-commits", crash_after_commits,
                  "testing: exit abruptly, like kill -9, after N commits")
       ->group("");

@@ -92,6 +92,7 @@ bool StreamPoller::PollOnce(std::vector<StreamMessage>* scratch) {
   batch.gaps = consumer_->TakeGaps();
   batch.partitions = consumer_->Partitions();
   batch.assigned = consumer_->assigned();
+  batch.assignment_generation = consumer_->assignment_generation();
   std::optional<Offsets> offsets;
   {
     std::lock_guard<std::mutex> lock(mu_);

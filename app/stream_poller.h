@@ -37,6 +37,7 @@ struct PolledBatch {
   std::vector<PartitionGap> gaps;           // found by this poll, to add before its messages
   std::vector<PartitionStatus> partitions;  // the assignment after this poll
   bool assigned = false;
+  uint64_t assignment_generation = 0;  // KafkaStreamConsumer::assignment_generation after it
   std::chrono::steady_clock::time_point polled_at;
   std::string bytes;
 };

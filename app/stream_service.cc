@@ -326,6 +326,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       config.deadletter_topic);
 
   bool assigned = false;
+  uint64_t assignment_generation = 0;
   auto last_commit = Steady::now();
   auto last_status = Steady::now();
   auto last_message = Steady::now();
@@ -340,6 +341,12 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     FUGONG_RETURN_IF_ERROR(polled->status);
     partitions = std::move(polled->partitions);
     assigned = polled->assigned;
+    if (polled->assignment_generation != assignment_generation) {
+      // Input can only come once partitions are assigned: --exit-when-idle counts from there (a
+      // join that waits out a crashed member's session must not count as idle time).
+      assignment_generation = polled->assignment_generation;
+      last_message = Steady::now();
+    }
     for (const PartitionGap& gap : polled->gaps) {
       log("PARTITION GAP: " + gap.topic + "[" + std::to_string(gap.partition) + "] offsets " +
           std::to_string(gap.from) + ".." + std::to_string(gap.to - 1) +

@@ -515,6 +515,52 @@ TEST_F(KafkaStreamConsumerTest, GroupCommitsLetLagToolsSeeTheProgress) {
   EXPECT_EQ(after->uncommitted_partitions, 0);
 }
 
+// A member restarted at its state's offsets is seen there by lag tools as soon as it is assigned,
+// before it reads or commits anything: otherwise the group's last commit (from before a crash)
+// stays the lag, and a producer pacing on it waits for a member with nothing left to read.
+TEST_F(KafkaStreamConsumerTest, AnAssignmentTellsTheGroupWhereTheMemberStarts) {
+  const std::string topic = Name("t");
+  ASSERT_TRUE(cluster_->CreateTopic(topic, 2).ok());
+  Produce(topic, Keyed(topic, 400));
+  const std::string group = Name("group");
+  Result<std::unique_ptr<ConsumerGroupLag>> lag = GroupLag(group, topic);
+  ASSERT_TRUE(lag.ok());
+  // Each partition's end, as a reader in a group of its own sees it.
+  std::unique_ptr<KafkaStreamConsumer> reader =
+      NewConsumer(Name("reader"), {topic}, [](const std::string&, int32_t) { return int64_t{-1}; });
+  ASSERT_NE(reader, nullptr);
+  const std::map<PartitionKey, std::vector<int64_t>> read =
+      OffsetsByPartition(Consume(reader.get(), 400));
+  reader->Close();
+  ASSERT_EQ(read.size(), 2u);
+  const int64_t end0 = static_cast<int64_t>(read.at({topic, 0}).size());
+  const int64_t end1 = static_cast<int64_t>(read.at({topic, 1}).size());
+  ASSERT_EQ(end0 + end1, 400);
+  // Partition 0 resumes at its end (everything was read before), partition 1 from the log start.
+  std::unique_ptr<KafkaStreamConsumer> consumer = NewConsumer(
+      group, {topic},
+      [&](const std::string&, int32_t partition) { return partition == 0 ? end0 : int64_t{-1}; });
+  ASSERT_NE(consumer, nullptr);
+  std::vector<StreamMessage> batch;
+  const Clock::time_point deadline = Clock::now() + std::chrono::seconds(30);
+  while (!consumer->assigned() && Clock::now() < deadline) {
+    ASSERT_TRUE(consumer->Poll(milliseconds(50), 1, &batch).ok());
+    ASSERT_TRUE(batch.empty() || batch[0].partition == 1);
+  }
+  ASSERT_TRUE(consumer->assigned());
+  // No CommitAsync by the owner: what the group knows came with the assignment.
+  Result<ConsumerGroupLag::Measurement> m = (*lag)->Measure(milliseconds(5000));
+  while (m.ok() && m->uncommitted_partitions != 1 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(milliseconds(50));
+    ASSERT_TRUE(consumer->Poll(milliseconds(10), 1, &batch).ok());
+    m = (*lag)->Measure(milliseconds(5000));
+  }
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->uncommitted_partitions, 1) << "partition 1 started at the log start: not told";
+  EXPECT_EQ(m->lag, end1) << "partition 0 is seen at its end, partition 1 from its log start";
+  consumer->Close();
+}
+
 TEST_F(KafkaStreamConsumerTest, AStartOffsetPastTheLogEndStopsTheConsumer) {
   const std::string topic = Name("t");
   ASSERT_TRUE(cluster_->CreateTopic(topic, 1).ok());

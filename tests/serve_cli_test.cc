@@ -258,6 +258,34 @@ TEST_F(ServeTest, AFullDiskStopsServeWithItsReasonAndARestartLosesNothing) {
   ExpectSameRecords(PublishedIndex(), *backfill_);
 }
 
+TEST_F(ServeTest, AFailedWriteOnTheCommitThreadStopsServeWithTheStateError) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), log_, "/dev/null");
+  {
+    std::vector<std::string> args =
+        ServeCommand((*dir_ / "config.yaml").string(), state_, bootstrap(), {});
+    args.insert(args.begin(), {"/usr/bin/env", "FUGONG_TEST_STATE_WRITE_LIMIT=3000000:.log"});
+    ChildProcess serve(args, log_, (*dir_ / (name_ + ".out")).string());
+    EXPECT_EQ(serve.Wait(), 1);
+  }
+  const std::string log = ReadFile(log_);
+  EXPECT_NE(log.find("fugong serve: I/O error: state write failed in " + state_),
+            std::string::npos);
+  EXPECT_NE(log.find("No space left on device"), std::string::npos);
+  EXPECT_NE(log.find("consuming stopped: free space and restart to resume"), std::string::npos);
+  EXPECT_EQ(log.find("Assertion"), std::string::npos);
+  EXPECT_EQ(log.find("the commit thread failed"), std::string::npos);
+  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "4"});
+  EXPECT_EQ(producer.Wait(), 0);
+  ASSERT_EQ(serve->Wait(), 0);
+  const nlohmann::json summary =
+      nlohmann::json::parse(ReadFile((*dir_ / (name_ + ".out")).string()));
+  EXPECT_EQ(summary["readings_records"].get<uint64_t>(), readings_lines_)
+      << "every reading counted once over both runs";
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+}
+
 TEST_F(ServeTest, ReadingsBeforeTheRegistryGiveTheSameRecords) {
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
   std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "5"});

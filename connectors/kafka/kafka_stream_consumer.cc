@@ -307,7 +307,17 @@ void KafkaStreamConsumer::Assign(const rd_kafka_topic_partition_list_t* partitio
   const rd_kafka_resp_err_t err = rd_kafka_assign(handle_.get(), list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     fatal_ = Status::IOError(std::string("cannot assign partitions: ") + rd_kafka_err2str(err));
+    return;
   }
+  // Tell the group where this member starts (the owner's durable positions): otherwise lag tools
+  // see the offsets the group last heard of until the first commit after this assignment, and a
+  // restarted service that has nothing new to read never commits; a producer pacing on the lag
+  // (`fugong produce --max-lag`) then waited for ever.
+  std::vector<std::tuple<std::string, int32_t, int64_t>> starts;
+  for (const auto& [key, p] : partitions_) {
+    if (p.start >= 0) starts.emplace_back(p.topic, p.partition, p.start);
+  }
+  CommitAsync(starts);
 }
 
 void KafkaStreamConsumer::Revoke() {

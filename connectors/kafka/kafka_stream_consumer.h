@@ -5,7 +5,8 @@
 // RocksDB), so on every assignment the consumer asks the owner's StartOffset for each partition
 // and assigns at exactly that offset; what the group has committed is never read. Offsets are
 // committed to the group only so that lag tools (ConsumerGroupLag, `produce --max-lag`, Kafka's
-// own tools) see the service's progress.
+// own tools) see the service's progress: by the owner (CommitAsync) and, at every assignment, the
+// start offsets themselves, so that a restarted member is seen where it resumes at once.
 //
 // Nothing is skipped silently. auto.offset.reset=error makes an offset that is no longer in the
 // log (the broker's retention, or the mock's 5 MiB per partition, removed it) an error instead
