@@ -731,5 +731,31 @@ TEST_F(StreamJobTest, ReopeningPublishesNothingNew) {
   for (const auto& [key, values] : published_.index) EXPECT_EQ(values.size(), 1u) << key;
 }
 
+// The service drains the outbox after every commit. Once found empty it is not read again until
+// a write puts records in it: commits that publish nothing cost no read of the sent records'
+// tombstones, and what a later close adds is still read and sent.
+TEST_F(StreamJobTest, AnEmptyOutboxIsReadAgainOnlyAfterAWriteAddsToIt) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  const size_t half = readings_.size() / 2;
+  Feed(job.get(), readings_, 0, half);
+  const uint64_t reads = job->outbox_reads();
+  const size_t published = published_.index.size();
+  ASSERT_GT(published, 0u);
+  // Commits of messages already in state (skipped): nothing is added to the outbox.
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(job->Add(readings_.Slice(0, 1000)).ok());
+    CommitAndDrain(job.get());
+  }
+  EXPECT_EQ(job->outbox_reads(), reads) << "an outbox known to be empty was read again";
+  EXPECT_EQ(published_.index.size(), published);
+  // The rest of the readings close more days: their records are read and sent.
+  Feed(job.get(), readings_, half, readings_.size());
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  EXPECT_GT(job->outbox_reads(), reads);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  ExpectRevisionsConsistent();
+}
+
 }  // namespace
 }  // namespace fugong

@@ -496,8 +496,18 @@ void StreamJob::ApplyClose(const CloseOutcome& outcome) {
   }
 }
 
-Status StreamJob::PendingOutput(size_t max, std::vector<OutboxRecord>* out) const {
-  return ReadOutbox(*ctx_.state, max, out);
+Status StreamJob::PendingOutput(size_t max, std::vector<OutboxRecord>* out) {
+  // Taken before the read: a write that adds records after it changes the count, so the next
+  // call reads again even if this read missed them.
+  const uint64_t writes = ctx_.state->WritesAddingTo(Store::kOutbox);
+  if (outbox_empty_at_ == writes) {
+    out->clear();
+    return Status::OK();
+  }
+  ++outbox_reads_;
+  FUGONG_RETURN_IF_ERROR(ReadOutbox(*ctx_.state, max, out));
+  if (out->empty()) outbox_empty_at_ = writes;
+  return Status::OK();
 }
 
 Status StreamJob::Delivered(const std::vector<OutboxRecord>& records) {

@@ -118,9 +118,14 @@ class StreamJob {
   // being written.
   bool OnlyReadings(const std::vector<StreamMessage>& messages) const;
 
-  // The outbox, in order; remove what was delivered.
-  Status PendingOutput(size_t max, std::vector<OutboxRecord>* out) const;
+  // The outbox, in order; remove what was delivered. Once the outbox was found empty, it is not
+  // read again until a write has put something in it (StateStore::WritesAddingTo): sent records
+  // stay in RocksDB as tombstones until compacted, so even reading an empty outbox grew with the
+  // days served (0.04 s after every commit by day 365 at 20,000 enterprises).
+  Status PendingOutput(size_t max, std::vector<OutboxRecord>* out);
   Status Delivered(const std::vector<OutboxRecord>& records);
+  // Times PendingOutput read the outbox from RocksDB (the measure of the above).
+  uint64_t outbox_reads() const { return outbox_reads_; }
 
   // {topic, partition, next offset} of every partition committed to state (for lag tools).
   std::vector<std::tuple<std::string, int32_t, int64_t>> CommittedOffsets() const;
@@ -202,6 +207,9 @@ class StreamJob {
   std::set<Day> live_days_;  // days whose first reading came before their deadline
   Day seen_max_day_ = INT32_MIN;
   StreamStatus status_;
+  // WritesAddingTo(kOutbox) when the outbox was last read empty (none: read it).
+  std::optional<uint64_t> outbox_empty_at_;
+  uint64_t outbox_reads_ = 0;
 };
 
 }  // namespace fugong

@@ -78,11 +78,13 @@ class StateWriteErrorListener : public rocksdb::EventListener {
 };
 
 void StateBatch::Put(Store s, std::string_view key, std::string_view value) {
+  stores_added_to_ |= 1u << static_cast<int>(s);
   batch_.Put(store_->handle(s), rocksdb::Slice(key.data(), key.size()),
              rocksdb::Slice(value.data(), value.size()));
 }
 
 void StateBatch::Merge(Store s, std::string_view key, std::string_view value) {
+  stores_added_to_ |= 1u << static_cast<int>(s);
   batch_.Merge(store_->handle(s), rocksdb::Slice(key.data(), key.size()),
                rocksdb::Slice(value.data(), value.size()));
 }
@@ -138,6 +140,7 @@ void StateBatch::Append(const StateBatch& other) {
   const rocksdb::Status s = other.batch_.Iterate(&appender);
   // Only a batch of this class, built by Put, Merge and Delete on this store, can be appended.
   if (!s.ok()) throw std::logic_error("StateBatch::Append: " + s.ToString());
+  stores_added_to_ |= other.stores_added_to_;
 }
 
 StateStore::~StateStore() {
@@ -208,7 +211,12 @@ Status StateStore::Write(StateBatch* batch) {
   // would leave a state no run could have made.
   if (write_failed_.load()) return write_failure();
   const rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch->batch_);
-  if (s.ok()) return Status::OK();
+  if (s.ok()) {
+    for (int i = 0; i < static_cast<int>(Store::kCount); ++i) {
+      if (batch->stores_added_to_ & (1u << i)) writes_adding_to_[i].fetch_add(1);
+    }
+    return Status::OK();
+  }
   return RecordWriteFailure(s);
 }
 

@@ -93,13 +93,17 @@ class StateBatch {
   bool HasMerge() const { return batch_.HasMerge(); }
   // Empties the batch, keeping its memory for the next one: a bulk commit's tens of MB are then
   // not fresh pages (page faults) each time.
-  void Clear() { batch_.Clear(); }
+  void Clear() {
+    batch_.Clear();
+    stores_added_to_ = 0;
+  }
   size_t ByteSize() const { return batch_.GetDataSize(); }
 
  private:
   friend class StateStore;
   StateStore* store_;
   rocksdb::WriteBatch batch_;
+  uint32_t stores_added_to_ = 0;  // bit s: a Put or Merge into store s
 };
 
 class StateStore {
@@ -119,6 +123,13 @@ class StateStore {
   // NotFound when absent.
   Status Get(Store s, std::string_view key, std::string* value) const;
   std::unique_ptr<rocksdb::Iterator> NewIterator(Store s) const;
+
+  // How many successful writes have put or merged rows into store `s` since it was opened: a
+  // reader that found a store empty at count N knows it is still empty while the count is N
+  // (the service's outbox is read after every commit, and is empty nearly always).
+  uint64_t WritesAddingTo(Store s) const {
+    return writes_adding_to_[static_cast<int>(s)].load(std::memory_order_acquire);
+  }
 
   // Counters in the stats store.
   int64_t GetCounter(std::string_view name) const;
@@ -149,6 +160,7 @@ class StateStore {
   mutable std::mutex failure_mutex_;
   Status write_failure_;  // guarded by failure_mutex_
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Store::kCount)> handles_{};
+  std::array<std::atomic<uint64_t>, static_cast<int>(Store::kCount)> writes_adding_to_{};
 };
 
 }  // namespace fugong
