@@ -29,15 +29,16 @@ case "$mode" in
     dir=build-tsan
     flags="-fsanitize=thread $common"
     export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:suppressions=$PWD/scripts/tsan.supp}
-    # Threads: the backfill's parallel ingest and scoring (GeneratedProvince*, BackfillJob*), the
-    # stream job's parallel ingest and closes (StreamJob*), the HTTP server with its live feed and
-    # a throwing handler (HttpApi*, HttpGuard*), the generator's ordered workers (Generator*), and
-    # concurrent time zone reads. Not the tests that start Kafka clients or the mock cluster
-    # (KafkaStreamConsumer*, Serve*, KafkaProduce*, BackfillPublish*, Demo*): librdkafka starts its
-    # threads with C11 thrd_create, which glibc 2.36 runs without TSan's pthread_create hook, so
-    # TSan does not know those threads and crashes in its allocator on their first malloc (seen:
-    # SEGV in SizeClassAllocator64LocalCache::Allocate on thread "rdk:mock").
-    tests=(-R 'GeneratedProvince|BackfillJob|StreamJob|HttpApi|HttpGuard|GeneratorTest|ConcurrentReads')
+    # Threads: the ingest's worker pool (WorkerPool*), the backfill's parallel ingest and scoring
+    # (GeneratedProvince*, BackfillJob*), the stream job's parallel ingest and closes (StreamJob*),
+    # the HTTP server with its live feed and a throwing handler (HttpApi*, HttpGuard*), the
+    # generator's ordered workers (Generator*), and concurrent time zone reads. Not the tests that
+    # start Kafka clients or the mock cluster (KafkaStreamConsumer*, Serve*, KafkaProduce*,
+    # BackfillPublish*, Demo*): librdkafka starts its threads with C11 thrd_create, which glibc
+    # 2.36 runs without TSan's pthread_create hook, so TSan does not know those threads and crashes
+    # in its allocator on their first malloc (seen: SEGV in
+    # SizeClassAllocator64LocalCache::Allocate on thread "rdk:mock").
+    tests=(-R 'WorkerPool|GeneratedProvince|BackfillJob|StreamJob|HttpApi|HttpGuard|GeneratorTest|ConcurrentReads')
     ;;
   *)
     echo "usage: $0 address|thread [ctest arguments]" >&2
