@@ -91,7 +91,6 @@ bool StreamPoller::PollOnce(std::vector<StreamMessage>* scratch) {
   }
   batch.gaps = consumer_->TakeGaps();
   batch.partitions = consumer_->Partitions();
-  batch.assigned = consumer_->assigned();
   batch.assignment_generation = consumer_->assignment_generation();
   std::optional<Offsets> offsets;
   {

@@ -35,9 +35,8 @@ struct PolledBatch {
   Status status;                            // not OK: the consumer cannot go on
   std::vector<StreamMessage> messages;      // views into `bytes` and the poller's topic names
   std::vector<PartitionGap> gaps;           // found by this poll, to add before its messages
-  std::vector<PartitionStatus> partitions;  // the assignment after this poll
-  bool assigned = false;
-  uint64_t assignment_generation = 0;  // KafkaStreamConsumer::assignment_generation after it
+  std::vector<PartitionStatus> partitions;  // the assignment after this poll (empty: none)
+  uint64_t assignment_generation = 0;       // KafkaStreamConsumer::assignment_generation after it
   std::chrono::steady_clock::time_point polled_at;
   std::string bytes;
 };

@@ -325,7 +325,6 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       " as group " + config.group_id + "; publishing to " + config.index_topic + " and " +
       config.deadletter_topic);
 
-  bool assigned = false;
   uint64_t assignment_generation = 0;
   auto last_commit = Steady::now();
   auto last_status = Steady::now();
@@ -340,7 +339,6 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     if (!polled) continue;  // a Poll that takes long (a rebalance): nothing new yet
     FUGONG_RETURN_IF_ERROR(polled->status);
     partitions = std::move(polled->partitions);
-    assigned = polled->assigned;
     if (polled->assignment_generation != assignment_generation) {
       // Input can only come once partitions are assigned: --exit-when-idle counts from there (a
       // join that waits out a crashed member's session must not count as idle time).
@@ -385,7 +383,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       last_status = Steady::now();
     }
     // Every batch polled before this one has been added: the positions are this thread's too.
-    if (options.exit_when_idle_seconds && assigned && quiet &&
+    if (options.exit_when_idle_seconds && !partitions.empty() && quiet &&
         SecondsSince(last_message) >= *options.exit_when_idle_seconds) {
       std::string behind;
       for (const PartitionStatus& p : partitions) {
