@@ -166,10 +166,21 @@ int MeterDayRecord::received() const {
   return n;
 }
 
+namespace {
+
+// sum + v in two's complement. A reading may be up to 9e12 kWh (energy_text.cc), so two of them
+// in one day pass INT64_MAX micro-kWh: the sum then wraps, as it always did, but without the
+// undefined behaviour of a signed overflow (found by UBSan on DecodeTotals).
+MicroKwh AddWrapping(MicroKwh sum, MicroKwh v) {
+  return static_cast<MicroKwh>(static_cast<uint64_t>(sum) + static_cast<uint64_t>(v));
+}
+
+}  // namespace
+
 MicroKwh MeterDayRecord::interval_sum() const {
   MicroKwh sum = 0;
   for (MicroKwh v : slots) {
-    if (v != kAbsent) sum += v;
+    if (v != kAbsent) sum = AddWrapping(sum, v);
   }
   return sum;
 }
@@ -280,7 +291,7 @@ bool MeterDayRecord::DecodeTotals(std::string_view in, int* received, MicroKwh* 
   uint64_t v;
   for (size_t i = 0; i < present; ++i) {
     if (!GetVarint(&in, &v) || v > max_stored) return false;
-    sum += static_cast<MicroKwh>(v) * factor;
+    sum = AddWrapping(sum, static_cast<MicroKwh>(v) * factor);
   }
   *received = static_cast<int>(present);
   *interval_sum = sum;
