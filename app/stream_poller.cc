@@ -16,7 +16,30 @@ void StreamPoller::Start() {
 
 void StreamPoller::Recycle(PolledBatch batch) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (spare_.size() <= depth_) spare_.push_back(std::move(batch));
+  recycled_.push_back(std::move(batch));
+}
+
+PolledBatch StreamPoller::TakeBatch() {
+  std::vector<PolledBatch> recycled;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    recycled.swap(recycled_);
+  }
+  for (PolledBatch& b : recycled) b.held.Release();  // outside the lock: this takes a while
+  PolledBatch batch;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (PolledBatch& b : recycled) {
+      if (spare_.size() <= depth_) spare_.push_back(std::move(b));
+    }
+    if (!spare_.empty()) {
+      batch = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  // Room for a whole poll at once: growing by doubling would copy and fault in twice as much.
+  batch.messages.reserve(max_messages_);
+  return batch;
 }
 
 void StreamPoller::CommitAsync(Offsets offsets) {
@@ -36,13 +59,6 @@ Status StreamPoller::CommitOnJobThread() {
   return result;
 }
 
-std::string_view StreamPoller::Intern(std::string_view topic) {
-  for (const std::string& t : topics_) {
-    if (t == topic) return t;
-  }
-  return topics_.emplace_back(topic);
-}
-
 void StreamPoller::Push(PolledBatch batch) {
   std::unique_lock<std::mutex> lock(mu_);
   changed_.wait(lock, [&] { return stop_ || queue_.size() < depth_; });
@@ -51,44 +67,12 @@ void StreamPoller::Push(PolledBatch batch) {
   changed_.notify_all();
 }
 
-bool StreamPoller::PollOnce(std::vector<StreamMessage>* scratch) {
-  PolledBatch batch;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!spare_.empty()) {
-      batch = std::move(spare_.back());
-      spare_.pop_back();
-    }
-  }
-  batch.messages.clear();
+bool StreamPoller::PollOnce() {
+  PolledBatch batch = TakeBatch();
   batch.gaps.clear();
-  batch.bytes.clear();  // keeps its capacity
-  batch.status = consumer_->Poll(std::chrono::milliseconds(100), max_messages_, scratch);
+  batch.status = consumer_->Poll(std::chrono::milliseconds(100), max_messages_, &batch.messages);
   batch.polled_at = std::chrono::steady_clock::now();
-  // The views die with the next Poll: copy the bytes into one buffer the batch owns.
-  size_t bytes = 0;
-  for (const StreamMessage& m : *scratch) bytes += m.value.size() + (m.key ? m.key->size() : 0);
-  batch.bytes.reserve(bytes);  // no reallocation below: the views stay valid
-  batch.messages.reserve(scratch->size());
-  std::string_view last_topic, interned;
-  for (const StreamMessage& m : *scratch) {
-    StreamMessage& copy = batch.messages.emplace_back();
-    if (m.topic.data() != last_topic.data() || m.topic.size() != last_topic.size()) {
-      last_topic = m.topic;
-      interned = Intern(m.topic);
-    }
-    copy.topic = interned;
-    copy.partition = m.partition;
-    copy.offset = m.offset;
-    if (m.key) {
-      const size_t at = batch.bytes.size();
-      batch.bytes.append(*m.key);
-      copy.key = std::string_view(batch.bytes.data() + at, m.key->size());
-    }
-    const size_t at = batch.bytes.size();
-    batch.bytes.append(m.value);
-    copy.value = std::string_view(batch.bytes.data() + at, m.value.size());
-  }
+  consumer_->HandOver(&batch.held);  // the views stay valid until Recycle
   batch.gaps = consumer_->TakeGaps();
   batch.partitions = consumer_->Partitions();
   batch.assignment_generation = consumer_->assignment_generation();
@@ -104,7 +88,6 @@ bool StreamPoller::PollOnce(std::vector<StreamMessage>* scratch) {
 }
 
 void StreamPoller::Run() {
-  std::vector<StreamMessage> scratch;
   Status failure;
   try {
     while (true) {
@@ -113,7 +96,7 @@ void StreamPoller::Run() {
         if (stop_) break;
       }
       // A failed Poll is final (every later one returns it): the job thread has it, stop here.
-      if (!PollOnce(&scratch)) break;
+      if (!PollOnce()) break;
     }
   } catch (const std::exception& e) {
     failure = Status::IOError(std::string("the Kafka poller thread failed: ") + e.what());

@@ -1,5 +1,7 @@
 // The consumer side of the service's pipeline: a thread that polls the Kafka consumer and hands
-// each poll's messages, copied into bytes of their own, to the job thread through a short queue.
+// each poll's messages to the job thread through a short queue. A batch holds its messages in
+// librdkafka's fetch buffers (HeldMessages) until the job thread recycles it: read where they
+// lie, never copied.
 // While the job thread adds and commits one batch, this thread polls the next, so librdkafka's
 // fetchers are drained (and keep fetching) during the job's work instead of stalling behind it.
 //
@@ -24,21 +26,22 @@
 #include <tuple>
 #include <vector>
 
+#include "connectors/kafka/held_messages.h"
 #include "connectors/kafka/kafka_stream_consumer.h"
 #include "engine/common/status.h"
 #include "engine/job/stream_message.h"
 
 namespace fugong {
 
-// What one Poll gave, owning its bytes.
+// What one Poll gave, holding its messages.
 struct PolledBatch {
   Status status;                            // not OK: the consumer cannot go on
-  std::vector<StreamMessage> messages;      // views into `bytes` and the poller's topic names
+  std::vector<StreamMessage> messages;      // views into `held`
   std::vector<PartitionGap> gaps;           // found by this poll, to add before its messages
   std::vector<PartitionStatus> partitions;  // the assignment after this poll (empty: none)
   uint64_t assignment_generation = 0;       // KafkaStreamConsumer::assignment_generation after it
   std::chrono::steady_clock::time_point polled_at;
-  std::string bytes;
+  HeldMessages held;  // the messages themselves, librdkafka's until released
 };
 
 class StreamPoller {
@@ -59,8 +62,9 @@ class StreamPoller {
   template <typename Commit>
   std::optional<PolledBatch> Next(std::chrono::milliseconds timeout, Commit commit);
 
-  // Job thread: a batch it is done with, whose buffers the poller reuses (a fresh 20 MB buffer
-  // for every batch costs more in page faults than the copy itself).
+  // Job thread: a batch it is done with. The poller thread gives its messages back to
+  // librdkafka (100,000 rd_kafka_message_destroy calls are not for the job thread's path) and
+  // reuses its vectors (fresh ones for every batch cost page faults).
   void Recycle(PolledBatch batch);
 
   // Job thread: offsets to commit to the group (for lag tools) on the next poll.
@@ -82,9 +86,10 @@ class StreamPoller {
  private:
   void Run();
   // One Poll, its batch queued; false when the Poll failed.
-  bool PollOnce(std::vector<StreamMessage>* scratch);
+  bool PollOnce();
+  // Releases the recycled batches' messages and returns one to poll into (fresh if none).
+  PolledBatch TakeBatch();
   void Push(PolledBatch batch);
-  std::string_view Intern(std::string_view topic);
   // With mu_ held: runs the pending revoke commit, if any.
   template <typename Commit>
   void ServeRevokeLocked(std::unique_lock<std::mutex>& lock, Commit& commit);
@@ -93,12 +98,12 @@ class StreamPoller {
   const size_t max_messages_;
   const size_t depth_;
   std::thread thread_;
-  std::deque<std::string> topics_;  // poller thread: the topic names views point into
 
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<PolledBatch> queue_;
-  std::vector<PolledBatch> spare_;  // recycled, at most depth_ + 1
+  std::vector<PolledBatch> recycled_;  // from the job thread, messages not yet released
+  std::vector<PolledBatch> spare_;     // released, at most depth_ + 1
   bool stop_ = false;
   bool ended_ = false;
   std::optional<Offsets> to_commit_;
@@ -149,6 +154,9 @@ void StreamPoller::Stop(Commit commit) {
   queue_.clear();
   lock.unlock();
   thread_.join();
+  // The consumer is closed next: librdkafka wants its messages back first.
+  recycled_.clear();
+  spare_.clear();
 }
 
 }  // namespace fugong

@@ -491,6 +491,57 @@ TEST_F(KafkaStreamConsumerTest, AMessageWithoutAKeyHasNoKey) {
   EXPECT_EQ(got[3].value, "empty key");
 }
 
+// The service's poller hands each batch to the job thread without copying it: the messages
+// handed over stay readable after later Polls, until released.
+TEST_F(KafkaStreamConsumerTest, HandedOverMessagesOutliveLaterPollsUntilReleased) {
+  const std::string topic = Name("t");
+  ASSERT_TRUE(cluster_->CreateTopic(topic, 3).ok());
+  const auto kvs = Keyed(topic, 300);
+  Produce(topic, kvs);
+  std::map<std::string, std::string> value_of;
+  for (const auto& [key, value] : kvs) value_of[*key] = value;
+
+  std::unique_ptr<KafkaStreamConsumer> consumer =
+      NewConsumer(Name("group"), {topic}, [](const std::string&, int32_t) { return int64_t{-1}; });
+  ASSERT_NE(consumer, nullptr);
+  std::vector<std::vector<StreamMessage>> batches;
+  std::vector<HeldMessages> held;
+  size_t polled = 0;
+  const Clock::time_point deadline = Clock::now() + milliseconds(15000);
+  while (polled < kvs.size() && Clock::now() < deadline) {
+    std::vector<StreamMessage> batch;
+    ASSERT_TRUE(consumer->Poll(milliseconds(50), 20, &batch).ok());
+    if (batch.empty()) continue;
+    HeldMessages hold;
+    consumer->HandOver(&hold);
+    ASSERT_EQ(hold.size(), batch.size());
+    polled += batch.size();
+    batches.push_back(std::move(batch));
+    held.push_back(std::move(hold));
+  }
+  ASSERT_EQ(polled, kvs.size());
+  ASSERT_GT(batches.size(), 10u);  // at most 20 a poll: many Polls came after the first batch
+
+  // Every view, read after all the Polls, is still its message.
+  std::set<std::string> seen;
+  for (const std::vector<StreamMessage>& batch : batches) {
+    for (const StreamMessage& m : batch) {
+      ASSERT_TRUE(m.key.has_value());
+      const std::string key(*m.key);
+      ASSERT_EQ(value_of.count(key), 1u) << key;
+      EXPECT_EQ(m.value, value_of[key]);
+      EXPECT_EQ(m.topic, topic);
+      seen.insert(key);
+    }
+  }
+  EXPECT_EQ(seen.size(), kvs.size());
+  for (HeldMessages& hold : held) {
+    hold.Release();
+    EXPECT_EQ(hold.size(), 0u);
+  }
+  consumer->Close();
+}
+
 TEST_F(KafkaStreamConsumerTest, GroupCommitsLetLagToolsSeeTheProgress) {
   const std::string topic = Name("t");
   ASSERT_TRUE(cluster_->CreateTopic(topic, 4).ok());

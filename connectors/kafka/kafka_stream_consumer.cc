@@ -434,6 +434,11 @@ void KafkaStreamConsumer::RestartOutOfRange() {
   if (!restart_at.empty()) Reassign(restart_at);
 }
 
+void KafkaStreamConsumer::HandOver(HeldMessages* to) {
+  for (size_t i = 0; i < held_; ++i) to->Add(batch_[i]);
+  held_ = 0;
+}
+
 void KafkaStreamConsumer::ReleaseHeld() {
   for (size_t i = 0; i < held_; ++i) rd_kafka_message_destroy(batch_[i]);
   held_ = 0;

@@ -29,6 +29,7 @@
 #include <utility>
 #include <vector>
 
+#include "connectors/kafka/held_messages.h"
 #include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_handles.h"
 #include "engine/common/status.h"
@@ -98,12 +99,18 @@ class KafkaStreamConsumer {
   // Replaces *out with up to `max` messages, waiting at most `timeout` for the first (the call
   // returns when it has `max` or the timeout passed, so keep the timeout short where latency
   // matters). Messages of several topics come interleaved; a partition's come in offset order.
-  // The views stay valid until the next Poll or Close. Rebalances are served here (StartOffset
-  // and the revoke callback are called from inside). Restarting a partition after an offset
-  // fell out of the log queries the partition's watermarks, which may take longer than
-  // `timeout`. An error means the consumer cannot go on (a fatal librdkafka error, an invalid
-  // StartOffset, a start offset past the end of the log): it is returned by every later Poll.
+  // The views stay valid until the next Poll or Close (or, after HandOver, until released).
+  // Rebalances are served here (StartOffset and the revoke callback are called from inside).
+  // Restarting a partition after an offset fell out of the log queries the partition's watermarks,
+  // which may take longer than `timeout`. An error means the consumer cannot go on (a fatal
+  // librdkafka error, an invalid StartOffset, a start offset past the end of the log): it is
+  // returned by every later Poll.
   Status Poll(std::chrono::milliseconds timeout, size_t max, std::vector<StreamMessage>* out);
+
+  // Moves the messages the last Poll handed out into `to`: their views then stay valid until
+  // `to` releases them (from any thread), not only until the next Poll, so a batch can be read
+  // on another thread without a copy.
+  void HandOver(HeldMessages* to);
 
   // The gaps found since the last call, in the order found.
   std::vector<PartitionGap> TakeGaps();
