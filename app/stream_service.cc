@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "app/commit_thread.h"
@@ -104,6 +106,12 @@ class StateFailureNotice {
   const StateStore* state_;
   StreamObserver* observer_;
 };
+
+std::string ThreeDecimals(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3f", seconds);
+  return text;
+}
 
 std::string StatusLine(const ServeSummary& s, double seconds) {
   const StreamStatus& st = s.status;
@@ -247,6 +255,12 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
           std::chrono::duration<double>(outcome.published_at - outcome.write_started).count() -
           job.status().last_commit_write_seconds;
       ++summary.closes;
+      // Where a slow close went (the close itself or the brokers), for whoever reads the log.
+      const StreamStatus& st = job.status();
+      log("closed through " + (st.closed_through ? FormatDate(*st.closed_through) : "-") +
+          ": published in " + ThreeDecimals(seconds) + " s (close and outbox " +
+          ThreeDecimals(st.last_publish_seconds) + " s, sent and acknowledged " +
+          ThreeDecimals(seconds - st.last_publish_seconds) + " s)");
       summary.close_to_published_total_seconds += seconds;
       summary.close_to_published_max_seconds =
           std::max(summary.close_to_published_max_seconds, seconds);
@@ -351,6 +365,18 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
           " were removed by the broker before they were read");
       job.AddGap(gap.topic, gap.partition, gap.from, gap.to);
     }
+    // Partitions the consumer has not caught up on hold event time back (a backlog reaches
+    // some partitions long after others).
+    // A partition's state is known from its first fetch response on (the log end); the readings
+    // topic has dense offsets (no transaction markers, as for the gap check), so position ==
+    // log end means caught up.
+    std::set<int32_t> backlog;
+    for (const PartitionStatus& p : partitions) {
+      if (p.topic != config.stream.readings_topic || p.high_watermark < 0) continue;
+      const int64_t at = p.position >= 0 ? p.position : std::max<int64_t>(p.low_watermark, 0);
+      if (at < p.high_watermark) backlog.insert(p.partition);
+    }
+    job.SetReadingsBacklog(std::move(backlog));
     const std::vector<StreamMessage>& messages = polled->messages;
     const bool quiet = messages.empty();
     if (!quiet) {

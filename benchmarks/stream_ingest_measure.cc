@@ -120,8 +120,13 @@ constexpr const char* kEnterprises = "fugong.enterprises";
 constexpr const char* kWeather = "fugong.weather";
 constexpr const char* kIndex = "fugong.index.daily";
 constexpr const char* kDeadLetters = "fugong.deadletter";
-// The mock keeps ~38,000 readings a partition (5 MiB); stay well below.
+// The mock keeps 5 MiB of record batches a partition (and 100,000 batches) and silently drops
+// the oldest beyond: stay well below, in readings (~38,000 of 15-minute readings fill it) and in
+// bytes (register readings are longer; 300,000 enterprises' registry fills 15 partitions).
 constexpr uint64_t kMaxPerPartition = 30000;
+constexpr uint64_t kMaxBytesPerPartition = 4 << 20;
+// A record's bytes in a batch besides its key and value (length, attributes, deltas, sizes).
+constexpr uint64_t kRecordOverhead = 24;
 
 double Since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
@@ -204,44 +209,60 @@ uint32_t Murmur2(std::string_view key) {
   return h;
 }
 
-// Readings per key (and keyless lines) as `produce` would send them.
+// Records per key (and keyless lines) as `produce` would send them, and their bytes.
 struct KeyCounts {
-  std::unordered_map<std::string, uint64_t> per_key;
+  struct PerKey {
+    uint64_t records = 0;
+    uint64_t bytes = 0;
+  };
+  std::unordered_map<std::string, PerKey> per_key;
   uint64_t keyless = 0;
+  uint64_t keyless_bytes = 0;
   uint64_t lines = 0;
 };
 
-KeyCounts CountKeys(const std::vector<std::string>& files) {
+KeyCounts CountKeys(const std::vector<std::string>& files,
+                    TopicRecordKind kind = TopicRecordKind::kReadings) {
   KeyCounts out;
   for (const std::string& file : files) {
     std::ifstream in(file);
     std::string line;
     EXPECT_TRUE(std::getline(in, line)) << file;
-    Result<CsvMessageEncoder> encoder =
-        CsvMessageEncoder::FromHeader(TopicRecordKind::kReadings, line);
+    Result<CsvMessageEncoder> encoder = CsvMessageEncoder::FromHeader(kind, line);
     EXPECT_TRUE(encoder.ok()) << file;
     if (!encoder.ok()) return out;
     while (std::getline(in, line)) {
       if (line.empty() || line == "\r") continue;  // produce skips blank lines
       ++out.lines;
       const CsvMessageEncoder::Message m = encoder->Encode(line);
+      const uint64_t bytes = m.key.size() + m.value.size() + kRecordOverhead;
       if (m.raw) {
         ++out.keyless;
+        out.keyless_bytes += bytes;
       } else {
-        ++out.per_key[std::string(m.key)];
+        KeyCounts::PerKey& k = out.per_key[std::string(m.key)];
+        ++k.records;
+        k.bytes += bytes;
       }
     }
   }
   return out;
 }
 
-// The fewest partitions (a multiple of 8) whose fullest one, with every keyless line added,
-// stays below kMaxPerPartition; `predicted` gets the keyed readings of each partition.
-int ChoosePartitions(const KeyCounts& counts, std::vector<uint64_t>* predicted) {
-  for (int p = 8; p <= 4096; p += 8) {
-    std::vector<uint64_t> per(p, 0);
-    for (const auto& [key, n] : counts.per_key) per[(Murmur2(key) & 0x7fffffff) % p] += n;
-    if (*std::max_element(per.begin(), per.end()) + counts.keyless < kMaxPerPartition) {
+// The fewest partitions (a multiple of `step`) whose fullest one, with every keyless line
+// added, stays below kMaxPerPartition records and kMaxBytesPerPartition bytes; `predicted` gets
+// the keyed records of each partition.
+int ChoosePartitions(const KeyCounts& counts, std::vector<uint64_t>* predicted, int step = 8) {
+  for (int p = step; p <= 4096; p += step) {
+    std::vector<uint64_t> per(p, 0), bytes(p, 0);
+    for (const auto& [key, n] : counts.per_key) {
+      const size_t at = (Murmur2(key) & 0x7fffffff) % p;
+      per[at] += n.records;
+      bytes[at] += n.bytes;
+    }
+    if (*std::max_element(per.begin(), per.end()) + counts.keyless < kMaxPerPartition &&
+        *std::max_element(bytes.begin(), bytes.end()) + counts.keyless_bytes <
+            kMaxBytesPerPartition) {
       *predicted = std::move(per);
       return p;
     }
@@ -472,19 +493,19 @@ void SplitReadings(const std::vector<std::string>& files, Day cut, const fs::pat
   *after = {after_path};
 }
 
-// Every readings partition still starts at offset 0 (the mock dropped nothing) and the end
+// Every partition of `topic` still starts at offset 0 (the mock dropped nothing) and the end
 // offsets add up to `expected`; with `predicted`, each partition holds what murmur2 predicted.
-void CheckReadingsTopic(const std::string& bootstrap, int partitions, uint64_t expected,
-                        const std::vector<uint64_t>* predicted, uint64_t keyless) {
+void CheckTopic(const std::string& bootstrap, const char* topic, int partitions, uint64_t expected,
+                const std::vector<uint64_t>* predicted, uint64_t keyless) {
   KafkaHandlePtr rk = NewConsumer(bootstrap, "stream-measure-check");
   ASSERT_NE(rk, nullptr);
   uint64_t total = 0, fullest = 0;
   int off_prediction = 0;
   for (int p = 0; p < partitions; ++p) {
     int64_t low = -1, high = -1;
-    ASSERT_EQ(rd_kafka_query_watermark_offsets(rk.get(), kReadings, p, &low, &high, 10000),
+    ASSERT_EQ(rd_kafka_query_watermark_offsets(rk.get(), topic, p, &low, &high, 10000),
               RD_KAFKA_RESP_ERR_NO_ERROR);
-    ASSERT_EQ(low, 0) << "the mock dropped the oldest messages of partition " << p;
+    ASSERT_EQ(low, 0) << "the mock dropped the oldest messages of " << topic << " partition " << p;
     total += high;
     fullest = std::max<uint64_t>(fullest, high);
     if (predicted != nullptr && (static_cast<uint64_t>(high) < (*predicted)[p] ||
@@ -494,8 +515,13 @@ void CheckReadingsTopic(const std::string& bootstrap, int partitions, uint64_t e
   }
   ASSERT_EQ(total, expected);
   EXPECT_EQ(off_prediction, 0) << "partitions whose count the murmur2 prediction missed";
-  std::printf("[          ] every readings partition starts at offset 0; the fullest holds %llu\n",
+  std::printf("[          ] every %s partition starts at offset 0; the fullest holds %llu\n", topic,
               static_cast<unsigned long long>(fullest));
+}
+
+void CheckReadingsTopic(const std::string& bootstrap, int partitions, uint64_t expected,
+                        const std::vector<uint64_t>* predicted, uint64_t keyless) {
+  CheckTopic(bootstrap, kReadings, partitions, expected, predicted, keyless);
 }
 
 // One run of `fugong serve --exit-when-idle 3` against the cluster.
@@ -666,7 +692,12 @@ void PrepareTopics(const Scenario& s, PreparedTopics* out) {
   out->bootstrap = out->cluster->bootstrap_servers();
   const std::string& bootstrap = out->bootstrap;
   ASSERT_TRUE(out->cluster->CreateTopic(kReadings, partitions).ok());
-  ASSERT_TRUE(out->cluster->CreateTopic(kEnterprises, 4).ok());
+  const std::string registry_file = gen.out_dir + "/enterprises.csv";
+  const KeyCounts registry = CountKeys({registry_file}, TopicRecordKind::kEnterprises);
+  std::vector<uint64_t> registry_predicted;
+  const int registry_partitions = ChoosePartitions(registry, &registry_predicted, 4);
+  ASSERT_GT(registry_partitions, 0);
+  ASSERT_TRUE(out->cluster->CreateTopic(kEnterprises, registry_partitions).ok());
   ASSERT_TRUE(out->cluster->CreateTopic(kWeather, 1).ok());
   ASSERT_TRUE(out->cluster->CreateTopic(kIndex, 12).ok());
   ASSERT_TRUE(out->cluster->CreateTopic(kDeadLetters, 2).ok());
@@ -676,7 +707,10 @@ void PrepareTopics(const Scenario& s, PreparedTopics* out) {
     return ProduceFiles(bootstrap, topic, kind, files);
   };
   // Everything (but the later days) is produced before anything consumes.
-  produce(kEnterprises, TopicRecordKind::kEnterprises, {gen.out_dir + "/enterprises.csv"});
+  const uint64_t registered = produce(kEnterprises, TopicRecordKind::kEnterprises, {registry_file});
+  CheckTopic(bootstrap, kEnterprises, registry_partitions, registered, &registry_predicted,
+             registry.keyless);
+  ASSERT_EQ(registered, registry.lines);
   produce(kWeather, TopicRecordKind::kWeather, {gen.out_dir + "/weather.csv"});
   const uint64_t readings = produce(kReadings, TopicRecordKind::kReadings, readings_files);
   ASSERT_FALSE(::testing::Test::HasFailure());

@@ -237,6 +237,28 @@ TEST_F(StreamJobTest, StreamGivesTheBackfillsRecordsAndClosesDaysOnTheWatermark)
   EXPECT_EQ(published_.dead_letters.size(), s.readings.dead_total());
 }
 
+// A consumer catching up on many partitions reaches some long after others: a readings
+// partition with unread messages holds every close back until it has delivered, however far the
+// others have come, and the records are the backfill's once it has.
+TEST_F(StreamJobTest, APartitionWithUnreadMessagesHoldsTheClosesBack) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  job->SetReadingsBacklog({12});  // a partition the consumer has not reached yet
+  Feed(job.get(), readings_, 0, readings_.size());
+  EXPECT_FALSE(job->status().closed_through.has_value());
+  EXPECT_EQ(published_.index.size(), 0u);
+
+  job->SetReadingsBacklog({});  // reached, nothing in it after all: caught up
+  CommitAndDrain(job.get());
+  ASSERT_TRUE(job->status().closed_through.has_value());
+  EXPECT_GE(*job->status().closed_through, DayOf("2020-02-27"));
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  for (const auto& [key, values] : published_.index) {
+    EXPECT_EQ(values.size(), 1u) << key << " was published more than once";
+  }
+}
+
 TEST_F(StreamJobTest, CrashesAtSeveralPointsEndInTheSameRecords) {
   std::unique_ptr<StreamJob> job = OpenJob();
   FeedReference(job.get());

@@ -12,11 +12,15 @@ void EventTimeWatermark::Advance(int32_t partition, EpochSeconds event_time) {
 }
 
 std::optional<EpochSeconds> EventTimeWatermark::Watermark(EpochSeconds now) const {
+  for (const int32_t partition : backlog_) {
+    if (event_time_.count(partition) == 0) return std::nullopt;  // its oldest readings are unread
+  }
   std::optional<EpochSeconds> slowest_active, latest;
   for (const auto& [partition, event_time] : event_time_) {
     latest = latest ? std::max(*latest, event_time) : event_time;
     auto heard = heard_at_.find(partition);
-    const bool active = heard != heard_at_.end() && now - heard->second < idle_seconds_;
+    const bool active = backlog_.count(partition) > 0 ||
+                        (heard != heard_at_.end() && now - heard->second < idle_seconds_);
     if (active)
       slowest_active = slowest_active ? std::min(*slowest_active, event_time) : event_time;
   }

@@ -85,6 +85,13 @@ class StreamJob {
   // partition_gap dead letter, a counter, and reading goes on at `to`.
   void AddGap(const std::string& topic, int32_t partition, int64_t from, int64_t to);
 
+  // The readings partitions that still have unread messages, as the source knows them (a Kafka
+  // consumer: position below the log end, or the log end not known yet). They hold the
+  // watermark back however long they have been quiet (EventTimeWatermark::SetBacklog).
+  void SetReadingsBacklog(std::set<int32_t> partitions) {
+    watermark_.SetBacklog(std::move(partitions));
+  }
+
   // Whether enough is held in memory to be worth a commit (the service also commits on time).
   bool ShouldCommit() const { return ingestor_.ShouldCommit(); }
   bool HasUncommitted() const { return uncommitted_ > 0; }
