@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <mutex>
@@ -19,6 +18,7 @@
 #include "connectors/kafka/kafka_producer.h"
 #include "connectors/kafka/kafka_stream_consumer.h"
 #include "engine/common/clock.h"
+#include "engine/common/decimal.h"
 #include "engine/state/state_store.h"
 
 namespace fugong {
@@ -107,10 +107,18 @@ class StateFailureNotice {
   StreamObserver* observer_;
 };
 
-std::string ThreeDecimals(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.3f", seconds);
-  return text;
+// The readings partitions that still have unread messages: position below the log end of the
+// last fetch response. A partition counts once that response came; the readings topic has dense
+// offsets (no transaction markers, as for the gap check), so position == log end is caught up.
+std::set<int32_t> ReadingsBacklog(const std::vector<PartitionStatus>& partitions,
+                                  const std::string& readings_topic) {
+  std::set<int32_t> backlog;
+  for (const PartitionStatus& p : partitions) {
+    if (p.topic != readings_topic || p.high_watermark < 0) continue;
+    const int64_t at = p.position >= 0 ? p.position : std::max<int64_t>(p.low_watermark, 0);
+    if (at < p.high_watermark) backlog.insert(p.partition);
+  }
+  return backlog;
 }
 
 std::string StatusLine(const ServeSummary& s, double seconds) {
@@ -258,9 +266,9 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       // Where a slow close went (the close itself or the brokers), for whoever reads the log.
       const StreamStatus& st = job.status();
       log("closed through " + (st.closed_through ? FormatDate(*st.closed_through) : "-") +
-          ": published in " + ThreeDecimals(seconds) + " s (close and outbox " +
-          ThreeDecimals(st.last_publish_seconds) + " s, sent and acknowledged " +
-          ThreeDecimals(seconds - st.last_publish_seconds) + " s)");
+          ": published in " + FormatFixed(seconds, 3) + " s (close and outbox " +
+          FormatFixed(st.last_publish_seconds, 3) + " s, sent and acknowledged " +
+          FormatFixed(seconds - st.last_publish_seconds, 3) + " s)");
       summary.close_to_published_total_seconds += seconds;
       summary.close_to_published_max_seconds =
           std::max(summary.close_to_published_max_seconds, seconds);
@@ -365,18 +373,9 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
           " were removed by the broker before they were read");
       job.AddGap(gap.topic, gap.partition, gap.from, gap.to);
     }
-    // Partitions the consumer has not caught up on hold event time back (a backlog reaches
-    // some partitions long after others).
-    // A partition's state is known from its first fetch response on (the log end); the readings
-    // topic has dense offsets (no transaction markers, as for the gap check), so position ==
-    // log end means caught up.
-    std::set<int32_t> backlog;
-    for (const PartitionStatus& p : partitions) {
-      if (p.topic != config.stream.readings_topic || p.high_watermark < 0) continue;
-      const int64_t at = p.position >= 0 ? p.position : std::max<int64_t>(p.low_watermark, 0);
-      if (at < p.high_watermark) backlog.insert(p.partition);
-    }
-    job.SetReadingsBacklog(std::move(backlog));
+    // Partitions not caught up on hold event time back (a backlog reaches some partitions long
+    // after others).
+    job.SetReadingsBacklog(ReadingsBacklog(partitions, config.stream.readings_topic));
     const std::vector<StreamMessage>& messages = polled->messages;
     const bool quiet = messages.empty();
     if (!quiet) {

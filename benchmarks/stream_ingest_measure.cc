@@ -537,11 +537,6 @@ void CheckTopic(const std::string& bootstrap, const char* topic, int partitions,
               static_cast<unsigned long long>(fullest));
 }
 
-void CheckReadingsTopic(const std::string& bootstrap, int partitions, uint64_t expected,
-                        const std::vector<uint64_t>* predicted, uint64_t keyless) {
-  CheckTopic(bootstrap, kReadings, partitions, expected, predicted, keyless);
-}
-
 // One run of `fugong serve --exit-when-idle 3` against the cluster.
 struct ServeRun {
   ChildRun child;
@@ -735,8 +730,8 @@ void PrepareTopics(const Scenario& s, PreparedTopics* out) {
   if (s.later_days == 0) {
     ASSERT_EQ(readings, keys.lines);
   }
-  CheckReadingsTopic(bootstrap, partitions, readings, s.later_days == 0 ? &predicted : nullptr,
-                     keys.keyless);
+  CheckTopic(bootstrap, kReadings, partitions, readings, s.later_days == 0 ? &predicted : nullptr,
+             keys.keyless);
   out->readings = readings;
 }
 
@@ -839,7 +834,8 @@ void RunScenario(const Scenario& s) {
   uint64_t later_readings = 0;
   if (s.later_days > 0) {
     later_readings = produce(kReadings, TopicRecordKind::kReadings, later_files);
-    CheckReadingsTopic(bootstrap, partitions, readings + later_readings, &predicted, keys.keyless);
+    CheckTopic(bootstrap, kReadings, partitions, readings + later_readings, &predicted,
+               keys.keyless);
     ASSERT_EQ(readings + later_readings, keys.lines);
     // A service restarted on a state that has offsets commits them to the group every
     // commit_interval_ms before it has joined; each refusal (UNKNOWN_MEMBER_ID) makes librdkafka

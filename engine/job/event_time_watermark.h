@@ -9,7 +9,8 @@
 // readings. Such a partition always holds the watermark at its latest reading, and one that has
 // delivered no reading yet holds it back altogether. Without this, a service starting on a
 // backlog of 1,512 partitions closed days before some partitions had delivered them, and then
-// rescored a whole baseline window for the late readings (docs/streaming.md, "Event time").
+// rescored a whole baseline window for the late readings (docs/streaming.md, "When a day is
+// published").
 #pragma once
 
 #include <cstdint>
