@@ -36,10 +36,11 @@
 //
 // Options: --enterprises N (20000), --to YYYY-MM-DD (2020-05-08: season day 162), --slice
 // messages per commit (0: a day's readings in one commit), --threads scoring threads (0: one per
-// core), --seed (1). Environment: FUGONG_CBENCH_DIR work directory (default
-// /tmp/fugong-close-measure); the run uses DIR/n<N>-<to>/ and removes it at the end unless
-// FUGONG_CBENCH_KEEP=1 (a kept province is reused by the next run with the same options; the state
-// is always new).
+// core), --seed (1), --restart-from-day N (from season day N on, the job and the database are
+// closed and opened again before every day's readings: each close is a restarted service's
+// first). Environment: FUGONG_CBENCH_DIR work directory (default /tmp/fugong-close-measure); the
+// run uses DIR/n<N>-<to>/ and removes it at the end unless FUGONG_CBENCH_KEEP=1 (a kept province
+// is reused by the next run with the same options; the state is always new).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -178,6 +179,7 @@ void WriteClose(JsonWriter* w, const CloseSample& c) {
   w->Key("days_summed").Int(static_cast<int64_t>(k.days_summed));
   w->Key("meter_rows_read").Int(static_cast<int64_t>(k.meter_rows_read));
   w->Key("score_rows_read").Int(static_cast<int64_t>(k.score_rows_read));
+  w->Key("group_lookups").Int(static_cast<int64_t>(k.group_lookups));
   w->Key("enterprises_rescored").Int(static_cast<int64_t>(k.enterprises_rescored));
   w->Key("rss_mib").Fixed(c.memory.rss_kb / 1024.0, 1);
   w->Key("peak_rss_mib").Fixed(c.memory.hwm_kb / 1024.0, 1);
@@ -190,6 +192,7 @@ struct Options {
   size_t slice = 0;  // 0: a whole day per commit
   int threads = 0;
   uint64_t seed = 1;
+  int restart_from_day = 0;  // from this season day on, a restart before every day's readings
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -208,6 +211,8 @@ Options ParseOptions(int argc, char** argv) {
       o.threads = std::stoi(value);
     } else if (arg == "--seed") {
       o.seed = std::stoull(value);
+    } else if (arg == "--restart-from-day") {
+      o.restart_from_day = std::stoi(value);
     } else {
       Die("unknown option " + arg);
     }
@@ -260,20 +265,48 @@ std::vector<std::string> Generate(const Options& o, const fs::path& input) {
   return files;
 }
 
+// meter_id,enterprise_id,ts,...: the date is the first 10 characters of the third field.
+std::string FieldDate(const std::string& line) {
+  const size_t c1 = line.find(',');
+  const size_t c2 = c1 == std::string::npos ? c1 : line.find(',', c1 + 1);
+  return c2 == std::string::npos ? "" : line.substr(c2 + 1, 10);
+}
+
 class Run {
  public:
-  Run(const Options& o, RunConfig config, StateStore* state)
+  Run(const Options& o, RunConfig config, fs::path state_dir)
       : options_(o),
         config_(std::move(config)),
         clock_(1795000000),  // 2026-11-18: every day is past its deadline, none is live
-        job_(StreamContext{
-            {&config_.engine, config_.regions.get(), config_.industries, config_.calendar.get()},
-            &config_.stream,
-            &clock_,
-            state,
-            o.threads}) {}
+        state_dir_(std::move(state_dir)) {}
 
-  void Open() { Check(job_.Open(), "open"); }
+  void Open() {
+    Result<std::unique_ptr<StateStore>> opened = StateStore::Open(state_dir_.string(), {});
+    Check(opened.status(), "state");
+    state_ = std::move(opened).value();
+    job_ = std::make_unique<StreamJob>(StreamContext{
+        {&config_.engine, config_.regions.get(), config_.industries, config_.calendar.get()},
+        &config_.stream,
+        &clock_,
+        state_.get(),
+        options_.threads});
+    Check(job_->Open(), "open");
+  }
+  // As a service restarted between two commits: the job and the database are closed (after a
+  // commit, so nothing is lost) and opened again, with cold caches and in-memory indexes rebuilt.
+  void Restart() {
+    const auto started = Clock::now();
+    job_.reset();
+    state_.reset();
+    Open();
+    ++restarts_;
+    restart_seconds_ += Seconds(started);
+  }
+  // Closes the database (before its directory is measured).
+  void CloseState() {
+    job_.reset();
+    state_.reset();
+  }
 
   // Adds every data line of a reference CSV file, in slices, committing after each.
   void FeedReference(TopicRecordKind kind, const std::string& topic, const fs::path& path) {
@@ -288,8 +321,8 @@ class Run {
     }
     const size_t slice = options_.slice > 0 ? options_.slice : 20000;
     for (size_t at = 0; at < t.size(); at += slice) {
-      Check(job_.Add(t.Slice(at, at + slice)), "add reference");
-      Check(job_.Commit(), "commit reference");
+      Check(job_->Add(t.Slice(at, at + slice)), "add reference");
+      Check(job_->Commit(), "commit reference");
       Drain();
     }
   }
@@ -310,10 +343,7 @@ class Run {
       encoder.emplace(std::move(*e));
       while (std::getline(in, line)) {
         if (line.empty()) continue;
-        // meter_id,enterprise_id,ts,...: the date is the first 10 characters of the third field.
-        const size_t c1 = line.find(',');
-        const size_t c2 = c1 == std::string::npos ? c1 : line.find(',', c1 + 1);
-        std::string date = c2 == std::string::npos ? "" : line.substr(c2 + 1, 10);
+        std::string date = FieldDate(line);
         Day d;
         if (!ParseDate(date, &d)) {
           ++undated_lines_;  // malformed: fed with the day it is found in
@@ -336,12 +366,15 @@ class Run {
 
   // The end of input: closes the last days (not a daily close: not timed as one).
   void Finish() {
-    Check(job_.CloseAll(), "close all");
+    Check(job_->CloseAll(), "close all");
     Drain();
   }
 
   const std::vector<CloseSample>& closes() const { return closes_; }
-  const StreamJob& job() const { return job_; }
+  const StreamJob& job() const { return *job_; }
+  const StateStore& state() const { return *state_; }
+  int restarts() const { return restarts_; }
+  double restart_seconds() const { return restart_seconds_; }
   uint64_t readings_fed() const { return readings_fed_; }
   double add_seconds() const { return add_seconds_; }
   double commit_seconds() const { return commit_seconds_; }
@@ -357,16 +390,22 @@ class Run {
     uint64_t index = 0;
     std::vector<OutboxRecord> records;
     while (true) {
-      Check(job_.PendingOutput(20000, &records), "outbox");
+      Check(job_->PendingOutput(20000, &records), "outbox");
       if (records.empty()) break;
       for (const OutboxRecord& r : records) index += r.kind == OutputKind::kIndex ? 1 : 0;
-      Check(job_.Delivered(records), "delivered");
+      Check(job_->Delivered(records), "delivered");
     }
     records_ += index;
     return index;
   }
 
   void FeedDay(CsvMessageEncoder* encoder, std::vector<std::string>* lines) {
+    if (options_.restart_from_day > 0 && !lines->empty()) {
+      Day d;
+      if (ParseDate(FieldDate(lines->front()), &d) && SeasonDay(d) >= options_.restart_from_day) {
+        Restart();
+      }
+    }
     const size_t slice = options_.slice > 0 ? options_.slice : lines->size();
     for (size_t at = 0; at < lines->size(); at += slice) {
       const size_t end = std::min(lines->size(), at + slice);
@@ -374,16 +413,16 @@ class Run {
       for (size_t i = at; i < end; ++i) readings_.Append(encoder->Encode((*lines)[i]));
       const std::vector<StreamMessage> messages = readings_.Slice(0, readings_.size());
       auto started = Clock::now();
-      Check(job_.Add(messages), "add");
+      Check(job_->Add(messages), "add");
       add_seconds_ += Seconds(started);
       readings_fed_ += messages.size();
 
-      const std::optional<Day> closed_before = job_.status().closed_through;
-      const CloseWork before = job_.status().last_close;
-      const double publish_before = job_.status().last_publish_seconds;
+      const std::optional<Day> closed_before = job_->status().closed_through;
+      const CloseWork before = job_->status().last_close;
+      const double publish_before = job_->status().last_publish_seconds;
       const double cpu_before = ProcessCpuSeconds();
       started = Clock::now();
-      Check(job_.Commit(), "commit");
+      Check(job_->Commit(), "commit");
       const double commit = Seconds(started);
       commit_seconds_ += commit;
       started = Clock::now();
@@ -391,7 +430,7 @@ class Run {
       const double drain = Seconds(started);
       const double cpu = ProcessCpuSeconds() - cpu_before;
 
-      const StreamStatus& s = job_.status();
+      const StreamStatus& s = job_->status();
       if (!s.closed_through || s.closed_through == closed_before) {
         // Work between closes is late input (a rescore).
         if (std::memcmp(&before, &s.last_close, sizeof before) != 0) {
@@ -445,7 +484,11 @@ class Run {
   const Options options_;
   RunConfig config_;
   FixedClock clock_;
-  StreamJob job_;
+  fs::path state_dir_;
+  std::unique_ptr<StateStore> state_;
+  std::unique_ptr<StreamJob> job_;
+  int restarts_ = 0;
+  double restart_seconds_ = 0;
   TopicFeed readings_{"fugong.readings", kPartitions};
   std::vector<CloseSample> closes_;
   uint64_t readings_fed_ = 0;
@@ -481,13 +524,10 @@ int Main(int argc, char** argv) {
   Check(config.status(), "config");
   const fs::path state_dir = dir / "state";
   fs::remove_all(state_dir);
-  Result<std::unique_ptr<StateStore>> opened = StateStore::Open(state_dir.string(), {});
-  Check(opened.status(), "state");
-  std::unique_ptr<StateStore> state = std::move(opened).value();
 
   const Memory at_start = ReadMemory();
   const auto started = Clock::now();
-  auto run = std::make_unique<Run>(o, std::move(*config), state.get());
+  auto run = std::make_unique<Run>(o, std::move(*config), state_dir);
   run->Open();
   run->FeedReference(TopicRecordKind::kEnterprises, "fugong.enterprises",
                      dir / "input/enterprises.csv");
@@ -550,7 +590,7 @@ int Main(int argc, char** argv) {
     });
   }
 
-  const uint64_t approximate = state->ApproximateSize();  // SST files and memtables
+  const uint64_t approximate = run->state().ApproximateSize();  // SST files and memtables
   const StreamStatus& s = run->job().status();
   PrintResult("stream", o.enterprises, [&](JsonWriter* w) {
     w->Key("from").String(FormatDate(kSeasonStart));
@@ -581,11 +621,12 @@ int Main(int argc, char** argv) {
     w->Key("peak_rss_mib_end").Fixed(at_end.hwm_kb / 1024.0, 1);
     w->Key("maxrss_mib_end").Fixed(at_end.maxrss_kb / 1024.0, 1);
     w->Key("state_approximate_mib").Fixed(approximate / 1048576.0, 1);
+    w->Key("restarts").Int(run->restarts());
+    w->Key("restart_seconds").Fixed(run->restart_seconds(), 2);
     w->Key("load1").Fixed(LoadAverage(), 2);
   });
 
-  run.reset();
-  state.reset();
+  run->CloseState();
   // After closing the database (its files as `du` sees them, WAL included).
   PrintResult("state_on_disk", o.enterprises, [&](JsonWriter* w) {
     w->Key("state_dir_mib").Fixed(DirectoryBytes(state_dir) / 1048576.0, 1);

@@ -640,6 +640,28 @@ TEST_F(StreamJobTest, ACloseReadsOnlyTheRowsOfTheDaysItCloses) {
   EXPECT_EQ(work.score_rows_read, 0u);
 }
 
+// A restarted job builds the groups of every registered enterprise when it opens, not in its
+// first close (at 300,000 enterprises that took the close from ~0.5 s to ~1 s).
+TEST_F(StreamJobTest, ARestartedJobsFirstCloseLooksUpNoGroups) {
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  const size_t half = readings_.size() / 2;
+  Feed(job.get(), readings_, 0, half, half);
+  ASSERT_TRUE(job->status().closed_through.has_value());
+  // The first close met every enterprise for the first time.
+  EXPECT_GE(job->status().last_close.group_lookups, 250u);
+
+  Crash(&job);
+  job = OpenJob();
+  Drain(job.get());
+  const std::optional<Day> closed_before = job->status().closed_through;
+  Feed(job.get(), readings_, half, readings_.size(), readings_.size() - half);
+  ASSERT_GT(job->status().closed_through, closed_before);
+  const CloseWork& work = job->status().last_close;
+  EXPECT_GT(work.days_scored, 0u);
+  EXPECT_EQ(work.group_lookups, 0u);
+}
+
 // retention_days: rows of days more than that before the newest day go at compaction, and a
 // reading older than what is kept is dead-lettered too_old. Data that comes in time order is
 // computed as without retention.

@@ -28,8 +28,11 @@ class GroupMembership {
     if (auto it = groups_.find(enterprise.id); it != groups_.end()) return it->second;
     std::vector<uint32_t>& groups = groups_[enterprise.id];
     catalog_->IndicesOf(enterprise, &groups);
+    ++lookups_;
     return groups;
   }
+  // Enterprises looked up in the catalog so far (each once, again after Forget).
+  uint64_t lookups() const { return lookups_; }
   // The enterprise's registry record changed: look its groups up again next time.
   void Forget(const std::string& id) {
     groups_.erase(id);
@@ -64,6 +67,7 @@ class GroupMembership {
   std::vector<GroupMember> members_;
   uint64_t members_generation_ = kNoGeneration;
   const EnterpriseRegistry* members_registry_ = nullptr;
+  uint64_t lookups_ = 0;
 };
 
 }  // namespace fugong

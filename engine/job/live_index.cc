@@ -83,6 +83,11 @@ Status LiveIndex::Open() {
   return it->status().ok() ? Status::OK() : Status::IOError(it->status().ToString());
 }
 
+void LiveIndex::Prepare() {
+  membership_->Members(*registry_);
+  Shards();
+}
+
 bool LiveIndex::IsFitted(const DayRange& w) const {
   return std::any_of(fitted_.begin(), fitted_.end(),
                      [&](const DayRange& f) { return f.from == w.from && f.to == w.to; });
@@ -278,6 +283,7 @@ Status LiveIndex::ReadScores(Day day, std::vector<ScoredEnterprise>* out, CloseW
 
 Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publisher,
                         CloseWork* work) {
+  const uint64_t lookups_before = membership_->lookups();
   if (!pending_.empty()) FUGONG_RETURN_IF_ERROR(DoPending(work));
   // Days before the retention cutoff are final: their rows may be gone (retention_filter.h).
   const Day cutoff = state_->retention_cutoff();
@@ -339,6 +345,7 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
     PutDayState(day, &batch);
     FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
   }
+  work->group_lookups += membership_->lookups() - lookups_before;
   return Status::OK();
 }
 

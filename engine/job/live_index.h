@@ -38,6 +38,7 @@ struct CloseWork {
   uint64_t enterprises_rescored = 0;  // (enterprise, day) pairs rescored for late input
   uint64_t meter_rows_read = 0;
   uint64_t score_rows_read = 0;
+  uint64_t group_lookups = 0;  // enterprises whose groups were looked up (new or changed ones)
 };
 
 class LiveIndex {
@@ -51,6 +52,10 @@ class LiveIndex {
 
   // Checks the configured levels and restores the fitted windows, closed days and pending work.
   Status Open();
+  // Builds what every close reads in memory from the registry (the groups of each enterprise,
+  // the scoring shards), once the registry is loaded: otherwise a restarted service's first
+  // close builds them, 300,000 catalog lookups at 300,000 enterprises, while dashboards wait.
+  void Prepare();
 
   // Whether input of `day` changed since it was read reaches closed work (a scored day, or a
   // day of a window whose baselines are fitted): then it must be made pending. A register

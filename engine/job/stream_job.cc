@@ -78,6 +78,7 @@ Status StreamJob::Open() {
   status_.lost_offsets = ctx_.state->GetCounter("stream.lost_offsets");
   FUGONG_RETURN_IF_ERROR(LoadReference());
   FUGONG_RETURN_IF_ERROR(LoadProgress());
+  index_.Prepare();
   // Finishes what a crash may have left: pending late work, days closed but not published.
   CloseOutcome outcome;
   const Status closed = CloseAndPublish(false, TakeCloseInputs(), &outcome);
