@@ -60,6 +60,7 @@
 
 #include "app/generate/province_generator.h"
 #include "app/run_config.h"
+#include "benchmarks/proc_status.h"
 #include "connectors/kafka/csv_message_encoder.h"
 #include "engine/common/clock.h"
 #include "engine/common/date.h"
@@ -115,12 +116,8 @@ struct Memory {
 };
 Memory ReadMemory() {
   Memory m;
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) m.rss_kb = std::atoll(line.c_str() + 6);
-    if (line.rfind("VmHWM:", 0) == 0) m.hwm_kb = std::atoll(line.c_str() + 6);
-  }
+  m.rss_kb = ProcStatusKib("self", "VmRSS");
+  m.hwm_kb = ProcStatusKib("self", "VmHWM");
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   m.maxrss_kb = usage.ru_maxrss;
@@ -296,8 +293,7 @@ class Run {
   // commit, so nothing is lost) and opened again, with cold caches and in-memory indexes rebuilt.
   void Restart() {
     const auto started = Clock::now();
-    job_.reset();
-    state_.reset();
+    CloseState();
     Open();
     ++restarts_;
     restart_seconds_ += Seconds(started);

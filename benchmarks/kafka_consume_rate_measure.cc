@@ -1,9 +1,9 @@
-// A measurement, not a check (built in benchmarks/, not run by ctest): the raw librdkafka consume rate of a readings
-// topic on this machine, by a plain consumer that only touches each message: per-message
-// rd_kafka_consumer_poll against rd_kafka_consume_batch_queue, with librdkafka's default
-// consumer properties and with SetStreamConsumerDefaults. 2 M readings (the JSON of
-// `fugong produce`, ~113 bytes) go into 80 partitions first: 25,000 a partition, ~3.3 MB, within
-// the mock's 5 MiB per partition, which the test verifies (no partition's log start moved).
+// A measurement, not a check (built in benchmarks/, not run by ctest): the raw librdkafka consume
+// rate of a readings topic on this machine, by a plain consumer that only touches each message:
+// per-message rd_kafka_consumer_poll against rd_kafka_consume_batch_queue, with librdkafka's
+// default consumer properties and with SetStreamConsumerDefaults. 2 M readings (the JSON of `fugong
+// produce`, ~113 bytes) go into 80 partitions first: 25,000 a partition, ~3.3 MB, within the mock's
+// 5 MiB per partition, which the test verifies (no partition's log start moved).
 //   build/benchmarks/kafka_consume_rate_measure
 // FUGONG_KAFKA_* variables apply to the consumers (e.g. FUGONG_KAFKA_FETCH_WAIT_MAX_MS=500).
 #include <gtest/gtest.h>

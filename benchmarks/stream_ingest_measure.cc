@@ -94,6 +94,7 @@
 
 #include "app/generate/province_generator.h"
 #include "benchmarks/api_load_client.h"
+#include "benchmarks/proc_status.h"
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/csv_message_encoder.h"
 #include "connectors/kafka/csv_topic_replay.h"
@@ -396,12 +397,7 @@ long PeakRssKib(pid_t pid) {
   std::error_code error;
   const fs::path exe = fs::read_symlink("/proc/" + std::to_string(pid) + "/exe", error);
   if (error || exe == fs::read_symlink("/proc/self/exe", error)) return 0;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::atol(line.c_str() + 6);
-  }
-  return 0;
+  return ProcStatusKib(std::to_string(pid), "VmHWM");
 }
 
 // Runs `args` with stdout and stderr to files. The child closes every descriptor >= 3 before

@@ -445,7 +445,9 @@ TEST_F(StreamJobTest, CommitsWrittenWhileTheNextReadingsAreAddedGiveTheSameRecor
   for (const auto& [key, values] : published_.index) EXPECT_EQ(values.size(), 1u) << key;
   EXPECT_EQ(job->status().readings.records, readings_.size());
   for (const auto& [topic, partition, next] : job->CommittedOffsets()) {
-    if (topic == readings_.topic()) EXPECT_GT(next, 0) << partition;
+    if (topic == readings_.topic()) {
+      EXPECT_GT(next, 0) << partition;
+    }
   }
 }
 
