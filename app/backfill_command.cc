@@ -38,6 +38,9 @@ int RunBackfillCommand(int argc, char** argv) {
       ->required()
       ->expected(1, -1);
   app.add_option("--weather", files.weather, "weather CSV (county_code,date,temp_mean_c)");
+  app.add_option("--risk", files.risk,
+                 "epidemic risk chart CSV (county_code,date,level; level very_high, high, "
+                 "medium, lower or low): county records gain `risk`");
   app.add_option("--from", from, "first day to publish (YYYY-MM-DD)");
   app.add_option("--to", to, "last day to publish (YYYY-MM-DD)");
   app.add_option("--config", config_path, "YAML config (see deploy/fugong.example.yaml)");

@@ -119,6 +119,12 @@ Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const Back
     if (!w.ok()) return w.status();
     weather = std::move(w).value();
   }
+  std::unique_ptr<CsvFileSource> risk;
+  if (!files.risk.empty()) {
+    Result<std::unique_ptr<CsvFileSource>> r = CsvFileSource::Open(files.risk);
+    if (!r.ok()) return r.status();
+    risk = std::move(r).value();
+  }
   std::vector<std::unique_ptr<CsvFileSource>> readings;
   BackfillRequest request;
   for (const std::string& path : files.readings) {
@@ -129,6 +135,7 @@ Result<BackfillSummary> RunBackfillFromFiles(const RunConfig& config, const Back
   }
   request.enterprises = enterprises->get();
   request.weather = weather.get();
+  request.risk = risk.get();
   request.from = files.from;
   request.to = files.to;
   request.commit_records = files.commit_records;
@@ -182,6 +189,7 @@ std::string SummaryText(const BackfillSummary& s, const BackfillFiles& files, do
   out += "  readings     " + Counts(s.readings) + "\n";
   out += "  enterprises  " + Counts(s.enterprises) + "\n";
   if (!files.weather.empty()) out += "  weather      " + Counts(s.weather) + "\n";
+  if (!files.risk.empty()) out += "  risk chart   " + Counts(s.risk) + "\n";
   out += "  meter-days   " + std::to_string(c.meter_days) + " (" +
          std::to_string(c.meter_days_estimated) + " estimated, " +
          std::to_string(c.meter_days_missing) + " missing), " +
@@ -222,6 +230,8 @@ std::string SummaryJson(const BackfillSummary& s, double seconds, const PublishS
   WriteCounts(s.enterprises, &w);
   w.Key("weather");
   WriteCounts(s.weather, &w);
+  w.Key("risk");
+  WriteCounts(s.risk, &w);
   w.Key("meter_days").BeginObject();
   w.Key("total").Int(count(c.meter_days)).Key("estimated").Int(count(c.meter_days_estimated));
   w.Key("missing").Int(count(c.meter_days_missing));

@@ -16,6 +16,7 @@ struct BackfillFiles {
   std::string enterprises;
   std::vector<std::string> readings;
   std::string weather;  // optional
+  std::string risk;     // optional: the epidemic risk chart
   std::string out;
   std::string deadletter;
   std::string state_dir;  // empty: a temporary directory, removed afterwards

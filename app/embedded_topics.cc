@@ -9,8 +9,8 @@ Result<std::unique_ptr<EmbeddedCluster>> StartEmbeddedCluster(RunConfig* config)
   // get many partitions (48 hold ~1.8 M; producers pace on lag), the registry and index a few.
   const std::pair<std::string, int> topics[] = {
       {config->stream.readings_topic, 48}, {config->stream.enterprises_topic, 4},
-      {config->stream.weather_topic, 1},   {config->index_topic, 12},
-      {config->deadletter_topic, 2},
+      {config->stream.weather_topic, 1},   {config->stream.risk_topic, 1},
+      {config->index_topic, 12},           {config->deadletter_topic, 2},
   };
   for (const auto& [name, partitions] : topics) {
     if (name.empty()) continue;

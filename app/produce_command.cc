@@ -54,8 +54,9 @@ int RunProduceCommand(int argc, char** argv) {
   ReplayOptions options;
   app.add_option("--bootstrap", bootstrap, "bootstrap servers, HOST:PORT[,HOST:PORT...]");
   app.add_option("--topic", options.topic, "topic to produce to")->required();
-  app.add_option("--kind", kind_name, "what the files hold: readings, enterprises or weather")
-      ->check(CLI::IsMember({"readings", "enterprises", "weather"}));
+  app.add_option("--kind", kind_name,
+                 "what the files hold: readings, enterprises, weather or risk (the risk chart)")
+      ->check(CLI::IsMember({"readings", "enterprises", "weather", "risk"}));
   app.add_option("--max-lag", options.max_lag,
                  "pace: wait while consumer group --group is more than N messages behind");
   app.add_option("--group", options.group, "the consumer group --max-lag watches");

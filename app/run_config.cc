@@ -53,6 +53,7 @@ Status TakeStreamKeys(YAML::Node& root, RunConfig* config) {
   take("topic_readings", &s.readings_topic);
   take("topic_enterprises", &s.enterprises_topic);
   take("topic_weather", &s.weather_topic);
+  take("topic_risk", &s.risk_topic);
   take("topic_index", &config->index_topic);
   take("topic_deadletter", &config->deadletter_topic);
   take("group_id", &config->group_id);

@@ -20,7 +20,8 @@ namespace fugong {
 
 int RunServeCommand(int argc, char** argv) {
   CLI::App app{
-      "Run the streaming service: consume readings, the enterprise registry and weather from "
+      "Run the streaming service: consume readings, the enterprise registry, weather and the risk "
+      "chart from "
       "Kafka, keep state in RocksDB, publish the daily index and dead letters to Kafka. Stops "
       "cleanly on SIGINT or SIGTERM. See docs/streaming.md.",
       "fugong serve"};
@@ -117,7 +118,8 @@ int RunServeCommand(int argc, char** argv) {
   std::printf(
       "{\"messages\":%llu,\"readings_records\":%llu,\"readings_used\":%llu,"
       "\"readings_dead\":%llu,\"enterprises_used\":%llu,\"enterprises_dead\":%llu,"
-      "\"weather_used\":%llu,\"weather_dead\":%llu,\"gaps\":%llu,\"published_index\":%llu,"
+      "\"weather_used\":%llu,\"weather_dead\":%llu,\"risk_used\":%llu,\"risk_dead\":%llu,"
+      "\"gaps\":%llu,\"published_index\":%llu,"
       "\"published_dead_letters\":%llu,\"records_new\":%llu,\"records_revised\":%llu,"
       "\"seconds\":%.3f,\"ingest_seconds\":%.3f,\"closes\":%llu,"
       "\"close_to_published_max_seconds\":%.4f,\"commits\":%llu,\"commit_wait_seconds\":%.3f}\n",
@@ -129,7 +131,8 @@ int RunServeCommand(int argc, char** argv) {
       static_cast<unsigned long long>(s.enterprises.dead_total()),
       static_cast<unsigned long long>(s.weather.used),
       static_cast<unsigned long long>(s.weather.dead_total()),
-      static_cast<unsigned long long>(s.gaps),
+      static_cast<unsigned long long>(s.risk.used),
+      static_cast<unsigned long long>(s.risk.dead_total()), static_cast<unsigned long long>(s.gaps),
       static_cast<unsigned long long>(summary->published_index),
       static_cast<unsigned long long>(summary->published_dead_letters),
       static_cast<unsigned long long>(s.records_new),

@@ -128,7 +128,7 @@ std::string StatusLine(const ServeSummary& s, double seconds) {
       std::to_string(static_cast<long long>(seconds > 0 ? s.messages / seconds : 0)) +
       "/s), readings used " + std::to_string(st.readings.used) + ", dead " +
       std::to_string(st.readings.dead_total() + st.enterprises.dead_total() +
-                     st.weather.dead_total()) +
+                     st.weather.dead_total() + st.risk.dead_total()) +
       ", registered " + std::to_string(st.registered);
   if (st.watermark) line += ", watermark " + FormatUtcInstant(*st.watermark);
   if (st.closed_through) line += ", closed through " + FormatDate(*st.closed_through);
@@ -321,6 +321,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   consumer_config.Set("group.id", config.group_id, "group_id");
   std::vector<std::string> topics = {config.stream.readings_topic, config.stream.enterprises_topic};
   if (!config.stream.weather_topic.empty()) topics.push_back(config.stream.weather_topic);
+  if (!config.stream.risk_topic.empty()) topics.push_back(config.stream.risk_topic);
   Result<std::unique_ptr<KafkaStreamConsumer>> consumer = KafkaStreamConsumer::Create(
       consumer_config, topics,
       [&](const std::string& topic, int32_t partition) {
@@ -344,7 +345,8 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   });
   log("consuming " + config.stream.readings_topic + ", " + config.stream.enterprises_topic +
       (config.stream.weather_topic.empty() ? "" : ", " + config.stream.weather_topic) +
-      " as group " + config.group_id + "; publishing to " + config.index_topic + " and " +
+      (config.stream.risk_topic.empty() ? "" : ", " + config.stream.risk_topic) + " as group " +
+      config.group_id + "; publishing to " + config.index_topic + " and " +
       config.deadletter_topic);
 
   uint64_t assignment_generation = 0;
@@ -379,7 +381,8 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     const std::vector<StreamMessage>& messages = polled->messages;
     const bool quiet = messages.empty();
     if (!quiet) {
-      // Registry and weather messages change what the close under way reads: they wait for it.
+      // Registry, weather and risk messages change what the close under way reads: they wait
+      // for it.
       if (committer.busy() && !job.OnlyReadings(messages)) FUGONG_RETURN_IF_ERROR(finish_commit());
       if (summary.messages == 0) first_message = polled->polled_at;
       FUGONG_RETURN_IF_ERROR(job.Add(messages));

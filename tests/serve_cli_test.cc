@@ -188,6 +188,55 @@ TEST_F(ServeTest, StreamAndBackfillGiveIdenticalRecords) {
   EXPECT_EQ(messages, backfill_->size()) << "every record published exactly once";
 }
 
+// The epidemic risk chart through its topic (`fugong produce --kind risk`): county records
+// carry the levels exactly as a backfill with the same chart file gives them.
+TEST_F(ServeTest, TheRiskChartTopicGivesTheBackfillsCountyRecords) {
+  ASSERT_TRUE(cluster_->CreateTopic("fugong.risk", 1).ok());
+  // Two counties of the registry, with entries before and inside the streamed days, and a bad one.
+  std::vector<std::string> counties;
+  const std::vector<std::string> lines =
+      SplitLines(ReadFile((*dir_ / "input/enterprises.csv").string()));
+  for (size_t i = 1; i < lines.size() && counties.size() < 2; ++i) {
+    const size_t comma = lines[i].find(',');
+    const std::string county =
+        lines[i].substr(comma + 1, lines[i].find(',', comma + 1) - comma - 1);
+    if (std::find(counties.begin(), counties.end(), county) == counties.end()) {
+      counties.push_back(county);
+    }
+  }
+  ASSERT_EQ(counties.size(), 2u);
+  const fs::path chart = *dir_ / (name_ + "-risk.csv");
+  std::ofstream(chart) << "county_code,date,level\n"
+                       << counties[0] << ",2020-01-01,high\n"
+                       << counties[0] << ",2020-02-20,low\n"
+                       << counties[1] << ",2020-02-18,medium\n"
+                       << counties[1] << ",2020-02-19,amber\n";
+  BackfillFiles files = BackfillFilesFor(*dir_, *readings_, name_ + "-backfill");
+  files.risk = chart.string();
+  Result<RunConfig> config = LoadRunConfig((*dir_ / "config.yaml").string(), {});
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  Result<BackfillSummary> summary = RunBackfillFromFiles(*config, files, nullptr);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->risk.used, 3u);
+  EXPECT_EQ(summary->risk.dead_total(), 1u);
+  const std::map<std::string, std::string> want = ReadIndexRecordsWithoutComputedAt(files.out);
+  size_t with_risk = 0;
+  for (const auto& [key, record] : want) {
+    if (record.find("\"risk\":") != std::string::npos) ++with_risk;
+  }
+  EXPECT_GT(with_risk, 0u) << "the chart covers no published county record";
+
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  Produce("fugong.risk", "risk", {chart.string()});
+  std::unique_ptr<ChildProcess> serve = Serve({"--exit-when-idle", "4"});
+  Produce("fugong.readings", "readings", *readings_);
+  ASSERT_EQ(serve->Wait(), 0) << ReadFile(log_);
+  ExpectSameRecords(PublishedIndex(), want);
+  const std::string out = ReadFile((*dir_ / (name_ + ".out")).string());
+  EXPECT_NE(out.find("\"risk_used\":3,\"risk_dead\":1"), std::string::npos) << out;
+}
+
 TEST_F(ServeTest, CrashesAndKillNineMidStreamEndInTheSameRecords) {
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});

@@ -803,5 +803,199 @@ TEST_F(StreamJobTest, AnEmptyOutboxIsReadAgainOnlyAfterAWriteAddsToIt) {
   ExpectRevisionsConsistent();
 }
 
+// The epidemic risk chart (issue 11, part 1): the stream and the backfill join it into county
+// records alike, and a chart entry that comes after its days were published revises exactly the
+// county records whose level it changes.
+class StreamRiskChartTest : public StreamJobTest {
+ protected:
+  void SetUp() override {
+    StreamJobTest::SetUp();
+    // The three counties with the most enterprises, so that their records are not suppressed.
+    std::map<std::string, int> per_county;
+    const std::vector<std::string> lines =
+        testing::SplitLines(testing::ReadFile((*dir_ / "input/enterprises.csv").string()));
+    for (size_t i = 1; i < lines.size(); ++i) {
+      const size_t comma = lines[i].find(',');
+      if (comma != std::string::npos) {
+        ++per_county[lines[i].substr(comma + 1, lines[i].find(',', comma + 1) - comma - 1)];
+      }
+    }
+    std::vector<std::pair<int, std::string>> by_size;
+    for (const auto& [county, n] : per_county) by_size.emplace_back(-n, county);
+    std::sort(by_size.begin(), by_size.end());
+    ASSERT_GE(by_size.size(), 3u);
+    for (int i = 0; i < 3; ++i) counties_.push_back(by_size[i].second);
+  }
+
+  // A backfill of the generated province with `chart` (CSV lines after the header) as --risk.
+  std::map<std::string, std::string> BackfillWithChart(const std::vector<std::string>& chart,
+                                                       const std::string& name,
+                                                       BackfillSummary* summary = nullptr) {
+    const fs::path path = *dir_ / (name + "-risk.csv");
+    std::ofstream out(path);
+    out << "county_code,date,level\n";
+    for (const std::string& line : chart) out << line << "\n";
+    out.close();
+    BackfillFiles files = testing::BackfillFilesFor(*dir_, *readings_files_, name);
+    files.risk = path.string();
+    Result<BackfillSummary> s = RunBackfillFromFiles(Config(), files, nullptr);
+    EXPECT_TRUE(s.ok()) << s.status().ToString();
+    if (summary != nullptr && s.ok()) *summary = *s;
+    return ReadIndexRecordsWithoutComputedAt(files.out);
+  }
+
+  // A chart message as `fugong produce --kind risk` sends a CSV line.
+  static void AppendEntry(TopicFeed* feed, const std::string& county, const std::string& date,
+                          const std::string& level) {
+    feed->Append(county, R"({"county_code":")" + county + R"(","date":")" + date +
+                             R"(","level":")" + level + R"("})");
+  }
+
+  static std::optional<std::string> RiskOf(const std::string& record) {
+    const nlohmann::json j = nlohmann::json::parse(record);
+    if (!j.contains("risk")) return std::nullopt;
+    return j["risk"].get<std::string>();
+  }
+  // The record without its risk field: what a run without a chart publishes.
+  static std::string WithoutRisk(const std::string& record) {
+    const size_t at = record.find(",\"risk\":\"");
+    if (at == std::string::npos) return record;
+    return record.substr(0, at) + record.substr(record.find('"', at + 9) + 1);
+  }
+
+  std::vector<std::string> counties_;
+};
+
+TEST_F(StreamRiskChartTest, StreamAndBackfillJoinTheChartIntoCountyRecordsOnTheRightDays) {
+  const std::string& a = counties_[0];
+  const std::string& b = counties_[1];
+  const std::vector<std::string> chart = {
+      a + ",2020-02-09,high",      a + ",2020-02-17,medium", a + ",2020-02-24,low",
+      b + ",2020-02-09,very_high", "999999,2020-02-09,high",  // unknown county
+      b + ",2020-02-30,high",                                 // bad date
+      b + ",2020-02-20,purple",                               // bad level
+  };
+  BackfillSummary summary;
+  const std::map<std::string, std::string> with_chart = BackfillWithChart(chart, "risk", &summary);
+  EXPECT_EQ(summary.risk.records, 7u);
+  EXPECT_EQ(summary.risk.used, 4u);
+  EXPECT_EQ(summary.risk.dead_total(), 3u);
+  EXPECT_EQ(summary.risk.dead[static_cast<size_t>(DeadLetterReason::kUnknownCounty)], 1u);
+  EXPECT_EQ(summary.risk.dead[static_cast<size_t>(DeadLetterReason::kBadDate)], 1u);
+  EXPECT_EQ(summary.risk.dead[static_cast<size_t>(DeadLetterReason::kBadRiskLevel)], 1u);
+
+  // Only county records of the two counties change, and only by their risk field.
+  ASSERT_EQ(with_chart.size(), backfill_->size());
+  int with_risk = 0;
+  for (const auto& [key, record] : with_chart) {
+    const bool charted = key.find("|county|" + a) != std::string::npos ||
+                         key.find("|county|" + b) != std::string::npos;
+    if (!charted) {
+      EXPECT_EQ(record, backfill_->at(key)) << key;
+      continue;
+    }
+    EXPECT_EQ(WithoutRisk(record), backfill_->at(key)) << key;
+    if (RiskOf(record)) ++with_risk;
+  }
+  EXPECT_GT(with_risk, 0);
+  const auto risk_on = [&](const std::string& date, const std::string& county) {
+    return RiskOf(with_chart.at(date + "|county|" + county));
+  };
+  EXPECT_EQ(risk_on("2020-02-08", a), std::nullopt) << "before the county's first entry";
+  EXPECT_EQ(risk_on("2020-02-09", a), "high");
+  EXPECT_EQ(risk_on("2020-02-16", a), "high");
+  EXPECT_EQ(risk_on("2020-02-17", a), "medium");
+  EXPECT_EQ(risk_on("2020-02-24", a), "low");
+  EXPECT_EQ(risk_on("2020-02-29", a), "low");
+  EXPECT_EQ(risk_on("2020-02-20", b), "very_high") << "the bad entry of 02-20 changes nothing";
+  EXPECT_EQ(risk_on("2020-02-20", counties_[2]), std::nullopt) << "a county not in the chart";
+
+  // The stream, with the chart's messages before the readings: the same records, each once.
+  TopicFeed risk("fugong.risk", 1);
+  const fs::path chart_file = *dir_ / "risk-risk.csv";
+  ASSERT_TRUE(risk.AppendCsv(TopicRecordKind::kRisk, chart_file.string()));
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  Feed(job.get(), risk, 0, risk.size());
+  Feed(job.get(), readings_, 0, readings_.size());
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), with_chart);
+  for (const auto& [key, values] : published_.index) EXPECT_EQ(values.size(), 1u) << key;
+  EXPECT_EQ(job->status().risk.used, 4u);
+  EXPECT_EQ(job->status().risk.dead_total(), 3u);
+  std::multiset<std::string> reasons;
+  for (const std::string& d : published_.dead_letters) {
+    const nlohmann::json j = nlohmann::json::parse(d);
+    if (j["source"]["topic"] == "fugong.risk") reasons.insert(j["reason"].get<std::string>());
+  }
+  EXPECT_EQ(reasons, (std::multiset<std::string>{"unknown_county", "bad_date", "bad_risk_level"}));
+}
+
+TEST_F(StreamRiskChartTest, ALateChartEntryRevisesExactlyTheCountyRecordsItChanges) {
+  const std::string& a = counties_[0];
+  std::unique_ptr<StreamJob> job = OpenJob();
+  FeedReference(job.get());
+  Feed(job.get(), readings_, 0, readings_.size());
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  ExpectSameRecords(published_.Latest(), *backfill_);
+  ASSERT_FALSE(HasFailure());
+
+  // Each step: one more entry, then the keys it republished, and their contents.
+  TopicFeed risk("fugong.risk", 1);
+  const auto add_entry = [&](const std::string& date, const std::string& level) {
+    const std::map<std::string, std::vector<std::string>> before = published_.index;
+    AppendEntry(&risk, a, date, level);
+    EXPECT_TRUE(job->Add(risk.Slice(risk.size() - 1, risk.size())).ok());
+    CommitAndDrain(job.get());
+    std::set<std::string> republished;
+    for (const auto& [key, values] : published_.index) {
+      if (values.size() > before.at(key).size()) republished.insert(key);
+    }
+    return republished;
+  };
+  const auto county_days = [&](const std::string& from, const std::string& to) {
+    std::set<std::string> keys;
+    for (Day d = DayOf(from.c_str()); d <= DayOf(to.c_str()); ++d) {
+      keys.insert(FormatDate(d) + "|county|" + a);
+    }
+    return keys;
+  };
+
+  // An entry on 02-20 holds from then on: the county's records of 02-20..02-29, nothing else.
+  EXPECT_EQ(add_entry("2020-02-20", "high"), county_days("2020-02-20", "2020-02-29"));
+  // An earlier one holds until the next: 02-10..02-19 only.
+  EXPECT_EQ(add_entry("2020-02-10", "lower"), county_days("2020-02-10", "2020-02-19"));
+  // The same level again for a day it already holds on changes no record.
+  EXPECT_EQ(add_entry("2020-02-25", "high"), std::set<std::string>{});
+  for (const auto& [key, values] : published_.index) {
+    if (values.size() > 1) EXPECT_EQ(RevisionOf(values.back()), 2) << key;
+  }
+
+  // The entries are kept in state: a restarted job publishes nothing new, and the latest
+  // records are a backfill's with the same chart.
+  Crash(&job);
+  job = OpenJob();
+  const size_t sent = published_.dead_letters.size();
+  std::map<std::string, size_t> counts;
+  for (const auto& [key, values] : published_.index) counts[key] = values.size();
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  for (const auto& [key, values] : published_.index) EXPECT_EQ(values.size(), counts[key]) << key;
+  EXPECT_EQ(published_.dead_letters.size(), sent);
+  // Revisions aside: the backfill publishes each record once.
+  const std::map<std::string, std::string> want = BackfillWithChart(
+      {a + ",2020-02-20,high", a + ",2020-02-10,lower", a + ",2020-02-25,high"}, "late-risk");
+  const auto without_revision = [](const std::map<std::string, std::string>& records) {
+    std::map<std::string, nlohmann::json> out;
+    for (const auto& [key, record] : records) {
+      nlohmann::json j = nlohmann::json::parse(record);
+      j.erase("revision");
+      out.emplace(key, std::move(j));
+    }
+    return out;
+  };
+  EXPECT_EQ(without_revision(published_.Latest()), without_revision(want));
+  ExpectRevisionsConsistent();
+}
+
 }  // namespace
 }  // namespace fugong

@@ -10,7 +10,7 @@ namespace fugong {
 
 namespace {
 
-constexpr const char* kInputNames[] = {"readings", "enterprises", "weather"};
+constexpr const char* kInputNames[] = {"readings", "enterprises", "weather", "risk"};
 
 // Seconds, from a millisecond API answer to a slow close of a large province.
 const prometheus::Histogram::BucketBoundaries kHttpBuckets = {
@@ -33,7 +33,7 @@ ServiceMetrics::ServiceMetrics(const RegionTable* regions)
                .Name("fugong_records_used_total")
                .Help(
                    "Input records applied to state (readings to a meter-day, registry and "
-                   "weather records to their tables), over the life of the state.")
+                   "weather and risk chart records to their tables), over the life of the state.")
                .Register(*registry_);
   dead_ = &BuildCounter()
                .Name("fugong_records_dead_lettered_total")
@@ -159,7 +159,8 @@ void ServiceMetrics::SetStatus(const StreamStatus& status,
     }
     gaps_ = &gaps_family_->Add({});
   }
-  const IngestCounters* counters[] = {&status.readings, &status.enterprises, &status.weather};
+  const IngestCounters* counters[] = {&status.readings, &status.enterprises, &status.weather,
+                                      &status.risk};
   for (size_t i = 0; i < inputs_.size(); ++i) {
     Input& in = inputs_[i];
     Advance(in.consumed, counters[i]->records, &in.shown.records);

@@ -71,7 +71,7 @@ class ServiceMetrics {
   prometheus::Family<prometheus::Counter>* used_;
   prometheus::Family<prometheus::Counter>* dead_;
   prometheus::Family<prometheus::Counter>* gaps_family_;
-  std::array<Input, 3> inputs_;  // their series, added by the first SetStatus
+  std::array<Input, 4> inputs_;  // their series, added by the first SetStatus
   prometheus::Counter* gaps_ = nullptr;
   uint64_t gaps_shown_ = 0;
   prometheus::Counter* days_closed_;

@@ -27,9 +27,12 @@ constexpr FieldSchema kEnterpriseFields[] = {
     {"active_to", false, false}};
 constexpr FieldSchema kWeatherFields[] = {
     {"county_code", true, false}, {"date", true, false}, {"temp_mean_c", true, true}};
+constexpr FieldSchema kRiskFields[] = {
+    {"county_code", true, false}, {"date", true, false}, {"level", true, false}};
 
 std::string_view KeyField(TopicRecordKind kind) {
-  return kind == TopicRecordKind::kWeather ? "county_code" : "enterprise_id";
+  const bool by_county = kind == TopicRecordKind::kWeather || kind == TopicRecordKind::kRisk;
+  return by_county ? "county_code" : "enterprise_id";
 }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
@@ -43,6 +46,8 @@ bool ParseTopicRecordKind(std::string_view text, TopicRecordKind* kind) {
     *kind = TopicRecordKind::kEnterprises;
   } else if (text == "weather") {
     *kind = TopicRecordKind::kWeather;
+  } else if (text == "risk") {
+    *kind = TopicRecordKind::kRisk;
   } else {
     return false;
   }
@@ -57,6 +62,8 @@ std::string_view TopicRecordKindName(TopicRecordKind kind) {
       return "enterprises";
     case TopicRecordKind::kWeather:
       return "weather";
+    case TopicRecordKind::kRisk:
+      return "risk";
   }
   return "?";
 }
@@ -111,6 +118,9 @@ Result<CsvMessageEncoder> CsvMessageEncoder::FromHeader(TopicRecordKind kind,
   } else if (kind == TopicRecordKind::kWeather) {
     schema = kWeatherFields;
     schema_size = std::size(kWeatherFields);
+  } else if (kind == TopicRecordKind::kRisk) {
+    schema = kRiskFields;
+    schema_size = std::size(kRiskFields);
   }
   CsvMessageEncoder encoder;
   encoder.columns_ = static_cast<int>(names.size());

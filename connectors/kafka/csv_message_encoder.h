@@ -19,7 +19,7 @@
 namespace fugong {
 
 // What a topic carries; decides the fields, their order and the key.
-enum class TopicRecordKind { kReadings, kEnterprises, kWeather };
+enum class TopicRecordKind { kReadings, kEnterprises, kWeather, kRisk };
 
 bool ParseTopicRecordKind(std::string_view text, TopicRecordKind* kind);
 std::string_view TopicRecordKindName(TopicRecordKind kind);

@@ -20,7 +20,8 @@ bool IsValidTopicName(std::string_view name) {
 }  // namespace
 
 std::string DefaultTopicSpecs() {
-  return "fugong.readings:48,fugong.enterprises:4,fugong.weather:1,fugong.index.daily:12,"
+  return "fugong.readings:48,fugong.enterprises:4,fugong.weather:1,fugong.risk:1,fugong.index."
+         "daily:12,"
          "fugong.deadletter:2";
 }
 

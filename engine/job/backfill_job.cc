@@ -1,6 +1,7 @@
 #include "engine/job/backfill_job.h"
 
 #include "engine/decode/enterprise_csv_decoder.h"
+#include "engine/decode/risk_csv_decoder.h"
 #include "engine/job/reading_ingestor.h"
 #include "engine/job/registry_file_merge.h"
 #include "engine/job/state_fingerprint.h"
@@ -123,6 +124,22 @@ Status BackfillJob::LoadWeather(RecordSource* source, WeatherTable* weather,
                              });
 }
 
+Status BackfillJob::LoadRisk(RecordSource* source, RiskChart* chart, IngestCounters* counters) {
+  FUGONG_RETURN_IF_ERROR(source->Resume(""));
+  Result<RiskCsvDecoder> decoder = RiskCsvDecoder::FromHeader(source->header(), &regions_);
+  if (!decoder.ok())
+    return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
+  RiskCsvDecoder::Row row;
+  DecodeError error;
+  return ReadReferenceSource(source, state_, counters,
+                             [&](std::string_view line, int64_t at, ReferenceLines* lines) {
+                               if (!decoder->Decode(line, &row, &error))
+                                 return lines->Rejected(error, at, line);
+                               chart->Set(row.county, row.day, row.level);
+                               lines->Used();
+                             });
+}
+
 Status BackfillJob::IngestReadings(const BackfillRequest& request,
                                    const EnterpriseRegistry& registry, ProgressListener* progress,
                                    BackfillSummary* summary,
@@ -203,14 +220,18 @@ Result<BackfillSummary> BackfillJob::Run(const BackfillRequest& request, IndexSi
   if (request.weather) {
     FUGONG_RETURN_IF_ERROR(LoadWeather(request.weather, &weather, &summary.weather));
   }
+  RiskChart risk;
+  if (request.risk) FUGONG_RETURN_IF_ERROR(LoadRisk(request.risk, &risk, &summary.risk));
 
   // source -> decode -> validate -> meter_day
   std::optional<std::pair<Day, Day>> span;
   FUGONG_RETURN_IF_ERROR(IngestReadings(request, registry, progress, &summary, &span));
 
   // enterprise_day -> baseline -> score -> groups -> publish
-  IndexComputation computation(ComputationContext{
-      {&config_, &regions_, &industries_, &calendar_}, &registry, &weather, state_, clock_.Now()});
+  ComputationContext context{
+      {&config_, &regions_, &industries_, &calendar_}, &registry, &weather, state_, clock_.Now()};
+  context.risk = &risk;
+  IndexComputation computation(context);
   Result<ComputationSummary> computed =
       computation.Run(request.from, request.to, span, index, progress);
   if (!computed.ok()) return computed.status();

@@ -16,6 +16,7 @@
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/industry_table.h"
 #include "engine/reference/region_table.h"
+#include "engine/reference/risk_chart.h"
 #include "engine/state/state_store.h"
 
 namespace fugong {
@@ -23,6 +24,7 @@ namespace fugong {
 struct BackfillRequest {
   RecordSource* enterprises = nullptr;
   RecordSource* weather = nullptr;  // optional
+  RecordSource* risk = nullptr;     // optional: the epidemic risk chart (county_code,date,level)
   std::vector<RecordSource*> readings;
   std::optional<Day> from, to;  // the days to publish
   // Testing and tuning: commit at least every this many readings.
@@ -42,6 +44,7 @@ struct BackfillSummary {
   IngestCounters readings;     // over all runs on this state
   IngestCounters enterprises;  // this run
   IngestCounters weather;      // this run
+  IngestCounters risk;         // this run
   ComputationSummary computation;
   uint64_t dead_letters_written = 0;
   uint64_t readings_this_run = 0;
@@ -61,6 +64,7 @@ class BackfillJob {
   Status LoadEnterprises(RecordSource* source, EnterpriseRegistry* registry,
                          IngestCounters* counters);
   Status LoadWeather(RecordSource* source, WeatherTable* weather, IngestCounters* counters);
+  Status LoadRisk(RecordSource* source, RiskChart* chart, IngestCounters* counters);
   Status IngestReadings(const BackfillRequest& request, const EnterpriseRegistry& registry,
                         ProgressListener* progress, BackfillSummary* summary,
                         std::optional<std::pair<Day, Day>>* span);

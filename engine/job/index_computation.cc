@@ -142,7 +142,7 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
   for (int i = first; i <= last; ++i) {
     sums[i].resize(catalog.size());
     FUGONG_RETURN_IF_ERROR(PublishDayRecords(score_from + i, catalog, sums[i], *ctx_.calendar,
-                                             config, &publisher, &batch, &records));
+                                             ctx_.risk, config, &publisher, &batch, &records));
     for (uint32_t g = 0; g < sums[i].size(); ++g) {
       if (sums[i][g].registered > 0) group_published[g] = 1;
     }

@@ -18,6 +18,7 @@
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/industry_table.h"
 #include "engine/reference/region_table.h"
+#include "engine/reference/risk_chart.h"
 #include "engine/reference/weather_table.h"
 #include "engine/state/state_store.h"
 
@@ -39,7 +40,8 @@ struct ComputationContext : EngineReferences {
   const WeatherTable* weather;
   StateStore* state;
   EpochSeconds now;
-  int threads = 0;  // 0: one per core
+  int threads = 0;                  // 0: one per core
+  const RiskChart* risk = nullptr;  // the epidemic chart, if any: county records gain `risk`
 };
 
 class IndexComputation {

@@ -39,10 +39,12 @@ bool HasPrefix(const rocksdb::Iterator& it, std::string_view prefix) {
 }  // namespace
 
 LiveIndex::LiveIndex(const EngineReferences& references, const EnterpriseRegistry* registry,
-                     const WeatherTable* weather, StateStore* state, int threads)
+                     const WeatherTable* weather, const RiskChart* risk, StateStore* state,
+                     int threads)
     : refs_(references),
       registry_(registry),
       weather_(weather),
+      risk_(risk),
       state_(state),
       threads_(std::max(1, threads)) {}
 
@@ -110,6 +112,17 @@ void LiveIndex::RegistryChanged(const std::string& id, bool rescore, StateBatch*
   if (!republish_all_ && !days_.empty()) {
     republish_all_ = true;
     batch->Put(Store::kMeta, kRepublishAll, "");
+  }
+}
+
+void LiveIndex::RiskChanged(const RiskChart::Span& span, StateBatch* batch) {
+  // Only published days: a day still to publish reads the chart when it is. Days before the
+  // retention cutoff are final (Close does not publish them again).
+  for (auto it = days_.lower_bound(std::max(span.from, state_->retention_cutoff()));
+       it != days_.end() && span.Contains(it->first); ++it) {
+    if (!it->second.published) continue;
+    it->second.published = false;
+    PutDayState(it->first, batch);
   }
 }
 
@@ -337,7 +350,7 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
     if (span && day >= span->first && day <= span->second) {
       day_sums.resize(catalog_->size());
       DayRecords records;
-      FUGONG_RETURN_IF_ERROR(PublishDayRecords(day, *catalog_, day_sums, *refs_.calendar,
+      FUGONG_RETURN_IF_ERROR(PublishDayRecords(day, *catalog_, day_sums, *refs_.calendar, risk_,
                                                *refs_.config, publisher, &batch, &records));
       for (const auto& [key, record] : records.changed) PutIndexRecord(&batch, key, record);
       s.published = true;

@@ -25,6 +25,7 @@
 #include "engine/job/engine_references.h"
 #include "engine/publish/index_publisher.h"
 #include "engine/reference/enterprise_registry.h"
+#include "engine/reference/risk_chart.h"
 #include "engine/reference/weather_table.h"
 #include "engine/state/state_store.h"
 
@@ -48,7 +49,7 @@ class LiveIndex {
 
   // The references must outlive this object; `registry` and `weather` change between calls.
   LiveIndex(const EngineReferences& references, const EnterpriseRegistry* registry,
-            const WeatherTable* weather, StateStore* state, int threads);
+            const WeatherTable* weather, const RiskChart* risk, StateStore* state, int threads);
 
   // Checks the configured levels and restores the fitted windows, closed days and pending work.
   Status Open();
@@ -69,6 +70,10 @@ class LiveIndex {
   // or a new county: its baselines depend on the county's weather). Every published day is then
   // summed again, since its registered counts or groups may have changed.
   void RegistryChanged(const std::string& id, bool rescore, StateBatch* batch);
+  // A risk chart entry may have changed the level of the published days in `span`: they are
+  // summed and published again at the next close (only the county records whose level changed
+  // get a new revision). Marked in `batch`, written with the entry.
+  void RiskChanged(const RiskChart::Span& span, StateBatch* batch);
 
   // Closes every day up to `closed_through` whose window is closed, from `first_day` (the first
   // day with readings) on: fits the windows, scores the days, does the pending work, and
@@ -104,6 +109,7 @@ class LiveIndex {
   const EngineReferences refs_;
   const EnterpriseRegistry* registry_;
   const WeatherTable* weather_;
+  const RiskChart* risk_;
   StateStore* state_;
   int threads_;
   std::vector<IdRange> shards_;

@@ -45,8 +45,8 @@ std::string Fixed64(int64_t v) {
   return out;
 }
 
-// weather: county \0 day
-std::string WeatherKey(const std::string& county, Day day) {
+// weather and risk: county \0 day
+std::string CountyDayKey(const std::string& county, Day day) {
   std::string key = county;
   key.push_back('\0');
   AppendDay(day, &key);
@@ -62,8 +62,9 @@ StreamJob::StreamJob(const StreamContext& context)
       reading_decoder_(context.settings->max_message_bytes),
       enterprise_decoder_(context.regions, context.industries, context.settings->max_message_bytes),
       weather_decoder_(context.regions, context.settings->max_message_bytes),
+      risk_decoder_(context.regions, context.settings->max_message_bytes),
       watermark_(context.settings->idle_partition_seconds),
-      index_(context, &registry_, &weather_, context.state, ThreadCount(context.threads)),
+      index_(context, &registry_, &weather_, &risk_, context.state, ThreadCount(context.threads)),
       pending_(context.state) {}
 
 Status StreamJob::Open() {
@@ -74,6 +75,7 @@ Status StreamJob::Open() {
   status_.readings = ingestor_.counters();
   LoadIngestCounters(*ctx_.state, "enterprises", &status_.enterprises);
   LoadIngestCounters(*ctx_.state, "weather", &status_.weather);
+  LoadIngestCounters(*ctx_.state, "risk", &status_.risk);
   status_.gaps = ctx_.state->GetCounter("stream.gaps");
   status_.lost_offsets = ctx_.state->GetCounter("stream.lost_offsets");
   FUGONG_RETURN_IF_ERROR(LoadReference());
@@ -111,6 +113,18 @@ Status StreamJob::LoadReference() {
                                 " no longer decodes: " + error.detail);
     }
     weather_.Set(row.county, row.day, row.temp_mean_c);
+  }
+  it = ctx_.state->NewIterator(Store::kRisk);
+  RiskRow risk;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view county = key.substr(0, key.find('\0'));
+    const std::string_view value(it->value().data(), it->value().size());
+    if (!risk_decoder_.Decode(county, value, &risk, &error)) {
+      return Status::Corruption("risk chart record of " + std::string(county) +
+                                " no longer decodes: " + error.detail);
+    }
+    risk_.Set(risk.county, risk.day, risk.level);
   }
   status_.registered = registry_.size();
   return Status::OK();
@@ -218,7 +232,7 @@ void StreamJob::AddWeather(const StreamMessage& m) {
     AddDeadLetter(error.reason, std::move(error.detail), m, &status_.weather);
     return;
   }
-  pending_.Put(Store::kWeather, WeatherKey(row.county, row.day), m.value);
+  pending_.Put(Store::kWeather, CountyDayKey(row.county, row.day), m.value);
   weather_.Set(row.county, row.day, row.temp_mean_c);
   // Late weather (of a closed day, or of a fitted window) rescores the county's enterprises.
   if (index_.Reaches(row.day)) {
@@ -229,18 +243,32 @@ void StreamJob::AddWeather(const StreamMessage& m) {
   ++status_.weather.used;
 }
 
+void StreamJob::AddRisk(const StreamMessage& m) {
+  ++status_.risk.records;
+  RiskRow row;
+  DecodeError error;
+  if (!GuardedDecode([&] { return risk_decoder_.Decode(m.key, m.value, &row, &error); }, &error)) {
+    AddDeadLetter(error.reason, std::move(error.detail), m, &status_.risk);
+    return;
+  }
+  pending_.Put(Store::kRisk, CountyDayKey(row.county, row.day), m.value);
+  // An entry for days already published revises their county records at the next close.
+  index_.RiskChanged(risk_.Set(row.county, row.day, row.level), &pending_);
+  ++status_.risk.used;
+}
+
 Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
   if (sealed_ != nullptr && !OnlyReadings(messages)) {
     // A programming error of the caller: the close under way reads the registry and weather.
     return Status::InvalidArgument(
-        "registry or weather messages added while a sealed commit is being written");
+        "registry, weather or risk messages added while a sealed commit is being written");
   }
   const EpochSeconds now = ctx_.clock->Now();
   const StreamSettings& s = *ctx_.settings;
   readings_.clear();
   // Messages come in runs of one partition: look its progress and its topic up once a run, not
   // once a message.
-  enum class Input { kReadings, kEnterprises, kWeather };
+  enum class Input { kReadings, kEnterprises, kWeather, kRisk };
   PartitionProgress* run = nullptr;
   Input run_input = Input::kReadings;
   bool run_heard = false;  // the run's partition was marked as heard from
@@ -254,6 +282,8 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
         run_input = Input::kEnterprises;
       } else if (!s.weather_topic.empty() && m.topic == s.weather_topic) {
         run_input = Input::kWeather;
+      } else if (!s.risk_topic.empty() && m.topic == s.risk_topic) {
+        run_input = Input::kRisk;
       } else {
         return Status::InvalidArgument("a message of topic " + std::string(m.topic) +
                                        ", which the job does not consume");
@@ -280,6 +310,9 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
         break;
       case Input::kWeather:
         AddWeather(m);
+        break;
+      case Input::kRisk:
+        AddRisk(m);
         break;
     }
   }
@@ -313,6 +346,7 @@ void StreamJob::AddGap(const std::string& topic, int32_t partition, int64_t from
 void StreamJob::PutCounters(StateBatch* batch) const {
   PutIngestCounters(batch, "enterprises", status_.enterprises);
   PutIngestCounters(batch, "weather", status_.weather);
+  PutIngestCounters(batch, "risk", status_.risk);
   batch->Put(Store::kStats, "stream.gaps", Fixed64(static_cast<int64_t>(status_.gaps)));
   batch->Put(Store::kStats, "stream.lost_offsets",
              Fixed64(static_cast<int64_t>(status_.lost_offsets)));

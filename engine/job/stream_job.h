@@ -1,11 +1,11 @@
-// The streaming job: messages of the readings, registry and weather topics in, index records and
-// dead letters out (through the outbox), state in RocksDB. It knows nothing of Kafka: the service
-// hands it consumed messages and sends what it puts in the outbox.
+// The streaming job: messages of the readings, registry, weather and risk topics in, index records
+// and dead letters out (through the outbox), state in RocksDB. It knows nothing of Kafka: the
+// service hands it consumed messages and sends what it puts in the outbox.
 //
 //   readings ──► decode ► validate ► meter_day ──┐            ┌─► watermark ► close days
 //   enterprises ─► registry ──────────────────────┼─► commit ──┤   (live_index: fit windows,
-//   weather ───► weather table ───────────────────┘  (state +  └─► score the day, late rescores,
-//                                                    offsets,      group sums ► publish ► outbox)
+//   weather ───► weather table ───────────────────┤  (state +  └─► score the day, late rescores,
+//   risk ──────► risk chart ──────────────────────┘   offsets,      group sums ► publish ► outbox)
 //                                                    one batch)
 //
 // Exactly once: everything a batch of messages changes and the offsets after it are committed in
@@ -26,6 +26,7 @@
 #include "engine/config/engine_config.h"
 #include "engine/decode/enterprise_json_decoder.h"
 #include "engine/decode/reading_json_decoder.h"
+#include "engine/decode/risk_json_decoder.h"
 #include "engine/decode/weather_json_decoder.h"
 #include "engine/job/engine_references.h"
 #include "engine/job/event_time_watermark.h"
@@ -36,6 +37,7 @@
 #include "engine/job/stream_message.h"
 #include "engine/job/stream_settings.h"
 #include "engine/reference/enterprise_registry.h"
+#include "engine/reference/risk_chart.h"
 #include "engine/reference/weather_table.h"
 
 namespace fugong {
@@ -52,6 +54,7 @@ struct StreamStatus {
   IngestCounters readings;  // over the state's whole life
   IngestCounters enterprises;
   IngestCounters weather;
+  IngestCounters risk;
   uint64_t gaps = 0;          // partition gaps found (offsets lost before they were read)
   uint64_t lost_offsets = 0;  // offsets in those gaps
   std::optional<EpochSeconds> watermark;
@@ -180,6 +183,7 @@ class StreamJob {
 
   void AddEnterprise(const StreamMessage& m);
   void AddWeather(const StreamMessage& m);
+  void AddRisk(const StreamMessage& m);
   void AddDeadLetter(DeadLetterReason reason, std::string detail, const StreamMessage& m,
                      IngestCounters* counters);
   Status LoadReference();
@@ -197,15 +201,17 @@ class StreamJob {
   StreamContext ctx_;
   EnterpriseRegistry registry_;
   WeatherTable weather_;
+  RiskChart risk_;
   ReadingIngestor ingestor_;
   ReadingJsonDecoder reading_decoder_;
   EnterpriseJsonDecoder enterprise_decoder_;
   WeatherJsonDecoder weather_decoder_;
+  RiskJsonDecoder risk_decoder_;
   EventTimeWatermark watermark_;
   LiveIndex index_;
 
   std::map<TopicPartition, PartitionProgress> progress_;
-  StateBatch pending_;  // registry, weather and dead letters of messages added since the commit
+  StateBatch pending_;  // registry, weather, risk and dead letters of messages since the commit
   uint64_t uncommitted_ = 0;
   std::vector<StreamMessage> readings_;  // scratch: the readings of one Add
 

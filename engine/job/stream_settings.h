@@ -13,6 +13,7 @@ struct StreamSettings {
   std::string readings_topic = "fugong.readings";
   std::string enterprises_topic = "fugong.enterprises";
   std::string weather_topic = "fugong.weather";  // empty: no weather input
+  std::string risk_topic = "fugong.risk";        // empty: no epidemic risk chart input
 
   // A day closes when the event-time watermark passes its end by this much...
   int64_t close_grace_seconds = 2 * 3600;

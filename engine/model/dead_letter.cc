@@ -31,7 +31,9 @@ std::string_view ReasonCode(DeadLetterReason reason) {
       "partition_gap",
       "internal_error",
       "conflicting_registry_line",
-      "too_old"};
+      "too_old",
+      "bad_risk_level",
+      "bad_date"};
   return kCodes[static_cast<size_t>(reason)];
 }
 

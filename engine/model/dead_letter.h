@@ -42,6 +42,10 @@ enum class DeadLetterReason : uint8_t {
   kConflictingRegistryLine,
   // A reading of a day older than the state keeps (retention_days behind the newest day).
   kTooOld,
+  // A risk chart entry whose level is not one of the five (engine/model/risk_level.h).
+  kBadRiskLevel,
+  // A date field that is not a date (risk chart entries; weather keeps bad_weather).
+  kBadDate,
   kCount,  // not a reason: the number of reasons
 };
 

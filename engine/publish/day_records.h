@@ -11,6 +11,7 @@
 #include "engine/groups/group_day_sums.h"
 #include "engine/publish/index_publisher.h"
 #include "engine/reference/holiday_calendar.h"
+#include "engine/reference/risk_chart.h"
 
 namespace fugong {
 
@@ -20,10 +21,11 @@ struct DayRecords {
 };
 
 // Records of `day` for every group with an enterprise registered and active on it; revisions
-// go into `batch` through `publisher`.
+// go into `batch` through `publisher`. County records carry the county's level of `risk` on the
+// day (`risk` may be null: no chart).
 Status PublishDayRecords(Day day, const GroupCatalog& catalog,
                          const std::vector<GroupDaySums>& sums, const HolidayCalendar& calendar,
-                         const EngineConfig& config, IndexPublisher* publisher, StateBatch* batch,
-                         DayRecords* out);
+                         const RiskChart* risk, const EngineConfig& config,
+                         IndexPublisher* publisher, StateBatch* batch, DayRecords* out);
 
 }  // namespace fugong

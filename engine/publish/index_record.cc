@@ -17,7 +17,7 @@ std::string_view LevelOfIndexKey(std::string_view key) {
 }
 
 std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& sums, bool holiday,
-                               const EngineConfig& config) {
+                               const EngineConfig& config, std::optional<RiskLevel> risk) {
   const bool suppressed = static_cast<int>(sums.eligible) < config.min_group_size;
   JsonWriter w;
   w.BeginObject();
@@ -55,6 +55,8 @@ std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& 
   }
   w.Key("suppressed").Bool(suppressed);
   w.Key("holiday").Bool(holiday);
+  // Fields added after the first release, in SPEC's order, absent when they do not apply.
+  if (risk && group.key.level == GroupLevel::kCounty) w.Key("risk").String(RiskLevelName(*risk));
   std::string content = w.Take();  // `{...` without the closing brace: EndObject not called
   return content;
 }

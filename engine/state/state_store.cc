@@ -17,8 +17,8 @@ namespace fugong {
 namespace {
 
 const char* const kStoreNames[] = {
-    "meter_day", "enterprise_day", "baseline", "group_day", "progress",  "dead_letter",    "stats",
-    "meta",      "registry",       "weather",  "outbox",    "delivered", "pending_rescore"};
+    "meter_day", "enterprise_day", "baseline", "group_day", "progress",  "dead_letter",     "stats",
+    "meta",      "registry",       "weather",  "outbox",    "delivered", "pending_rescore", "risk"};
 static_assert(std::size(kStoreNames) == static_cast<size_t>(Store::kCount));
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {

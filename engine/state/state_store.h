@@ -14,6 +14,7 @@
 // | meta           | name                         | e.g. the config fingerprint, closed days     |
 // | registry       | enterprise id                | the enterprise's latest message (stream)     |
 // | weather        | county, date                 | the latest weather message (stream)          |
+// | risk           | county, date                 | the latest risk chart message (stream)       |
 // | outbox         | kind, key                    | a record to publish, deleted once acked      |
 // | delivered      | destination, DATE|LEVEL|CODE | hash of the record bytes it acknowledged     |
 // clang-format on
@@ -61,6 +62,7 @@ enum class Store : int {
   kOutbox,     // streaming: records committed but not yet acknowledged by the output topics
   kDelivered,  // backfill --publish: what each topic acknowledged (engine/job/delivery_ledger.h)
   kRescore,    // streaming: (day, enterprise) whose closed score late input may have changed
+  kRisk,       // streaming: county, date -> its latest risk chart message
   kCount,
 };
 
