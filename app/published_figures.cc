@@ -23,6 +23,10 @@ bool ReadPublishedFigures(std::string_view json, PublishedFigures* out) {
                        ? std::optional<double>(composite->get<double>())
                        : std::nullopt;
   out->tier = tier != record.end() && tier->is_string() ? TierNumber(tier->get<std::string>()) : 0;
+  const auto risk = record.find("risk");
+  out->risk = risk != record.end() && risk->is_string()
+                  ? ParseRiskLevel(risk->get_ref<const std::string&>())
+                  : std::nullopt;
   return true;
 }
 

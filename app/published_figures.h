@@ -5,12 +5,15 @@
 #include <string>
 #include <string_view>
 
+#include "engine/model/risk_level.h"
+
 namespace fugong {
 
 struct PublishedFigures {
   std::string date, level, code;
   std::optional<double> composite;  // none when suppressed
   int tier = 0;                     // 1 (T1) .. 5 (T5); 0 when suppressed
+  std::optional<RiskLevel> risk;    // county records covered by a risk chart
 };
 
 // False if `json` is not a record with a date, level and code.

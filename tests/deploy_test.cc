@@ -58,6 +58,9 @@ const std::set<std::string>& KnownMetrics() {
         "fugong_composite_index",
         "fugong_composite_tier",
         "fugong_live_stream_clients",
+        "fugong_counties_held_back",
+        "fugong_counties_ahead_of_risk",
+        "fugong_county_held_back_days",
         "up",
     };
     for (const char* histogram :
@@ -270,6 +273,9 @@ TEST(Deploy, KnownMetricsAreTheServiceMetrics) {
   metrics.SetStatus(StreamStatus(), std::nullopt);  // the state's counters, once it is read
   metrics.ShowIndexRecord(
       R"({"date":"2020-02-10","level":"province","code":"330000","composite":50.5,"tier":"T3"})");
+  metrics.ShowIndexRecord(
+      R"({"date":"2020-02-10","level":"county","code":"330102","composite":10.5,"tier":"T5",)"
+      R"("risk":"low"})");
   std::set<std::string> exported = {"up"};
   std::istringstream text(metrics.Scrape());
   for (std::string line; std::getline(text, line);) {

@@ -21,6 +21,7 @@
 #include "app/http/http_service.h"
 #include "app/run_config.h"
 #include "engine/common/json_writer.h"
+#include "engine/model/risk_level.h"
 #include "engine/publish/index_publisher.h"
 #include "engine/publish/index_record.h"
 #include "tests/support/files.h"
@@ -55,6 +56,21 @@ class HttpApiTest : public ::testing::Test {
     // The state the service answers from: a backfill's.
     BackfillFiles files = BackfillFilesFor(*dir_, generated->readings_files, "index");
     files.state_dir = (*dir_ / "state").string();
+    // An epidemic risk chart (issue 11): every county a level from 2020-01-01, the five in turn,
+    // and every third county a new one from 2020-02-18, so that the matrix's cells and lists
+    // and the runs of days held back are not all alike.
+    files.risk = (*dir_ / "risk.csv").string();
+    {
+      std::ofstream chart(files.risk);
+      chart << "county_code,date,level\n";
+      const std::vector<std::string>& counties = config_->regions->counties();
+      for (size_t i = 0; i < counties.size(); ++i) {
+        chart << counties[i] << ",2020-01-01," << RiskLevelName(kRiskLevels[i % 5]) << "\n";
+        if (i % 3 == 0) {
+          chart << counties[i] << ",2020-02-18," << RiskLevelName(kRiskLevels[(i + 2) % 5]) << "\n";
+        }
+      }
+    }
     Result<BackfillSummary> summary = RunBackfillFromFiles(*config_, files, nullptr);
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
     records_ = new std::map<std::string, std::string>(ReadIndexRecords(files.out));
@@ -372,6 +388,114 @@ std::map<std::string, double> Samples(const std::string& text) {
     out[line.substr(0, space)] = std::stod(line.substr(space + 1));
   }
   return out;
+}
+
+// The matrix of a day is computed here from the backfill's county records, independently of the
+// service: each county in its (risk, tier) cell, and the two lists.
+TEST_F(HttpApiTest, MatrixPlacesEveryCountyByRiskAndTierAndListsTheOutliers) {
+  for (const std::string date : {"2020-02-10", "2020-02-20"}) {
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> cells;
+    std::vector<std::string> held_back, ahead, no_risk, unrated;
+    for (const std::string& line : Expected(date, "county")) {
+      const nlohmann::json record = nlohmann::json::parse(line);
+      const std::string code = record["code"];
+      if (record["tier"].is_null()) {
+        unrated.push_back(code);
+        continue;
+      }
+      if (!record.contains("risk")) {
+        no_risk.push_back(code);
+        continue;
+      }
+      const std::string risk = record["risk"], tier = record["tier"];
+      cells[{risk, tier}].push_back(code);
+      if ((risk == "low" || risk == "lower") && (tier == "T4" || tier == "T5")) {
+        held_back.push_back(code);
+      }
+      if ((risk == "high" || risk == "very_high") && (tier == "T1" || tier == "T2")) {
+        ahead.push_back(code);
+      }
+    }
+    ASSERT_FALSE(cells.empty()) << date << ": the chart covers no rated county";
+
+    HttpResult r = Get("/v1/matrix?date=" + date);
+    ASSERT_EQ(r.status, 200) << r.body;
+    const nlohmann::json doc = nlohmann::json::parse(r.body);
+    EXPECT_EQ(doc["date"], date);
+    ASSERT_EQ(doc["matrix"].size(), 5u);
+    const std::vector<std::string> levels = {"very_high", "high", "medium", "lower", "low"};
+    const std::vector<std::string> colors = {"red", "orange", "yellow", "blue", "green"};
+    for (size_t row = 0; row < 5; ++row) {
+      const nlohmann::json& r_row = doc["matrix"][row];
+      EXPECT_EQ(r_row["risk"], levels[row]);
+      EXPECT_EQ(r_row["color"], colors[row]);
+      for (const std::string tier : {"T1", "T2", "T3", "T4", "T5"}) {
+        std::vector<std::string> got;
+        for (const auto& c : r_row["tiers"][tier]) {
+          got.push_back(c["code"]);
+          EXPECT_EQ(c["name"], config_->regions->Find(c["code"].get<std::string>())->name);
+        }
+        EXPECT_EQ(got, (cells[{levels[row], tier}])) << date << " " << levels[row] << " " << tier;
+      }
+    }
+    const auto codes = [&](const char* list) {
+      std::vector<std::string> out;
+      for (const auto& c : doc[list]) out.push_back(c["code"]);
+      return out;
+    };
+    EXPECT_EQ(codes("held_back"), held_back) << date;
+    EXPECT_EQ(codes("ahead_of_risk"), ahead) << date;
+    EXPECT_EQ(codes("no_risk"), no_risk) << date;
+    EXPECT_EQ(codes("unrated"), unrated) << date;
+    // The lists carry each county's figures as published.
+    for (const auto& c : doc["held_back"]) {
+      const nlohmann::json record =
+          nlohmann::json::parse(records_->at(date + "|county|" + c["code"].get<std::string>()));
+      EXPECT_EQ(c["risk"], record["risk"]);
+      EXPECT_EQ(c["tier"], record["tier"]);
+      EXPECT_DOUBLE_EQ(c["composite"].get<double>(), record["composite"].get<double>());
+    }
+  }
+  EXPECT_EQ(Get("/v1/matrix").status, 400);
+  EXPECT_EQ(Get("/v1/matrix?date=2020-02-30").status, 400);
+  EXPECT_EQ(Get("/v1/matrix?date=2020-02-20&level=county").status, 400);
+  EXPECT_EQ(Get("/v1/matrix?date=2021-02-20").status, 404);
+}
+
+// The gauges of the two lists and of each county's run of days held back, from the records the
+// service shows at start (the last week's county records), against the backfill's.
+TEST_F(HttpApiTest, HeldBackGaugesCountTheLatestDayAndEachCountysRun) {
+  const std::map<std::string, double> samples = Samples(Get("/metrics").body);
+  const auto held = [&](const std::string& date, const std::string& code) {
+    auto it = records_->find(date + "|county|" + code);
+    if (it == records_->end()) return false;
+    const nlohmann::json record = nlohmann::json::parse(it->second);
+    if (!record.contains("risk") || record["tier"].is_null()) return false;
+    const std::string risk = record["risk"], tier = record["tier"];
+    return (risk == "low" || risk == "lower") && (tier == "T4" || tier == "T5");
+  };
+  int held_back = 0, longest = 0;
+  for (const std::string& code : config_->regions->counties()) {
+    int run = 0;
+    for (Day d = DayOf("2020-02-20"); run < 7 && held(FormatDate(d), code); --d) ++run;
+    held_back += held("2020-02-20", code);
+    longest = std::max(longest, run);
+    const auto it = samples.find("fugong_county_held_back_days{code=\"" + code + "\"}");
+    if (records_->count("2020-02-20|county|" + code) == 0) continue;
+    ASSERT_NE(it, samples.end()) << code;
+    EXPECT_EQ(it->second, run) << code;
+  }
+  EXPECT_GT(held_back, 0) << "the fixture's chart holds no county back on 2020-02-20";
+  EXPECT_GE(longest, 3) << "no county is held back long enough for the alert";
+  EXPECT_EQ(samples.at("fugong_counties_held_back"), held_back);
+  int ahead = 0;
+  for (const std::string& line : Expected("2020-02-20", "county")) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    if (!record.contains("risk") || record["tier"].is_null()) continue;
+    const std::string risk = record["risk"], tier = record["tier"];
+    ahead += (risk == "high" || risk == "very_high") && (tier == "T1" || tier == "T2");
+  }
+  EXPECT_EQ(samples.at("fugong_counties_ahead_of_risk"), ahead);
 }
 
 TEST_F(HttpApiTest, MetricsFollowTheConventionsAndShowTheLatestComposites) {

@@ -9,6 +9,7 @@
 #include "engine/decode/risk_csv_decoder.h"
 #include "engine/decode/risk_json_decoder.h"
 #include "engine/publish/index_record.h"
+#include "engine/publish/risk_matrix.h"
 #include "tests/support/dates.h"
 
 namespace fugong {
@@ -157,6 +158,43 @@ TEST(RiskRecordTest, CountyRecordsCarryTheLevelAfterHolidayAndOtherLevelsNever) 
               std::string::npos)
         << LevelName(level);
   }
+}
+
+// A hand-built day of eight counties: the matrix places each, and the two lists take exactly the
+// low/lower counties in T4/T5 and the high/very_high ones in T1/T2.
+TEST(RiskMatrixTest, CellsAndListsOfAHandBuiltDay) {
+  const std::vector<CountyStanding> day = {
+      {"330108", RiskLevel::kLow, 5},       // held back
+      {"330102", RiskLevel::kLower, 4},     // held back
+      {"330103", RiskLevel::kLow, 3},       // T3: neither
+      {"330104", RiskLevel::kHigh, 2},      // ahead
+      {"330105", RiskLevel::kVeryHigh, 1},  // ahead
+      {"330106", RiskLevel::kMedium, 1},    // medium: neither
+      {"330109", std::nullopt, 5},          // no chart entry
+      {"330110", RiskLevel::kLow, 0},       // suppressed: no tier
+  };
+  const RiskMatrix m = BuildRiskMatrix(day);
+  const auto cell = [&](RiskLevel level, int tier) {
+    return m.cells[static_cast<size_t>(level)][tier - 1];
+  };
+  using Codes = std::vector<std::string>;
+  EXPECT_EQ(cell(RiskLevel::kLow, 5), Codes{"330108"});
+  EXPECT_EQ(cell(RiskLevel::kLower, 4), Codes{"330102"});
+  EXPECT_EQ(cell(RiskLevel::kLow, 3), Codes{"330103"});
+  EXPECT_EQ(cell(RiskLevel::kHigh, 2), Codes{"330104"});
+  EXPECT_EQ(cell(RiskLevel::kVeryHigh, 1), Codes{"330105"});
+  EXPECT_EQ(cell(RiskLevel::kMedium, 1), Codes{"330106"});
+  size_t placed = 0;
+  for (const auto& row : m.cells) {
+    for (const auto& c : row) placed += c.size();
+  }
+  EXPECT_EQ(placed, 6u);
+  EXPECT_EQ(m.held_back, (Codes{"330102", "330108"})) << "in code order";
+  EXPECT_EQ(m.ahead, (Codes{"330104", "330105"}));
+  EXPECT_EQ(m.no_risk, Codes{"330109"});
+  EXPECT_EQ(m.unrated, Codes{"330110"});
+  EXPECT_FALSE(IsHeldBack({"x", RiskLevel::kMedium, 5}));
+  EXPECT_FALSE(IsAheadOfRisk({"x", RiskLevel::kHigh, 3}));
 }
 
 }  // namespace

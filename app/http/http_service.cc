@@ -203,10 +203,16 @@ void HttpService::OnStateOpened(const StateStore& state) {
     std::unique_lock<std::shared_mutex> lock(state_mutex_);
     state_ = &state;
   }
-  // The gauges show the latest published day from the start, not only after the next close.
+  // The gauges show the latest published day from the start, not only after the next close;
+  // the counties' runs of days held back need the week before it too.
   PublishedIndex index(&state);
   Day latest;
   if (index.LatestDate(&latest)) {
+    for (Day day = latest - 6; day < latest; ++day) {
+      std::vector<std::string> records;
+      if (!index.DayRecords(day, "county", &records).ok()) continue;
+      for (const std::string& record : records) metrics_.ShowIndexRecord(record);
+    }
     for (const char* level : {"province", "city", "county"}) {
       std::vector<std::string> records;
       if (!index.DayRecords(latest, level, &records).ok()) continue;

@@ -8,6 +8,7 @@
 #include "app/render/county_map_svg.h"
 #include "engine/common/json_writer.h"
 #include "engine/groups/group_key.h"
+#include "engine/publish/risk_matrix.h"
 
 namespace fugong {
 
@@ -104,7 +105,7 @@ HttpResponse WithRoute(HttpResponse response, std::string route) {
 
 bool IndexApi::Serves(std::string_view path) {
   return path == "/v1/dates" || path == "/v1/index" || path == "/v1/index/series" ||
-         path == "/v1/regions" || path.starts_with(kMapPrefix);
+         path == "/v1/regions" || path == "/v1/matrix" || path.starts_with(kMapPrefix);
 }
 
 HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& index) const {
@@ -114,6 +115,7 @@ HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& 
     return WithRoute(Series(request, index), "/v1/index/series");
   }
   if (request.path == "/v1/regions") return WithRoute(Regions(request), "/v1/regions");
+  if (request.path == "/v1/matrix") return WithRoute(Matrix(request, index), "/v1/matrix");
   if (request.path.starts_with(kMapPrefix)) return WithRoute(Map(request, index), "/v1/map");
   return JsonError(404, "no such path: " + request.path);
 }
@@ -212,6 +214,79 @@ HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& ind
   response.content_type = "image/svg+xml";
   response.body = render::RenderCountyTileMap(*regions_, figures, options);
   return response;
+}
+
+HttpResponse IndexApi::Matrix(const HttpRequest& request, const PublishedIndex& index) const {
+  Params params(request, {"date"});
+  if (!params.error().empty()) return JsonError(400, params.error());
+  std::optional<Day> day;
+  if (auto error = ReadDate(params, "date", true, &day)) return *error;
+  std::vector<std::string> records;
+  Status st = index.DayRecords(*day, "county", &records);
+  if (!st.ok()) return JsonError(500, st.ToString());
+  if (records.empty()) return JsonError(404, "no county records published for " + FormatDate(*day));
+  std::map<std::string, PublishedFigures> by_code;
+  std::vector<CountyStanding> standings;
+  for (const std::string& text : records) {
+    PublishedFigures record;
+    if (!ReadPublishedFigures(text, &record)) continue;
+    standings.push_back({record.code, record.risk, record.tier});
+    by_code.emplace(record.code, std::move(record));
+  }
+  const RiskMatrix matrix = BuildRiskMatrix(std::move(standings));
+
+  JsonWriter json;
+  // A county: its code and name, and with `figures` its level, tier and composite.
+  const auto county = [&](const std::string& code, bool figures) {
+    const Region* region = regions_->Find(code);
+    json.BeginObject().Key("code").String(code).Key("name").String(region ? region->name : "");
+    if (figures) {
+      const PublishedFigures& f = by_code.at(code);
+      if (f.risk) {
+        json.Key("risk").String(RiskLevelName(*f.risk));
+      } else {
+        json.Key("risk").Null();
+      }
+      if (f.tier > 0) {
+        json.Key("tier").String("T" + std::to_string(f.tier));
+      } else {
+        json.Key("tier").Null();
+      }
+      if (f.composite) {
+        json.Key("composite").Fixed(*f.composite, 4);
+      } else {
+        json.Key("composite").Null();
+      }
+    }
+    json.EndObject();
+  };
+  const auto list = [&](const char* name, const std::vector<std::string>& codes) {
+    json.Key(name).BeginArray();
+    for (const std::string& code : codes) county(code, true);
+    json.EndArray();
+  };
+  json.BeginObject().Key("date").String(FormatDate(*day));
+  // Rows by decreasing risk, columns T1..T5: the diagonal is where risk and resumption agree.
+  json.Key("matrix").BeginArray();
+  for (RiskLevel level : kRiskLevels) {
+    json.BeginObject().Key("risk").String(RiskLevelName(level));
+    json.Key("color").String(RiskLevelColor(level)).Key("tiers").BeginObject();
+    for (int tier = 1; tier <= 5; ++tier) {
+      json.Key("T" + std::to_string(tier)).BeginArray();
+      for (const std::string& code : matrix.cells[static_cast<size_t>(level)][tier - 1]) {
+        county(code, false);
+      }
+      json.EndArray();
+    }
+    json.EndObject().EndObject();
+  }
+  json.EndArray();
+  list("held_back", matrix.held_back);
+  list("ahead_of_risk", matrix.ahead);
+  list("no_risk", matrix.no_risk);
+  list("unrated", matrix.unrated);
+  json.EndObject();
+  return Ok(json.Take() + "\n");
 }
 
 HttpResponse IndexApi::Regions(const HttpRequest& request) const {

@@ -3,6 +3,7 @@
 //   GET /v1/index?date=D&level=L[&code=C]           a day's records of a level (or one record)
 //   GET /v1/index/series?level=L&code=C[&from=D][&to=D]
 //   GET /v1/map/D.svg                               the five-colour county map of a day
+//   GET /v1/matrix?date=D                           risk level x tier, held back and ahead lists
 //   GET /v1/regions                                 the region table
 // Records are returned as published (same bytes as on the index topic). Bad parameters get a
 // 400 and an unknown date or record a 404, each with a JSON {"error": ...}.
@@ -27,6 +28,7 @@ class IndexApi {
   HttpResponse DayIndex(const HttpRequest& request, const PublishedIndex& index) const;
   HttpResponse Series(const HttpRequest& request, const PublishedIndex& index) const;
   HttpResponse Map(const HttpRequest& request, const PublishedIndex& index) const;
+  HttpResponse Matrix(const HttpRequest& request, const PublishedIndex& index) const;
   HttpResponse Regions(const HttpRequest& request) const;
 
   const RegionTable* regions_;

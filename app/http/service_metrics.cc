@@ -112,6 +112,27 @@ ServiceMetrics::ServiceMetrics(const RegionTable* regions)
                .Name("fugong_composite_tier")
                .Help("Tier of that record: 1 (T1, green, >= 80) to 5 (T5, red, < 20).")
                .Register(*registry_);
+  held_back_ = &BuildGauge()
+                    .Name("fugong_counties_held_back")
+                    .Help(
+                        "Counties of low or lower epidemic risk in tier T4 or T5 on the latest "
+                        "day with county records (GET /v1/matrix).")
+                    .Register(*registry_)
+                    .Add({});
+  ahead_of_risk_ = &BuildGauge()
+                        .Name("fugong_counties_ahead_of_risk")
+                        .Help(
+                            "Counties of high or very high epidemic risk in tier T1 or T2 on the "
+                            "latest day with county records.")
+                        .Register(*registry_)
+                        .Add({});
+  held_back_days_ = &BuildGauge()
+                         .Name("fugong_county_held_back_days")
+                         .Help(
+                             "Consecutive days up to the latest day with county records on "
+                             "which the county was held back (low or lower risk, T4 or T5); "
+                             "counted up to 7.")
+                         .Register(*registry_);
   day_publish_ = &BuildHistogram()
                       .Name("fugong_day_publish_seconds")
                       .Help("From the commit that closed days to their records acknowledged.")
@@ -237,6 +258,10 @@ void ServiceMetrics::ShowIndexRecord(const std::string& json) {
   // Bounded by the region table: a code it does not know gets no series.
   if (regions_->Find(record.code) == nullptr) return;
   std::lock_guard<std::mutex> lock(mutex_);
+  Day day;
+  if (level == "county" && ParseDate(record.date, &day)) {
+    ShowCountyStanding(day, CountyStanding{record.code, record.risk, record.tier});
+  }
   Shown& shown = shown_[{level, record.code}];
   if (!shown.date.empty() && record.date < shown.date) return;  // an older day's correction
   shown.date = record.date;
@@ -253,6 +278,33 @@ void ServiceMetrics::ShowIndexRecord(const std::string& json) {
   }
   shown.composite->Set(*record.composite);
   shown.tier->Set(record.tier);
+}
+
+void ServiceMetrics::ShowCountyStanding(Day day, const CountyStanding& county) {
+  constexpr size_t kStandingDays = 7;
+  std::map<Day, CountyStanding>& days = standings_[county.code];
+  days[day] = county;  // a revision replaces the day's standing
+  while (days.size() > kStandingDays) days.erase(days.begin());
+
+  Day latest = INT32_MIN;
+  for (const auto& [code, by_day] : standings_) latest = std::max(latest, by_day.rbegin()->first);
+  int held_back = 0, ahead = 0;
+  for (const auto& [code, by_day] : standings_) {
+    int run = 0;
+    for (Day d = latest;; --d) {
+      auto it = by_day.find(d);
+      if (it == by_day.end() || !IsHeldBack(it->second)) break;
+      ++run;
+    }
+    auto on_latest = by_day.find(latest);
+    if (on_latest != by_day.end() && IsHeldBack(on_latest->second)) ++held_back;
+    if (on_latest != by_day.end() && IsAheadOfRisk(on_latest->second)) ++ahead;
+    prometheus::Gauge*& gauge = held_back_days_by_county_[code];
+    if (gauge == nullptr) gauge = &held_back_days_->Add({{"code", code}});
+    gauge->Set(run);
+  }
+  held_back_->Set(held_back);
+  ahead_of_risk_->Set(ahead);
 }
 
 }  // namespace fugong

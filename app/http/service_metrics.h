@@ -22,6 +22,7 @@
 #include "connectors/kafka/kafka_stream_consumer.h"
 #include "engine/job/outbox.h"
 #include "engine/job/stream_job.h"
+#include "engine/publish/risk_matrix.h"
 #include "engine/reference/region_table.h"
 
 namespace fugong {
@@ -92,6 +93,15 @@ class ServiceMetrics {
   prometheus::Family<prometheus::Gauge>* composite_;
   prometheus::Family<prometheus::Gauge>* tier_;
   std::map<std::pair<std::string, std::string>, Shown> shown_;  // (level, code)
+  // The risk matrix's lists (engine/publish/risk_matrix.h) on the latest day with county
+  // records, and each county's run of days held back up to that day.
+  void ShowCountyStanding(Day day, const CountyStanding& county);
+  prometheus::Gauge* held_back_;
+  prometheus::Gauge* ahead_of_risk_;
+  prometheus::Family<prometheus::Gauge>* held_back_days_;
+  std::map<std::string, prometheus::Gauge*> held_back_days_by_county_;
+  // The last kStandingDays days' standings of each county: enough for the run the alert needs.
+  std::map<std::string, std::map<Day, CountyStanding>> standings_;
   prometheus::Histogram* day_publish_;
   prometheus::Family<prometheus::Counter>* http_requests_;
   prometheus::Family<prometheus::Histogram>* http_seconds_;
