@@ -97,6 +97,10 @@ Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& g
                                 {input_dir + "/enterprises.csv"}, 0));
   FUGONG_RETURN_IF_ERROR(replay(config->stream.weather_topic, TopicRecordKind::kWeather,
                                 {input_dir + "/weather.csv"}, 0));
+  if (!config->stream.risk_topic.empty()) {
+    FUGONG_RETURN_IF_ERROR(
+        replay(config->stream.risk_topic, TopicRecordKind::kRisk, {input_dir + "/risk.csv"}, 0));
+  }
 
   // The service runs next to the producer until everything is read and published.
   const auto start = std::chrono::steady_clock::now();
@@ -220,6 +224,7 @@ int RunDemoCommand(int argc, char** argv) {
     BackfillFiles files;
     files.enterprises = gen.out_dir + "/enterprises.csv";
     files.weather = gen.out_dir + "/weather.csv";
+    files.risk = gen.out_dir + "/risk.csv";
     files.readings = generated->readings_files;
     files.out = index_path;
     files.deadletter = dir + "/deadletter.jsonl";

@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "app/render/risk_legend.h"
 #include "app/render/tier_palette.h"
 #include "connectors/kafka/embedded_cluster.h"
 #include "engine/reference/region_table.h"
@@ -110,6 +111,7 @@ class DashboardBrowserTest : public ::testing::Test {
          std::vector<std::pair<std::string, int>>{{"fugong.readings", 12},
                                                   {"fugong.enterprises", 2},
                                                   {"fugong.weather", 1},
+                                                  {"fugong.risk", 1},
                                                   {"fugong.index.daily", 6},
                                                   {"fugong.deadletter", 1}}) {
       ASSERT_TRUE(cluster_->CreateTopic(topic, partitions).ok());
@@ -258,6 +260,57 @@ class DashboardBrowserTest : public ::testing::Test {
       }
     }
 
+    // The second map: each county tile in the level its record carries, in the colour of the
+    // health commission's name for it.
+    const nlohmann::json risk_tiles = Evaluate(
+        "Array.from(document.querySelectorAll('#risk-map rect.tile')).map(t => "
+        "[t.getAttribute('data-code'), t.getAttribute('data-risk'), t.getAttribute('fill')])");
+    ASSERT_TRUE(risk_tiles.is_array());
+    EXPECT_EQ(risk_tiles.size(), regions.counties().size());
+    int with_level = 0;
+    for (const nlohmann::json& tile : risk_tiles) {
+      const std::string code = tile[0].is_string() ? tile[0].get<std::string>() : "";
+      const std::string level = tile[1].is_string() ? tile[1].get<std::string>() : "?";
+      SCOPED_TRACE("risk tile " + code);
+      auto record = counties.find(code);
+      const std::string published = record != counties.end() && record->second.contains("risk")
+                                        ? record->second["risk"].get<std::string>()
+                                        : "";
+      EXPECT_EQ(level, published);
+      const int colour = level.empty() ? 0 : render::RiskColourClass(*ParseRiskLevel(level));
+      EXPECT_EQ(tile[2], render::TierFill(colour));
+      with_level += !level.empty();
+    }
+    EXPECT_GT(with_level, 45);
+    EXPECT_EQ(Evaluate("document.getElementById('risk-note').hidden"), true);
+
+    // The matrix: each cell's count is the service's, and the two lists name its counties.
+    const nlohmann::json matrix = GetJson("/v1/matrix?date=" + date);
+    const nlohmann::json cells = Evaluate(
+        "Array.from(document.querySelectorAll('#matrix tbody tr')).map(r => "
+        "[r.dataset.risk, Array.from(r.querySelectorAll('td')).map(td => "
+        "[td.dataset.tier, Number(td.dataset.count)])])");
+    ASSERT_TRUE(cells.is_array());
+    ASSERT_EQ(cells.size(), 5u);
+    for (size_t row = 0; row < 5; ++row) {
+      EXPECT_EQ(cells[row][0], matrix["matrix"][row]["risk"]);
+      for (const nlohmann::json& cell : cells[row][1]) {
+        EXPECT_EQ(cell[1], matrix["matrix"][row]["tiers"][cell[0].get<std::string>()].size())
+            << cells[row][0] << " " << cell[0];
+      }
+    }
+    const auto page_list = [&](const std::string& id) {
+      return Evaluate("Array.from(document.querySelectorAll('#" + id +
+                      " li[data-code]')).map(li => li.dataset.code)");
+    };
+    const auto api_list = [&](const char* name) {
+      nlohmann::json codes = nlohmann::json::array();
+      for (const nlohmann::json& c : matrix[name]) codes.push_back(c["code"]);
+      return codes;
+    };
+    EXPECT_EQ(page_list("held-back"), api_list("held_back"));
+    EXPECT_EQ(page_list("ahead-of-risk"), api_list("ahead_of_risk"));
+
     const nlohmann::json industries =
         GetJson("/v1/index?date=" + date + "&level=industry")["records"];
     EXPECT_FALSE(industries.empty());
@@ -287,6 +340,21 @@ TEST_F(DashboardBrowserTest, ShowsTheLatestDayAndSwitchesToANewOneLive) {
 
   Produce("fugong.enterprises", "enterprises", (dir_ / "input/enterprises.csv").string());
   Produce("fugong.weather", "weather", (dir_ / "input/weather.csv").string());
+  // An epidemic risk chart for the days shown (the generated one starts in February): every
+  // county a level from 2020-01-01, the five in turn, and every fourth one another from
+  // 2020-01-21, so that the second map changes with the day.
+  {
+    std::ofstream chart(dir_ / "risk.csv");
+    chart << "county_code,date,level\n";
+    const std::vector<std::string>& counties = RegionTable::Zhejiang().counties();
+    for (size_t i = 0; i < counties.size(); ++i) {
+      chart << counties[i] << ",2020-01-01," << RiskLevelName(kRiskLevels[i % 5]) << "\n";
+      if (i % 4 == 0) {
+        chart << counties[i] << ",2020-01-21," << RiskLevelName(kRiskLevels[(i + 3) % 5]) << "\n";
+      }
+    }
+  }
+  Produce("fugong.risk", "risk", (dir_ / "risk.csv").string());
   address_ = StartServe();
   ASSERT_FALSE(address_.empty());
   Produce("fugong.readings", "readings", (dir_ / "readings-1.csv").string());

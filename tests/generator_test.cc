@@ -13,6 +13,7 @@
 #include "app/generate/synthetic_population.h"
 #include "engine/decode/enterprise_csv_decoder.h"
 #include "engine/decode/reading_csv_decoder.h"
+#include "engine/decode/risk_csv_decoder.h"
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/industry_table.h"
 #include "engine/reference/region_table.h"
@@ -120,7 +121,8 @@ TEST(GeneratorTest, SameSeedGivesByteIdenticalFilesWhateverTheThreads) {
   Generate(b);
   const auto files_a = AllFiles(a.out_dir);
   const auto files_b = AllFiles(b.out_dir);
-  ASSERT_EQ(files_a.size(), 6u);  // enterprises, weather, truth, faults, 2 months of readings
+  // enterprises, weather, the risk chart, truth, faults, 2 months of readings
+  ASSERT_EQ(files_a.size(), 7u);
   EXPECT_TRUE(files_a.count("readings-2020-01.csv"));
   EXPECT_TRUE(files_a.count("readings-2020-02.csv"));
   ASSERT_EQ(files_a.size(), files_b.size());
@@ -141,7 +143,7 @@ TEST(GeneratorTest, SameSeedGivesByteIdenticalFilesWhateverTheThreads) {
   Generate(d);
   const auto files_c = AllFiles(c.out_dir);
   const auto files_d = AllFiles(d.out_dir);
-  ASSERT_EQ(files_c.size(), 8u);
+  ASSERT_EQ(files_c.size(), 9u);  // 4 readings files and 5 others (the risk chart included)
   EXPECT_TRUE(files_c.count("readings-4-of-4.csv.gz"));
   for (const auto& [name, bytes] : files_c) {
     ASSERT_TRUE(files_d.count(name)) << name;
@@ -504,7 +506,8 @@ TEST(GeneratorTest, ADaysReadingsDoNotDependOnTheRange) {
   whole.interval_minutes = 240;
   Generate(whole);
   const auto whole_files = AllFiles(whole.out_dir);
-  EXPECT_EQ(whole_files.size(), 17u + 5u);  // 17 months, enterprises, weather, 2 truths, faults
+  // 17 months, enterprises, weather, the risk chart, 2 truths, faults
+  EXPECT_EQ(whole_files.size(), 17u + 6u);
   EXPECT_TRUE(whole_files.count("truth-2019.csv"));
   for (const auto& [from, to] :
        {std::pair{"2019-02-01", "2019-02-28"}, std::pair{"2020-02-01", "2020-02-29"}}) {
@@ -576,6 +579,79 @@ TEST(GeneratorTest, EpochTimestampsAndOtherIntervals) {
   }
   for (const auto& [meter, n] : per_meter) EXPECT_EQ(n, 24) << meter;
   EXPECT_EQ(s.readings_lines, lines.size() - 1);
+}
+
+// risk.csv follows the counts Zhejiang published: 2020-02-09 rated 1 county very high, 12 high and
+// 12 low of 90; 2020-02-24 82 low and none high or very high; 2020-02-27 88 low and 2 lower. Every
+// county is rated on every chart date, no county's risk rises, and Wenzhou's counties (the
+// hardest hit, the latest to resume) are rated above the others.
+TEST(GeneratorTest, TheRiskChartFollowsTheCountsZhejiangPublished) {
+  GenerateOptions o;
+  o.enterprises = 100;
+  o.from = D("2020-02-20");
+  o.to = D("2020-02-29");
+  o.out_dir = TempDir("risk");
+  Generate(o);
+  const std::string text = ReadFile(o.out_dir + "/risk.csv");
+  const std::vector<std::string_view> lines = Lines(text);
+  ASSERT_FALSE(lines.empty());
+  const RegionTable& regions = RegionTable::Zhejiang();
+  Result<RiskCsvDecoder> decoder = RiskCsvDecoder::FromHeader(lines[0], &regions);
+  ASSERT_TRUE(decoder.ok()) << decoder.status().ToString();
+  // date -> level -> counties
+  std::map<std::string, std::map<RiskLevel, std::vector<std::string>>> charts;
+  std::map<std::string, std::vector<RiskLevel>> by_county;  // in chart order
+  for (size_t i = 1; i < lines.size(); ++i) {
+    RiskRow row;
+    DecodeError error;
+    ASSERT_TRUE(decoder->Decode(lines[i], &row, &error)) << lines[i] << ": " << error.detail;
+    charts[FormatDate(row.day)][row.level].push_back(row.county);
+    by_county[row.county].push_back(row.level);
+  }
+  // Charts after the range's end (none here) are not written; those before its start are: a
+  // level holds until the next entry.
+  ASSERT_EQ(charts.size(), 6u);
+  EXPECT_EQ(charts.begin()->first, "2020-02-09");
+  const auto count = [&](const char* date, RiskLevel level) { return charts[date][level].size(); };
+  EXPECT_EQ(count("2020-02-09", RiskLevel::kVeryHigh), 1u);
+  EXPECT_EQ(count("2020-02-09", RiskLevel::kHigh), 12u);
+  EXPECT_EQ(count("2020-02-09", RiskLevel::kLow), 12u);
+  EXPECT_EQ(count("2020-02-24", RiskLevel::kLow), 82u);
+  EXPECT_EQ(count("2020-02-24", RiskLevel::kHigh) + count("2020-02-24", RiskLevel::kVeryHigh), 0u);
+  EXPECT_EQ(count("2020-02-27", RiskLevel::kLow), 88u);
+  EXPECT_EQ(count("2020-02-27", RiskLevel::kLower), 2u);
+  for (const auto& [date, levels] : charts) {
+    size_t rated = 0;
+    for (const auto& [level, counties] : levels) rated += counties.size();
+    EXPECT_EQ(rated, regions.counties().size()) << date;
+  }
+  double wenzhou = 0, others = 0;
+  int wenzhou_n = 0, others_n = 0;
+  for (const auto& [county, levels] : by_county) {
+    ASSERT_EQ(levels.size(), 6u) << county;
+    for (size_t i = 1; i < levels.size(); ++i) {
+      EXPECT_GE(static_cast<int>(levels[i]), static_cast<int>(levels[i - 1]))
+          << county << ": its risk rose";
+    }
+    // Risk on the first chart, 0 (very high) .. 4 (low).
+    const double first = static_cast<int>(levels[0]);
+    if (regions.CityOf(county) == "330300") {
+      wenzhou += first;
+      ++wenzhou_n;
+    } else {
+      others += first;
+      ++others_n;
+    }
+  }
+  ASSERT_GT(wenzhou_n, 0);
+  EXPECT_LT(wenzhou / wenzhou_n + 1.0, others / others_n)
+      << "Wenzhou's counties are not rated clearly higher than the others";
+  // A range that ends before the first chart gets the header only.
+  o.to = D("2020-02-08");
+  o.from = D("2020-02-01");
+  o.out_dir = TempDir("risk-before");
+  Generate(o);
+  EXPECT_EQ(ReadFile(o.out_dir + "/risk.csv"), "county_code,date,level\n");
 }
 
 TEST(GeneratorTest, RejectsBadOptions) {

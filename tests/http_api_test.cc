@@ -218,6 +218,32 @@ TEST_F(HttpApiTest, MapShowsThePublishedTierOfEveryCounty) {
   EXPECT_GT(with_data, 40);
 }
 
+// The second map: the same tiles coloured by each county's risk level as its record carries it.
+TEST_F(HttpApiTest, RiskLayerMapShowsEachCountysPublishedLevel) {
+  HttpResult r = Get("/v1/map/2020-02-20.svg?layer=risk");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "image/svg+xml");
+  EXPECT_NE(r.body.find("Epidemic risk level"), std::string::npos);
+  std::map<std::string, std::string> levels;  // from the tiles
+  const std::regex tile(
+      R"re(<rect class="tile"[^>]*data-code="(\d+)"[^>]*data-risk="([a-z_]*)")re");
+  for (auto it = std::sregex_iterator(r.body.begin(), r.body.end(), tile);
+       it != std::sregex_iterator(); ++it) {
+    levels[(*it)[1]] = (*it)[2];
+  }
+  ASSERT_EQ(levels.size(), RegionTable::Zhejiang().counties().size());
+  int with_level = 0;
+  for (const std::string& line : Expected("2020-02-20", "county")) {
+    const nlohmann::json record = nlohmann::json::parse(line);
+    const std::string want = record.contains("risk") ? record["risk"].get<std::string>() : "";
+    EXPECT_EQ(levels[record["code"]], want) << record["code"];
+    with_level += !want.empty();
+  }
+  EXPECT_GT(with_level, 40);
+  EXPECT_EQ(Get("/v1/map/2020-02-20.svg?layer=tier").body, Get("/v1/map/2020-02-20.svg").body);
+  EXPECT_EQ(Get("/v1/map/2020-02-20.svg?layer=epidemic").status, 400);
+}
+
 // A day's map is drawn once and kept until that day's county records are delivered anew.
 TEST_F(HttpApiTest, MapIsRedrawnWhenItsCountiesChange) {
   const std::string date = "2020-02-10";

@@ -18,6 +18,7 @@
 #include "app/render/county_label.h"
 #include "app/render/county_map_svg.h"
 #include "app/render/line_chart_svg.h"
+#include "app/render/risk_legend.h"
 #include "app/render/tier_palette.h"
 #include "app/render/tile_layout.h"
 #include "engine/common/date.h"
@@ -226,6 +227,49 @@ TEST(RenderTileMap, LegendNamesTheFiveTiersAndNoData) {
     EXPECT_EQ(item->FindAll("rect").at(0)->AttributeOr("fill"), std::string(TierFill(tier)));
   }
   EXPECT_EQ(WithClass(*legend[0], "legend-item").size(), 6u);
+}
+
+// The risk layer ("one index, two maps"): the same tiles, coloured by the health commission's
+// levels in the tier palette's colours of the same names, each tile naming its level.
+TEST(RenderTileMap, RiskLayerColoursByLevelAndNamesTheLevels) {
+  std::vector<CountyFigure> figures = TestFigures();
+  figures[0].risk = RiskLevel::kVeryHigh;
+  figures[1].risk = RiskLevel::kLow;  // a level is drawn even where the index is suppressed
+  MapOptions options{"Risk", "", false};
+  options.layer = MapLayer::kRisk;
+  const std::string svg = RenderCountyTileMap(TestRegions(), figures, options);
+  CheckWithXmllint(svg, "risk_map");
+  const XmlElement root = ParseSvg(svg);
+  const auto tiles = TilesByCode(root);
+  const CountyFigure& very_high = figures[0];
+  const CountyFigure& low = figures[1];
+  EXPECT_EQ(tiles.at(very_high.code)->AttributeOr("data-risk"), "very_high");
+  EXPECT_EQ(tiles.at(very_high.code)->AttributeOr("fill"), std::string(TierFill(5)))
+      << "very high is drawn red";
+  EXPECT_EQ(tiles.at(low.code)->AttributeOr("data-risk"), "low");
+  EXPECT_EQ(tiles.at(low.code)->AttributeOr("fill"), std::string(TierFill(1))) << "low is green";
+  size_t without = 0;
+  for (const auto& [code, tile] : tiles) {
+    if (code == very_high.code || code == low.code) continue;
+    EXPECT_EQ(tile->AttributeOr("data-risk"), "") << code;
+    EXPECT_EQ(tile->AttributeOr("fill"), std::string(TierFill(0))) << code;
+    ++without;
+  }
+  EXPECT_EQ(without, tiles.size() - 2);
+  EXPECT_NE(svg.find(">very high<"), std::string::npos);
+  EXPECT_EQ(svg.find(">85.0<"), std::string::npos) << "the risk map shows levels, not composites";
+  const auto legend = WithClass(root, "legend");
+  ASSERT_EQ(legend.size(), 1u);
+  const std::string text = AllText(*legend[0]);
+  for (const char* want : {"Epidemic risk level", "very high  red", "high  orange",
+                           "medium  yellow", "lower  blue", "low  green", "no risk level"}) {
+    EXPECT_NE(text.find(want), std::string::npos) << want << " missing from: " << text;
+  }
+  for (const XmlElement* item : WithClass(*legend[0], "legend-item")) {
+    const std::string level = item->AttributeOr("data-risk");
+    const int colour = level.empty() ? 0 : RiskColourClass(*ParseRiskLevel(level));
+    EXPECT_EQ(item->FindAll("rect").at(0)->AttributeOr("fill"), std::string(TierFill(colour)));
+  }
 }
 
 TEST(RenderTileMap, EscapesXmlSpecialCharacters) {

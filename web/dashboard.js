@@ -205,12 +205,14 @@
     document.body.classList.add("loading");
     const enc = encodeURIComponent(date);
     const level = (l) => getJSON("/v1/index?date=" + enc + "&level=" + l);
-    const [map, province, city, county, industry] = await Promise.allSettled([
+    const [map, province, city, county, industry, riskMap, matrix] = await Promise.allSettled([
       getText("/v1/map/" + enc + ".svg"),
       level("province"),
       level("city"),
       level("county"),
       level("industry"),
+      getText("/v1/map/" + enc + ".svg?layer=risk"),
+      getJSON("/v1/matrix?date=" + enc),
     ]);
     if (stale()) return false;
     const errors = [];
@@ -219,7 +221,14 @@
       return result.status === "rejected";
     };
 
-    for (const id of ["map-date", "province-date", "industry-date", "table-date"]) {
+    for (const id of [
+      "map-date",
+      "risk-date",
+      "matrix-date",
+      "province-date",
+      "industry-date",
+      "table-date",
+    ]) {
       $(id).textContent = date + " " + weekday(date);
     }
     let complete = true;
@@ -228,12 +237,31 @@
       complete = false;
     } else {
       try {
-        renderMap(map.value);
+        renderMap($("map"), map.value);
       } catch (e) {
         errors.push(message(e));
         panelError($("map"), "The map could not be shown.");
         complete = false;
       }
+    }
+    if (failed(riskMap)) {
+      panelError($("risk-map"), "The risk chart could not be loaded.");
+      complete = false;
+    } else {
+      try {
+        const svg = renderMap($("risk-map"), riskMap.value);
+        $("risk-note").hidden = svg.querySelector('rect.tile:not([data-risk=""])') !== null;
+      } catch (e) {
+        errors.push(message(e));
+        panelError($("risk-map"), "The risk chart could not be shown.");
+        complete = false;
+      }
+    }
+    if (failed(matrix)) {
+      panelError($("matrix"), "The risk matrix could not be loaded.");
+      complete = false;
+    } else {
+      renderMatrix(matrix.value);
     }
     const provinceRecord = failed(province) ? null : (province.value.records || [])[0] || null;
     if (provinceRecord) state.provinceCode = provinceRecord.code;
@@ -268,7 +296,7 @@
 
   // The engine's SVG is inlined (not an <img>) so the tiles are in the DOM: clickable, and
   // testable. Its own title and legend are dropped: the page has both, for all panels.
-  function renderMap(text) {
+  function renderMap(container, text) {
     const doc = new DOMParser().parseFromString(text, "image/svg+xml");
     const root = doc.documentElement;
     if (!root || root.localName !== "svg" || doc.getElementsByTagName("parsererror").length) {
@@ -279,7 +307,7 @@
     svg.removeAttribute("height");
     svg.classList.add("county-map");
     svg.querySelectorAll("text.title, text.subtitle, g.legend").forEach((e) => e.remove());
-    $("map").replaceChildren(svg);
+    container.replaceChildren(svg);
     let box = null;
     for (const part of svg.querySelectorAll(
       "g.tiles, path.city-borders, g.city-names, text.footnote",
@@ -307,6 +335,70 @@
     for (const tile of svg.querySelectorAll("rect.tile")) {
       tile.addEventListener("click", () => highlightRow(tile.getAttribute("data-code")));
     }
+    return svg;
+  }
+
+  // ---- risk matrix -------------------------------------------------------------------------
+
+  const RISK_LABELS = {
+    very_high: "very high",
+    high: "high",
+    medium: "medium",
+    lower: "lower",
+    low: "low",
+  };
+
+  // The /v1/matrix answer as a table, risk rows by tier columns, each cell the number of
+  // counties (their names on hover), and the two lists officials act on.
+  function renderMatrix(m) {
+    const tiers = ["T1", "T2", "T3", "T4", "T5"];
+    const head = el("tr", {}, el("th", { scope: "col" }, "risk ↓ tier →"));
+    for (const t of tiers) head.append(el("th", { scope: "col" }, t));
+    const body = el("tbody");
+    for (const row of m.matrix || []) {
+      const tr = el("tr", { "data-risk": row.risk });
+      tr.append(el("th", { scope: "row" }, RISK_LABELS[row.risk] || row.risk));
+      for (const t of tiers) {
+        const counties = (row.tiers && row.tiers[t]) || [];
+        const low = row.risk === "low" || row.risk === "lower";
+        const high = row.risk === "high" || row.risk === "very_high";
+        let cls = counties.length ? "" : "empty";
+        if (counties.length && low && (t === "T4" || t === "T5")) cls = "held";
+        if (counties.length && high && (t === "T1" || t === "T2")) cls = "ahead";
+        const td = el(
+          "td",
+          { "data-tier": t, "data-count": String(counties.length), class: cls },
+          String(counties.length),
+        );
+        if (counties.length) td.title = counties.map((c) => c.name || c.code).join(", ");
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    const table = el("table", { class: "matrix" }, el("thead", {}, head), body);
+    const list = (id, title, counties) => {
+      const ul = el("ul", { id });
+      for (const c of counties || []) {
+        ul.append(
+          el(
+            "li",
+            { "data-code": c.code },
+            (c.name || c.code) + " — " + (RISK_LABELS[c.risk] || "?") + ", " + (c.tier || "?"),
+          ),
+        );
+      }
+      if (!ul.children.length) ul.append(el("li", { class: "none" }, "none"));
+      return el("div", {}, el("h3", {}, title), ul);
+    };
+    $("matrix").replaceChildren(
+      table,
+      el(
+        "div",
+        { class: "outliers" },
+        list("held-back", "Held back", m.held_back),
+        list("ahead-of-risk", "Ahead of their risk", m.ahead_of_risk),
+      ),
+    );
   }
 
   // ---- province ----------------------------------------------------------------------------

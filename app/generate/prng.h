@@ -36,6 +36,7 @@ enum class Stream : uint64_t {
   kRollover = 10,
   kLine = 11,
   kSeason = 12,
+  kRiskChart = 13,
 };
 
 // A key for (seed, stream, a, b): every combination gets an unrelated 64-bit value.

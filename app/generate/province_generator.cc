@@ -13,6 +13,7 @@
 #include "app/generate/readings_chunk.h"
 #include "app/generate/register_series.h"
 #include "app/generate/synthetic_population.h"
+#include "app/generate/synthetic_risk_chart.h"
 #include "app/generate/synthetic_weather.h"
 #include "engine/common/parallel_for.h"
 #include "engine/reference/holiday_calendar.h"
@@ -158,6 +159,10 @@ Result<GenerateSummary> GenerateProvince(const GenerateOptions& o,
   FUGONG_RETURN_IF_ERROR(
       synth::WriteFile(path("enterprises.csv"), synth::EnterprisesCsv(population)));
   FUGONG_RETURN_IF_ERROR(synth::WriteFile(path("weather.csv"), weather.ToCsv()));
+  // The epidemic risk chart: every chart of February 2020 dated up to the range's end (only the
+  // header when the range ends before the first).
+  FUGONG_RETURN_IF_ERROR(
+      synth::WriteFile(path("risk.csv"), synth::RiskChartCsv(o.seed, regions, population, o.to)));
   // truth.csv is the 2020 season's whatever the range, as it always was; every other season the
   // range reaches gets its own file in the same columns.
   FUGONG_RETURN_IF_ERROR(synth::WriteFile(

@@ -190,18 +190,25 @@ struct ResumeCurve {
   double never;
 };
 
+ResumeCurve PlaceCurve(const std::string& county, const std::string& city) {
+  if (county == "330782") return {4.0, 0.01};
+  if (city == "330300") return {14.5, 0.05};
+  if (city == "330200") return {5.6, 0.015};
+  if (city == "330100") return {7.2, 0.02};
+  return {8.0, 0.02};
+}
+
+}  // namespace
+
+double PlaceResumeMedianDays(const std::string& county, const std::string& city) {
+  return PlaceCurve(county, city).median_days;
+}
+
+namespace {
+
 ResumeCurve CurveFor(const std::string& county, const std::string& city, int category, bool above,
                      bool foreign_trade) {
-  ResumeCurve c{8.0, 0.02};
-  if (county == "330782") {
-    c = {4.0, 0.01};
-  } else if (city == "330300") {
-    c = {14.5, 0.05};
-  } else if (city == "330200") {
-    c = {5.6, 0.015};
-  } else if (city == "330100") {
-    c = {7.2, 0.02};
-  }
+  ResumeCurve c = PlaceCurve(county, city);
   switch (category + 1) {
     case 11:
       c.median_days *= 0.3;

@@ -105,6 +105,11 @@ Population DrawPopulation(uint64_t seed, int enterprises, double register_fracti
                           const RegionTable& regions, const HolidayCalendar& calendar,
                           const std::vector<Day>& ordinary_seasons = {});
 
+// The median delay (days after 2020-02-10) of a county's resumption before its trades are taken
+// into account: later in Wenzhou, the hardest-hit city, earlier in Yiwu and Ningbo. The risk
+// chart follows the same places (synthetic_risk_chart.h).
+double PlaceResumeMedianDays(const std::string& county, const std::string& city);
+
 // enterprises.csv: `enterprise_id,county_code,industry,scale,tags,active_from,active_to`.
 std::string EnterprisesCsv(const Population& population);
 

@@ -187,8 +187,16 @@ HttpResponse IndexApi::Series(const HttpRequest& request, const PublishedIndex& 
 }
 
 HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& index) const {
-  Params params(request, {});
+  Params params(request, {"layer"});
   if (!params.error().empty()) return JsonError(400, params.error());
+  render::MapLayer layer = render::MapLayer::kTier;
+  if (const std::string* text = params.Get("layer")) {
+    if (*text == "risk") {
+      layer = render::MapLayer::kRisk;
+    } else if (*text != "tier") {
+      return JsonError(400, "unknown layer '" + *text + "' (layers: tier, risk)");
+    }
+  }
   std::string_view name = request.path;
   name.remove_prefix(kMapPrefix.size());
   Day day;
@@ -204,12 +212,18 @@ HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& ind
   for (const std::string& text : records) {
     PublishedFigures record;
     if (ReadPublishedFigures(text, &record)) {
-      figures.push_back({record.code, record.composite, record.tier});
+      figures.push_back({record.code, record.composite, record.tier, record.risk});
     }
   }
   render::MapOptions options;
-  options.title = "Electricity work-resumption index, " + FormatDate(day);
-  options.subtitle = "Composite index by county";
+  options.layer = layer;
+  if (layer == render::MapLayer::kRisk) {
+    options.title = "Epidemic risk level, " + FormatDate(day);
+    options.subtitle = "The health commission's county risk chart, as the index records carry it";
+  } else {
+    options.title = "Electricity work-resumption index, " + FormatDate(day);
+    options.subtitle = "Composite index by county";
+  }
   HttpResponse response;
   response.content_type = "image/svg+xml";
   response.body = render::RenderCountyTileMap(*regions_, figures, options);

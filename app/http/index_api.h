@@ -2,7 +2,8 @@
 //   GET /v1/dates                                   every date with published records
 //   GET /v1/index?date=D&level=L[&code=C]           a day's records of a level (or one record)
 //   GET /v1/index/series?level=L&code=C[&from=D][&to=D]
-//   GET /v1/map/D.svg                               the five-colour county map of a day
+//   GET /v1/map/D.svg[?layer=risk]                  the five-colour county map of a day (or
+//                                                   the epidemic risk chart's)
 //   GET /v1/matrix?date=D                           risk level x tier, held back and ahead lists
 //   GET /v1/regions                                 the region table
 // Records are returned as published (same bytes as on the index topic). Bad parameters get a

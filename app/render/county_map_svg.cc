@@ -7,6 +7,7 @@
 
 #include "app/render/county_label.h"
 #include "app/render/geojson_features.h"
+#include "app/render/risk_legend.h"
 #include "app/render/svg_document.h"
 #include "app/render/svg_text.h"
 #include "app/render/tier_legend.h"
@@ -33,22 +34,34 @@ FigureIndex IndexFigures(const std::vector<CountyFigure>& figures) {
   return index;
 }
 
-int TierOf(const FigureIndex& index, std::string_view code) {
+// The colour class a county is drawn in: its tier 1..5, or on the risk layer the tier whose
+// colour the health commission gives its level (very high red as T5 ... low green as T1); 0 for
+// no data.
+int TierOf(const FigureIndex& index, std::string_view code, MapLayer layer) {
   auto it = index.find(code);
   if (it == index.end()) return 0;
+  if (layer == MapLayer::kRisk) {
+    const std::optional<RiskLevel>& risk = it->second->risk;
+    return risk ? RiskColourClass(*risk) : 0;
+  }
   const int tier = it->second->tier;
   return tier >= 1 && tier <= 5 ? tier : 0;
 }
 
 // The composite as the map prints it: one decimal, the published rounding; a dash for none.
-std::string ValueText(const FigureIndex& index, std::string_view code) {
+std::string ValueText(const FigureIndex& index, std::string_view code, MapLayer layer) {
   auto it = index.find(code);
-  if (it == index.end() || !it->second->composite || TierOf(index, code) == 0) return "–";
+  if (layer == MapLayer::kRisk) {
+    if (it == index.end() || !it->second->risk) return "–";
+    return RiskLevelLabel(*it->second->risk);
+  }
+  if (it == index.end() || !it->second->composite || TierOf(index, code, layer) == 0) return "–";
   return FormatFixed(*it->second->composite, 1);
 }
 
 // "上城区 330102 · 杭州市 · 42.4 (T3)", the hover text of a tile or polygon.
-std::string Tooltip(const RegionTable& regions, const FigureIndex& index, std::string_view code) {
+std::string Tooltip(const RegionTable& regions, const FigureIndex& index, std::string_view code,
+                    MapLayer layer) {
   std::string text;
   const Region* r = regions.Find(code);
   text += r != nullptr && !r->name.empty() ? r->name + " " : "";
@@ -56,11 +69,27 @@ std::string Tooltip(const RegionTable& regions, const FigureIndex& index, std::s
   if (r != nullptr && !r->parent.empty()) {
     if (const Region* city = regions.Find(r->parent); city != nullptr) text += " · " + city->name;
   }
-  const int tier = TierOf(index, code);
-  text += tier == 0
-              ? " · no data / suppressed"
-              : " · " + ValueText(index, code) + " (" + std::string(StyleOfTier(tier).name) + ")";
+  const int tier = TierOf(index, code, layer);
+  if (layer == MapLayer::kRisk) {
+    text += tier == 0 ? " · no risk level" : " · risk " + ValueText(index, code, layer);
+    return text;
+  }
+  text += tier == 0 ? " · no data / suppressed"
+                    : " · " + ValueText(index, code, layer) + " (" +
+                          std::string(StyleOfTier(tier).name) + ")";
   return text;
+}
+
+// ` data-risk="high"` on the risk layer (empty for a county without a level), nothing otherwise.
+std::string RiskAttribute(const FigureIndex& index, std::string_view code, MapLayer layer) {
+  if (layer != MapLayer::kRisk) return "";
+  auto it = index.find(code);
+  if (it == index.end() || !it->second->risk) return " data-risk=\"\"";
+  return " data-risk=\"" + std::string(RiskLevelName(*it->second->risk)) + "\"";
+}
+
+std::string MapLegendSvg(MapLayer layer, double x, double y) {
+  return layer == MapLayer::kRisk ? RiskLegendSvg(x, y) : TierLegendSvg(x, y);
 }
 
 std::string Label(const RegionTable& regions, std::string_view code, bool pinyin) {
@@ -138,17 +167,17 @@ std::string RenderCountyTileMap(const RegionTable& regions,
 
   out += "<g class=\"tiles\" text-anchor=\"middle\">\n";
   for (const TilePlacement& t : layout.tiles) {
-    const int tier = TierOf(index, t.code);
+    const int tier = TierOf(index, t.code, options.layer);
     const double x = tile_x(t), y = top + t.row * kTile;
     out += "<rect class=\"tile\" data-code=\"" + XmlEscape(t.code) + "\" data-tier=\"" +
-           std::to_string(tier) + "\" x=\"" + SvgNumber(x + kTileGap) + "\" y=\"" +
-           SvgNumber(y + kTileGap) + "\" width=\"" + SvgNumber(kTile - 2 * kTileGap) +
-           "\" height=\"" + SvgNumber(kTile - 2 * kTileGap) + "\" rx=\"3\" fill=\"" +
-           std::string(TierFill(tier)) + "\"><title>" + XmlEscape(Tooltip(regions, index, t.code)) +
-           "</title></rect>";
-    out +=
-        TwoLineLabel(x + kTile / 2, y + kTile / 2, kTile - 8, 13,
-                     Label(regions, t.code, options.pinyin_labels), ValueText(index, t.code), tier);
+           std::to_string(tier) + "\"" + RiskAttribute(index, t.code, options.layer) + " x=\"" +
+           SvgNumber(x + kTileGap) + "\" y=\"" + SvgNumber(y + kTileGap) + "\" width=\"" +
+           SvgNumber(kTile - 2 * kTileGap) + "\" height=\"" + SvgNumber(kTile - 2 * kTileGap) +
+           "\" rx=\"3\" fill=\"" + std::string(TierFill(tier)) + "\"><title>" +
+           XmlEscape(Tooltip(regions, index, t.code, options.layer)) + "</title></rect>";
+    out += TwoLineLabel(x + kTile / 2, y + kTile / 2, kTile - 8, 13,
+                        Label(regions, t.code, options.pinyin_labels),
+                        ValueText(index, t.code, options.layer), tier);
   }
   out += "</g>\n";
 
@@ -195,7 +224,7 @@ std::string RenderCountyTileMap(const RegionTable& regions,
     }
     out += "</g>\n";
   }
-  out += TierLegendSvg(legend_x, top);
+  out += MapLegendSvg(options.layer, legend_x, top);
   out += Footnote(kMargin, frame.height - kMargin,
                   any_located
                       ? "One tile per county, placed like the map; thick lines separate cities."
@@ -280,7 +309,7 @@ Result<std::string> RenderCountyGeoJsonMap(std::string_view geojson,
   out +=
       "<g class=\"counties\" stroke=\"#FFFFFF\" stroke-width=\"0.8\" stroke-linejoin=\"round\">\n";
   for (const GeoFeature& f : features) {
-    const int tier = TierOf(index, f.code);
+    const int tier = TierOf(index, f.code, options.layer);
     std::string d;
     for (const GeoPolygon& polygon : f.polygons) {
       for (size_t r = 0; r < polygon.size(); ++r) {
@@ -311,9 +340,9 @@ Result<std::string> RenderCountyGeoJsonMap(std::string_view geojson,
       }
     }
     out += "<path class=\"county\" data-code=\"" + XmlEscape(f.code) + "\" data-tier=\"" +
-           std::to_string(tier) + "\" fill=\"" + std::string(TierFill(tier)) +
-           "\" fill-rule=\"evenodd\" d=\"" + d + "\"><title>" +
-           XmlEscape(Tooltip(regions, index, f.code)) + "</title></path>\n";
+           std::to_string(tier) + "\"" + RiskAttribute(index, f.code, options.layer) + " fill=\"" +
+           std::string(TierFill(tier)) + "\" fill-rule=\"evenodd\" d=\"" + d + "\"><title>" +
+           XmlEscape(Tooltip(regions, index, f.code, options.layer)) + "</title></path>\n";
   }
   out += "</g>\n";
 
@@ -330,7 +359,7 @@ Result<std::string> RenderCountyGeoJsonMap(std::string_view geojson,
   out += "<g class=\"labels\" text-anchor=\"middle\" pointer-events=\"none\">\n";
   for (const auto& [code, spot] : by_size) {
     const std::string name = Label(regions, code, options.pinyin_labels);
-    const std::string value = ValueText(index, code);
+    const std::string value = ValueText(index, code, options.layer);
     const double w =
         std::max(EstimateTextWidth(name, kLabelPx), EstimateTextWidth(value, kLabelPx));
     const double h = 2.3 * kLabelPx;
@@ -343,10 +372,10 @@ Result<std::string> RenderCountyGeoJsonMap(std::string_view geojson,
     if (overlaps) continue;
     placed.push_back(box);
     out += TwoLineLabel(spot.at.x, spot.at.y, spot.width - 4, kLabelPx, name, value,
-                        TierOf(index, code));
+                        TierOf(index, code, options.layer));
   }
   out += "</g>\n";
-  out += TierLegendSvg(legend_x, top);
+  out += MapLegendSvg(options.layer, legend_x, top);
   out += CloseSvg();
   return out;
 }

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/common/status.h"
+#include "engine/model/risk_level.h"
 #include "engine/reference/region_table.h"
 
 namespace fugong::render {
@@ -24,12 +25,18 @@ struct CountyFigure {
   std::string code;
   std::optional<double> composite;
   int tier = 0;
+  std::optional<RiskLevel> risk;  // the epidemic risk level (the risk layer), if a chart covers it
 };
+
+// What the map colours: the index's tiers, or the epidemic risk chart's levels in the health
+// commission's colours ("one index, two maps"). Risk tiles also get `data-risk="LEVEL"`.
+enum class MapLayer { kTier, kRisk };
 
 struct MapOptions {
   std::string title;
   std::string subtitle;
   bool pinyin_labels = false;  // label with name_pinyin instead of the short Chinese name
+  MapLayer layer = MapLayer::kTier;
 };
 
 // Every county of the table gets a tile; counties without a figure are drawn as no data, and
