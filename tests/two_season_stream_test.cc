@@ -20,6 +20,7 @@
 #include "app/run_config.h"
 #include "connectors/kafka/topic_snapshot.h"
 #include "engine/baseline/baseline_window.h"
+#include "engine/publish/last_year.h"
 #include "engine/state/key_codec.h"
 #include "engine/state/state_store.h"
 #include "tests/support/child_process.h"
@@ -44,6 +45,17 @@ using testing::ReadIndexRecordsWithoutComputedAt;
 using testing::WithoutComputedAt;
 
 constexpr char kProvince[] = "330000";
+
+// The comma-separated fields of a CSV line without quotes.
+std::vector<std::string> Fields(const std::string& line) {
+  std::vector<std::string> out;
+  for (size_t at = 0, comma; at <= line.size(); at = comma + 1) {
+    comma = line.find(',', at);
+    if (comma == std::string::npos) comma = line.size();
+    out.push_back(line.substr(at, comma - at));
+  }
+  return out;
+}
 
 class TwoSeasonStreamTest : public testing::SharedClusterTest {
  protected:
@@ -172,6 +184,47 @@ TEST_F(TwoSeasonStreamTest, TheBackfillScoresEachDayAgainstItsOwnSeasonsWindow) 
   EXPECT_LT(rate(ProvinceOn("2020-02-11")), 0.4);
   EXPECT_GT(rate(ProvinceOn("2020-03-24")), 0.8);
 }
+// SPEC "last_year": every record of the second season whose same lunar day of the first season
+// has an unsuppressed record carries that record's composite, and no other record carries one
+// (the first season's have no season before them in the data).
+TEST_F(TwoSeasonStreamTest, SecondSeasonRecordsCarryTheFirstsSameLunarDay) {
+  size_t carried = 0, absent = 0;
+  for (const auto& [key, record] : *backfill_) {
+    const nlohmann::json r = nlohmann::json::parse(record);
+    const Day day = DayOf(r["date"].get<std::string>().c_str());
+    const std::optional<Day> then = SameLunarDayLastYear(day, *config_->calendar);
+    std::optional<std::string> want;  // the composite as written in the earlier record
+    if (then) {
+      auto earlier = backfill_->find(FormatDate(*then) + key.substr(10));
+      if (earlier != backfill_->end()) {
+        const std::string& text = earlier->second;
+        const size_t at = text.find(",\"composite\":");
+        const std::string value = text.substr(at + 13, text.find_first_of(",}", at + 13) - at - 13);
+        if (value != "null") want = value;
+      }
+    }
+    SCOPED_TRACE(key);
+    if (!want) {
+      EXPECT_FALSE(r.contains("last_year"));
+      ++absent;
+      continue;
+    }
+    ASSERT_TRUE(r.contains("last_year"));
+    EXPECT_EQ(r["last_year"]["date"], FormatDate(*then));
+    // Byte for byte as the earlier record wrote it.
+    EXPECT_NE(record.find(",\"last_year\":{\"date\":\"" + FormatDate(*then) +
+                          "\",\"composite\":" + *want + "}"),
+              std::string::npos);
+    EXPECT_GE(day, DayOf("2019-08-01")) << "only the second season has a season before it";
+    ++carried;
+  }
+  EXPECT_GT(carried, 200u);
+  EXPECT_GT(absent, 200u);
+  // State Grid's comparison: 2020-02-18 against 2019-03-01.
+  EXPECT_EQ(ProvinceOn("2020-02-18")["last_year"]["date"], "2019-03-01");
+  EXPECT_EQ(ProvinceOn("2020-02-18")["last_year"]["composite"],
+            ProvinceOn("2019-03-01")["composite"]);
+}
 
 // `fugong serve` over the same files through the embedded cluster: every record the backfill
 // wrote, byte for byte apart from computed_at, each published once.
@@ -226,6 +279,109 @@ TEST_F(TwoSeasonStreamTest, AStreamAcrossTwoSeasonsPublishesTheBackfillsRecords)
   }
   ExpectSameRecords(published, *backfill_);
   EXPECT_EQ(messages->size(), backfill_->size()) << "every record published exactly once";
+}
+
+// A late correction of a first-season day changes that day's records, and with them the
+// last_year of the second season's same lunar day: the stream publishes those again and ends
+// where a backfill with the line ends (revisions aside).
+TEST_F(TwoSeasonStreamTest, ALateFirstSeasonReadingRevisesTheSecondSeasonsLastYear) {
+  ASSERT_NE(cluster_, nullptr);
+  // Topics and a group of its own on the suite's cluster.
+  for (const auto& [topic, partitions] :
+       std::vector<std::pair<std::string, int>>{{"ly.readings", 1},
+                                                {"ly.enterprises", 2},
+                                                {"ly.weather", 1},
+                                                {"ly.index.daily", 12},
+                                                {"ly.deadletter", 1}}) {
+    ASSERT_TRUE(cluster_->CreateTopic(topic, partitions).ok()) << topic;
+  }
+  const fs::path config = *dir_ / "config-ly.yaml";
+  std::ofstream(config) << ReadFile(*dir_ / "config.yaml") << "group_id: ly\n"
+                        << "topic_readings: ly.readings\ntopic_enterprises: ly.enterprises\n"
+                        << "topic_weather: ly.weather\ntopic_risk: \"\"\n"
+                        << "topic_index: ly.index.daily\ntopic_deadletter: ly.deadletter\n";
+  const std::string bootstrap = cluster_->bootstrap_servers();
+  const std::string log = (*dir_ / "serve-ly.log").string();
+  const auto produce = [&](const std::string& topic, const std::string& kind,
+                           const std::vector<std::string>& files) {
+    ChildProcess p(testing::ProduceCommand(bootstrap, topic, kind, files), log, "/dev/null");
+    EXPECT_EQ(p.Wait(), 0) << "produce " << topic << ":\n" << ReadFile(log);
+  };
+  const auto serve = [&] {
+    return std::make_unique<ChildProcess>(
+        testing::ServeCommand(config.string(), (*dir_ / "serve-ly-state").string(), bootstrap,
+                              {"--exit-when-idle", "2"}),
+        log, (*dir_ / "serve-ly.out").string());
+  };
+  produce("ly.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  produce("ly.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  ASSERT_EQ(serve()->Wait(), 0) << ReadFile(log);
+  {
+    std::unique_ptr<ChildProcess> streaming = serve();
+    produce("ly.readings", "readings", *readings_);
+    ASSERT_EQ(streaming->Wait(), 0) << ReadFile(log);
+  }
+
+  // The late line: a meter's register reading at 2019-03-02 00:00 raised by half of the next
+  // day's consumption, which moves that much energy from 2019-03-02 to 2019-03-01.
+  std::map<std::string, std::pair<std::string, double>> at_0302;  // meter -> (line, kwh)
+  std::string late;
+  for (const std::string& file : *readings_) {
+    for (const std::string& line : testing::SplitLines(ReadFile(file))) {
+      const std::vector<std::string> f = Fields(line);
+      if (f.size() != 5) continue;
+      if (f[2].starts_with("2019-03-02T00:00:00")) at_0302[f[0]] = {line, std::stod(f[3])};
+      auto before = at_0302.find(f[0]);
+      if (late.empty() && f[2].starts_with("2019-03-03T00:00:00") && before != at_0302.end()) {
+        const double raised =
+            before->second.second + 0.5 * (std::stod(f[3]) - before->second.second);
+        char kwh[32];
+        std::snprintf(kwh, sizeof kwh, "%.3f", raised);
+        const std::vector<std::string> g = Fields(before->second.first);
+        late = g[0] + "," + g[1] + "," + g[2] + "," + kwh + "," + g[4];
+      }
+    }
+  }
+  ASSERT_FALSE(late.empty()) << "no meter has readings on 2019-03-02 and 03-03";
+  const fs::path extra = *dir_ / "late-2019-03-01.csv";
+  std::ofstream(extra) << "meter_id,enterprise_id,ts,kwh,kind\n" << late << "\n";
+  produce("ly.readings", "readings", {extra.string()});
+  ASSERT_EQ(serve()->Wait(), 0) << ReadFile(log);
+
+  std::vector<std::string> files = *readings_;
+  files.push_back(extra.string());
+  BackfillFiles backfill = BackfillFilesFor(*dir_, files, "backfill-late");
+  Result<BackfillSummary> summary = RunBackfillFromFiles(*config_, backfill, nullptr);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  const std::map<std::string, std::string> want = ReadIndexRecordsWithoutComputedAt(backfill.out);
+  ASSERT_NE(ProvinceOn("2019-03-01")["composite"],
+            nlohmann::json::parse(want.at("2019-03-01|province|330000"))["composite"])
+      << "the late line changes the day it belongs to";
+
+  KafkaConfig kafka;
+  kafka.Set("bootstrap.servers", bootstrap);
+  Result<std::vector<TopicRecord>> messages =
+      ReadTopicSnapshot(kafka, "ly.index.daily", std::chrono::seconds(60));
+  ASSERT_TRUE(messages.ok()) << messages.status().ToString();
+  std::map<std::string, nlohmann::json> latest;
+  std::map<std::string, int> times;
+  for (const TopicRecord& m : *messages) {
+    nlohmann::json r = nlohmann::json::parse(m.value);
+    r.erase("computed_at");
+    r.erase("revision");
+    latest[IndexKeyOf(m.value)] = std::move(r);
+    ++times[IndexKeyOf(m.value)];
+  }
+  ASSERT_EQ(latest.size(), want.size());
+  for (const auto& [key, record] : want) {
+    nlohmann::json w = nlohmann::json::parse(record);
+    w.erase("revision");
+    EXPECT_EQ(latest[key], w) << key;
+  }
+  // The second season's same lunar day was published again, with the new composite.
+  EXPECT_EQ(times["2020-02-18|province|330000"], 2);
+  EXPECT_EQ(latest["2020-02-18|province|330000"]["last_year"]["composite"],
+            latest["2019-03-01|province|330000"]["composite"]);
 }
 
 }  // namespace

@@ -12,12 +12,6 @@
 
 namespace fugong {
 
-namespace {
-
-constexpr size_t kBatchOps = 200000;
-
-}  // namespace
-
 Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::optional<Day> to,
                                                  std::optional<std::pair<Day, Day>> span,
                                                  IndexSink* sink, ProgressListener* progress) {
@@ -146,10 +140,9 @@ Result<ComputationSummary> IndexComputation::Run(std::optional<Day> from, std::o
     for (uint32_t g = 0; g < sums[i].size(); ++g) {
       if (sums[i][g].registered > 0) group_published[g] = 1;
     }
-    if (batch.Count() >= kBatchOps) {
-      FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
-      batch = StateBatch(ctx_.state);
-    }
+    // Written day by day: a later day of the run reads this one's records for its last_year.
+    FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
+    batch = StateBatch(ctx_.state);
   }
   FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
   summary.records = records.all.size();

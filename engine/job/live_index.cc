@@ -6,6 +6,7 @@
 #include "engine/groups/day_group_sums.h"
 #include "engine/job/outbox.h"
 #include "engine/publish/day_records.h"
+#include "engine/publish/last_year.h"
 #include "engine/state/key_codec.h"
 
 namespace fugong {
@@ -342,18 +343,36 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
     s.has_data = has_data;
   }
 
-  // Publish the days from the first to the last with data.
+  // Publish the days from the first to the last with data, in ascending order: a day's records
+  // carry the composite of the same lunar day of the previous season (last_year), so that one
+  // is written first.
   const std::optional<std::pair<Day, Day>> span = DataSpan();
-  for (auto& [day, day_sums] : sums) {
+  for (auto it = sums.begin(); it != sums.end(); ++it) {
+    const Day day = it->first;
     DayState& s = days_[day];
     StateBatch batch(state_);
     if (span && day >= span->first && day <= span->second) {
-      day_sums.resize(catalog_->size());
+      it->second.resize(catalog_->size());
       DayRecords records;
-      FUGONG_RETURN_IF_ERROR(PublishDayRecords(day, *catalog_, day_sums, *refs_.calendar, risk_,
+      FUGONG_RETURN_IF_ERROR(PublishDayRecords(day, *catalog_, it->second, *refs_.calendar, risk_,
                                                *refs_.config, publisher, &batch, &records));
       for (const auto& [key, record] : records.changed) PutIndexRecord(&batch, key, record);
       s.published = true;
+      // Records that changed change the last_year of the next season's same lunar day: it is
+      // summed and published again in this close (later in `sums`, so still ahead of `it`).
+      if (!records.changed.empty()) {
+        for (Day later : DaysComparedWith(day, *refs_.calendar)) {
+          auto d = days_.find(later);
+          if (d == days_.end() || !d->second.published || sums.count(later)) continue;
+          d->second.published = false;
+          PutDayState(later, &batch);
+          FUGONG_RETURN_IF_ERROR(ReadScores(later, &scores, work));
+          bool has_data = false;
+          sums[later] = SumDay(later, *registry_, scores, &*membership_, &has_data);
+          ++work->days_summed;
+          d->second.has_data = has_data;
+        }
+      }
     }
     PutDayState(day, &batch);
     FUGONG_RETURN_IF_ERROR(state_->Write(&batch));

@@ -1,6 +1,7 @@
 #include "engine/publish/day_records.h"
 
 #include "engine/publish/index_record.h"
+#include "engine/publish/last_year.h"
 
 namespace fugong {
 
@@ -9,6 +10,9 @@ Status PublishDayRecords(Day day, const GroupCatalog& catalog,
                          const RiskChart* risk, const EngineConfig& config,
                          IndexPublisher* publisher, StateBatch* batch, DayRecords* out) {
   const bool holiday = calendar.IsHoliday(day);
+  // Each record's previous season's same lunar day, as published (in an earlier run, an earlier
+  // close, or earlier in this one: days are published in ascending order).
+  const std::optional<Day> last_year_day = SameLunarDayLastYear(day, calendar);
   std::string record;
   for (uint32_t g = 0; g < catalog.size() && g < sums.size(); ++g) {
     if (sums[g].registered == 0) continue;
@@ -18,8 +22,22 @@ Status PublishDayRecords(Day day, const GroupCatalog& catalog,
     if (risk != nullptr && group.key.level == GroupLevel::kCounty) {
       level = risk->LevelOn(group.key.code, day);
     }
-    Result<bool> changed = publisher->Publish(
-        key, IndexRecordContent(day, group, sums[g], holiday, config, level), batch, &record);
+    std::optional<LastYearFigure> last_year;
+    if (last_year_day) {
+      Result<std::optional<std::string>> then =
+          publisher->PublishedContent(IndexRecordKey(*last_year_day, group.key));
+      if (!then.ok()) return then.status();
+      if (*then) {
+        if (std::optional<std::string_view> composite = CompositeTextOf(**then)) {
+          last_year = LastYearFigure{*last_year_day, std::string(*composite)};
+        }
+      }
+    }
+    Result<bool> changed =
+        publisher->Publish(key,
+                           IndexRecordContent(day, group, sums[g], holiday, config, level,
+                                              last_year ? &*last_year : nullptr),
+                           batch, &record);
     if (!changed.ok()) return changed.status();
     if (*changed) out->changed.emplace_back(key, record);
     out->all.emplace_back(std::move(key), std::move(record));

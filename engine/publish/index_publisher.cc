@@ -21,6 +21,16 @@ bool PublishedRecord::Decode(std::string_view bytes) {
   return true;
 }
 
+Result<std::optional<std::string>> IndexPublisher::PublishedContent(const std::string& key) const {
+  std::string stored;
+  const Status st = state_->Get(Store::kGroupDay, key, &stored);
+  if (st.code() == Status::Code::kNotFound) return std::optional<std::string>();
+  if (!st.ok()) return st;
+  PublishedRecord record;
+  if (!record.Decode(stored)) return Status::Corruption("group_day record " + key);
+  return std::optional<std::string>(std::move(record.content));
+}
+
 Result<bool> IndexPublisher::Publish(const std::string& key, const std::string& content,
                                      StateBatch* batch, std::string* record) {
   std::string stored;

@@ -4,6 +4,7 @@
 // publishes nothing new.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "engine/common/date.h"
@@ -28,6 +29,9 @@ class IndexPublisher {
   // whether it did, and the full record in `record`.
   Result<bool> Publish(const std::string& key, const std::string& content, StateBatch* batch,
                        std::string* record);
+
+  // The content last published under `key` (IndexRecordContent), if any.
+  Result<std::optional<std::string>> PublishedContent(const std::string& key) const;
 
   uint64_t new_records() const { return new_records_; }
   uint64_t revised_records() const { return revised_records_; }

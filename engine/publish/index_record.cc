@@ -17,7 +17,8 @@ std::string_view LevelOfIndexKey(std::string_view key) {
 }
 
 std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& sums, bool holiday,
-                               const EngineConfig& config, std::optional<RiskLevel> risk) {
+                               const EngineConfig& config, std::optional<RiskLevel> risk,
+                               const LastYearFigure* last_year) {
   const bool suppressed = static_cast<int>(sums.eligible) < config.min_group_size;
   JsonWriter w;
   w.BeginObject();
@@ -57,6 +58,11 @@ std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& 
   w.Key("holiday").Bool(holiday);
   // Fields added after the first release, in SPEC's order, absent when they do not apply.
   if (risk && group.key.level == GroupLevel::kCounty) w.Key("risk").String(RiskLevelName(*risk));
+  if (last_year != nullptr) {
+    w.Key("last_year").BeginObject();
+    w.Key("date").String(FormatDate(last_year->date)).Key("composite").Raw(last_year->composite);
+    w.EndObject();
+  }
   std::string content = w.Take();  // `{...` without the closing brace: EndObject not called
   return content;
 }
