@@ -1,6 +1,7 @@
 #include "app/demo_command.h"
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -39,6 +40,7 @@ namespace {
 struct IndexRow {
   std::optional<double> composite;
   int tier = 0;
+  std::optional<double> last_year;  // the composite of the same lunar day of the season before
 };
 
 // index.jsonl -> (date, level, code) -> figures.
@@ -50,7 +52,8 @@ std::map<std::tuple<Day, std::string, std::string>, IndexRow> ReadIndex(const st
     PublishedFigures record;
     Day day;
     if (!ReadPublishedFigures(line, &record) || !ParseDate(record.date, &day)) continue;
-    rows[{day, record.level, record.code}] = IndexRow{record.composite, record.tier};
+    rows[{day, record.level, record.code}] =
+        IndexRow{record.composite, record.tier, record.last_year_composite};
   }
   return rows;
 }
@@ -63,7 +66,7 @@ Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& g
                           StreamObserver* observer, ProgressLine* progress,
                           double* stream_seconds) {
   // Frequent commits keep the lag the producer paces on short.
-  Result<RunConfig> config = LoadRunConfig("", {"commit_interval_ms=250"});
+  Result<RunConfig> config = LoadRunConfig("", {"commit_interval_ms=250", "interval_minutes=60"});
   if (!config.ok()) return config.status();
   Result<std::unique_ptr<EmbeddedCluster>> cluster = StartEmbeddedCluster(&*config);
   if (!cluster.ok()) return cluster.status();
@@ -107,6 +110,10 @@ Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& g
   ServeOptions serve;
   serve.state_dir = state_dir;
   serve.exit_when_idle_seconds = 2;
+  // Set once the readings are produced: the producer pauses while the service is behind (a
+  // season's close takes seconds), and the service must not take that pause for the end.
+  std::atomic<bool> input_complete{false};
+  serve.input_complete = &input_complete;
   serve.observer = observer;
   serve.log = [](const std::string& line) {
     if (line.find("GAP") != std::string::npos)
@@ -119,6 +126,7 @@ Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& g
   // its share): stay well within.
   const Status produced = replay(config->stream.readings_topic, TopicRecordKind::kReadings,
                                  generated.readings_files, 300000);
+  input_complete = true;
   service.join();
   FUGONG_RETURN_IF_ERROR(produced);
   if (!served.ok()) return served.status();
@@ -165,6 +173,10 @@ int RunDemoCommand(int argc, char** argv) {
   GenerateOptions gen;
   gen.enterprises = 1000;
   gen.seed = 2020;
+  // Two seasons, so that each day of 2020 has its same lunar day of 2019 (SPEC last_year);
+  // hourly readings keep the volume of one season of 15-minute ones.
+  gen.from = DayFromCivil(2018, 11, 1);
+  gen.interval_minutes = 60;
   std::string table_from = "2020-02-01", table_to = "2020-03-15";
   app.add_option("--dir", dir, "working directory for inputs and outputs");
   app.add_option("--enterprises", gen.enterprises, "enterprises in the synthetic province");
@@ -234,7 +246,7 @@ int RunDemoCommand(int argc, char** argv) {
     std::fflush(stdout);
     const auto backfill_start = std::chrono::steady_clock::now();
     Result<BackfillSummary> summary =
-        RunBackfillFromFiles(*LoadRunConfig("", {}), files, &progress);
+        RunBackfillFromFiles(*LoadRunConfig("", {"interval_minutes=60"}), files, &progress);
     if (!summary.ok()) {
       std::fprintf(stderr, "fugong demo: %s\n", summary.status().ToString().c_str());
       return 1;
@@ -260,14 +272,16 @@ int RunDemoCommand(int argc, char** argv) {
   const auto index = ReadIndex(index_path);
   std::printf(
       "\nComposite index (0-100; T1 >= 80 green, T2 >= 60 blue, T3 >= 40 yellow, "
-      "T4 >= 20 orange, T5 red)\n\n%-10s %-2s %8s",
-      "date", "", "Zhejiang");
+      "T4 >= 20 orange, T5 red; 'last yr': Zhejiang on the same lunar day of 2019)\n\n"
+      "%-10s %-2s %8s %7s",
+      "date", "", "Zhejiang", "last yr");
   for (const std::string& city : regions.cities()) {
     std::printf(" %7.7s", regions.Find(city)->name_pinyin.c_str());
   }
   std::printf("\n");
   std::vector<Series> series;
   series.push_back({"Zhejiang", {}});
+  series.push_back({"Zhejiang, lunar 2019", {}});
   for (const std::string& city : regions.cities()) {
     series.push_back({regions.Find(city)->name_pinyin, {}});
   }
@@ -276,13 +290,17 @@ int RunDemoCommand(int argc, char** argv) {
     auto province = index.find({d, "province", regions.provinces()[0]});
     const std::optional<double> p =
         province == index.end() ? std::nullopt : province->second.composite;
-    std::printf("%s %s %8s", FormatDate(d).c_str(), kDays[WeekdayOf(d)], Cell(p).c_str() + 0);
+    const std::optional<double> then =
+        province == index.end() ? std::nullopt : province->second.last_year;
+    std::printf("%s %s %8s %7s", FormatDate(d).c_str(), kDays[WeekdayOf(d)], Cell(p).c_str() + 0,
+                Cell(then).c_str());
     series[0].points.emplace_back(d, p);
+    series[1].points.emplace_back(d, then);
     for (size_t i = 0; i < regions.cities().size(); ++i) {
       auto it = index.find({d, "city", regions.cities()[i]});
       const std::optional<double> c = it == index.end() ? std::nullopt : it->second.composite;
       std::printf(" %7s", Cell(c).c_str());
-      series[i + 1].points.emplace_back(d, c);
+      series[i + 2].points.emplace_back(d, c);
     }
     std::printf("\n");
   }

@@ -23,6 +23,14 @@ bool ReadPublishedFigures(std::string_view json, PublishedFigures* out) {
                        ? std::optional<double>(composite->get<double>())
                        : std::nullopt;
   out->tier = tier != record.end() && tier->is_string() ? TierNumber(tier->get<std::string>()) : 0;
+  out->last_year_composite = std::nullopt;
+  const auto last_year = record.find("last_year");
+  if (last_year != record.end() && last_year->is_object()) {
+    const auto composite_then = last_year->find("composite");
+    if (composite_then != last_year->end() && composite_then->is_number()) {
+      out->last_year_composite = composite_then->get<double>();
+    }
+  }
   const auto risk = record.find("risk");
   out->risk = risk != record.end() && risk->is_string()
                   ? ParseRiskLevel(risk->get_ref<const std::string&>())

@@ -11,9 +11,10 @@ namespace fugong {
 
 struct PublishedFigures {
   std::string date, level, code;
-  std::optional<double> composite;  // none when suppressed
-  int tier = 0;                     // 1 (T1) .. 5 (T5); 0 when suppressed
-  std::optional<RiskLevel> risk;    // county records covered by a risk chart
+  std::optional<double> composite;            // none when suppressed
+  int tier = 0;                               // 1 (T1) .. 5 (T5); 0 when suppressed
+  std::optional<RiskLevel> risk;              // county records covered by a risk chart
+  std::optional<double> last_year_composite;  // the same lunar day of the previous season's
 };
 
 // False if `json` is not a record with a date, level and code.

@@ -412,7 +412,8 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     }
     // Every batch polled before this one has been added: the positions are this thread's too.
     if (options.exit_when_idle_seconds && !partitions.empty() && quiet &&
-        SecondsSince(last_message) >= *options.exit_when_idle_seconds) {
+        SecondsSince(last_message) >= *options.exit_when_idle_seconds &&
+        (options.input_complete == nullptr || options.input_complete->load())) {
       std::string behind;
       for (const PartitionStatus& p : partitions) {
         if (p.high_watermark < 0 || p.position < p.high_watermark) {

@@ -21,6 +21,11 @@ struct ServeOptions {
   // Exit once every assigned partition has been read to its end and nothing new came for this
   // many seconds: every day with data is then closed and published (a replay, a test).
   std::optional<double> exit_when_idle_seconds;
+  // With exit_when_idle_seconds, when not null: the idle exit waits until this is true. A process
+  // that feeds the topics while the service runs (the demo) sets it once it has produced
+  // everything, so that a pause of its producer (pacing on the service's lag) is not taken for
+  // the end of input, which would leave the producer waiting on a service that has exited.
+  const std::atomic<bool>* input_complete = nullptr;
   // Set to stop: the loop commits, publishes and returns.
   const std::atomic<bool>* stop = nullptr;
   // Progress and status lines (stderr in the command).

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/support/child_process.h"
+#include "tests/support/devtools_client.h"
 #include "tests/support/files.h"
 #include "tests/support/http_client.h"
 #include "tests/support/record_compare.h"
@@ -80,6 +81,38 @@ TEST(Demo, ServesItsIndexOverHttpUntilInterrupted) {
     EXPECT_EQ(record, nlohmann::json::parse(index.at(key))) << key;
   }
   EXPECT_EQ(testing::HttpGet(address, "/").status, 200);
+
+  // The demo has two seasons: 2020's records carry the same lunar day of 2019 (SPEC last_year),
+  // and the dashboard, in headless Chromium, shows the province's next to its own figure.
+  const nlohmann::json province = nlohmann::json::parse(
+      testing::HttpGet(address, "/v1/index?date=2020-02-18&level=province").body)["records"][0];
+  ASSERT_TRUE(province.contains("last_year")) << province;
+  EXPECT_EQ(province["last_year"]["date"], "2019-03-01");
+  const std::string then_key = "2019-03-01|province|" + province["code"].get<std::string>();
+  EXPECT_EQ(province["last_year"]["composite"],
+            nlohmann::json::parse(index.at(then_key))["composite"]);
+  Result<std::unique_ptr<testing::HeadlessChromium>> browser =
+      testing::HeadlessChromium::Launch({});
+  ASSERT_TRUE(browser.ok()) << browser.status().ToString();
+  testing::DevToolsPage& page = (*browser)->page();
+  ASSERT_TRUE(page.Navigate("http://" + address + "/").ok());
+  ASSERT_TRUE(page.WaitFor("document.body.dataset.ready === '1'", std::chrono::seconds(20)).ok());
+  ASSERT_TRUE(page.Evaluate("document.getElementById('day').value = '2020-02-18'; "
+                            "document.getElementById('day').dispatchEvent(new Event('change')); 1")
+                  .ok());
+  ASSERT_TRUE(page.WaitFor("document.body.dataset.date === '2020-02-18' && "
+                           "document.body.dataset.ready === '1'",
+                           std::chrono::seconds(20))
+                  .ok());
+  Result<nlohmann::json> shown = page.Evaluate(
+      "[document.getElementById('province-last-year').dataset.date, "
+      "document.querySelector('#province-last-year dd').textContent]");
+  ASSERT_TRUE(shown.ok()) << shown.status().ToString();
+  EXPECT_EQ((*shown)[0], "2019-03-01");
+  char then_text[32];
+  std::snprintf(then_text, sizeof then_text, "%.1f",
+                province["last_year"]["composite"].get<double>());
+  EXPECT_EQ((*shown)[1].get<std::string>().rfind(then_text, 0), 0u) << *shown;
   demo.Signal(SIGINT);
   EXPECT_EQ(demo.Wait(), 0);
   fs::remove_all(dir);

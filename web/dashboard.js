@@ -432,6 +432,21 @@
     fact("Load recovery", percent(record.load_recovery));
     fact("Resumed / eligible", integer(record.resumed) + " / " + integer(record.eligible));
     fact("Meter coverage", percent(record.coverage));
+    // SPEC last_year: the same lunar day of the previous season (days from the Spring Festival).
+    if (record.last_year && typeof record.last_year.composite === "number") {
+      const then = record.last_year.composite;
+      const change = hasFigures(record)
+        ? " (" + (record.composite >= then ? "+" : "−") + fixed1(Math.abs(record.composite - then)) + ")"
+        : "";
+      facts.append(
+        el(
+          "div",
+          { id: "province-last-year", "data-date": record.last_year.date },
+          el("dt", { text: "Same lunar day last season (" + record.last_year.date + ")" }),
+          el("dd", { text: fixed1(then) + change }),
+        ),
+      );
+    }
     const notes = [];
     if (record.name) notes.push(record.name);
     if (record.holiday) notes.push("a public holiday or weekend");
