@@ -12,7 +12,12 @@ Status PublishDayRecords(Day day, const GroupCatalog& catalog,
   const bool holiday = calendar.IsHoliday(day);
   // Each record's previous season's same lunar day, as published (in an earlier run, an earlier
   // close, or earlier in this one: days are published in ascending order).
-  const std::optional<Day> last_year_day = SameLunarDayLastYear(day, calendar);
+  std::optional<Day> last_year_day = SameLunarDayLastYear(day, calendar);
+  if (last_year_day) {
+    Result<bool> any = publisher->HasDay(*last_year_day);
+    if (!any.ok()) return any.status();
+    if (!*any) last_year_day.reset();  // nothing published then: no lookup per group
+  }
   std::string record;
   for (uint32_t g = 0; g < catalog.size() && g < sums.size(); ++g) {
     if (sums[g].registered == 0) continue;

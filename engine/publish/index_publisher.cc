@@ -1,5 +1,7 @@
 #include "engine/publish/index_publisher.h"
 
+#include <memory>
+
 #include "engine/publish/index_record.h"
 #include "engine/state/key_codec.h"
 
@@ -19,6 +21,14 @@ bool PublishedRecord::Decode(std::string_view bytes) {
   computed_at = static_cast<EpochSeconds>(ReadFixed64(bytes.data() + 8));
   content.assign(bytes.substr(16));
   return true;
+}
+
+Result<bool> IndexPublisher::HasDay(Day day) const {
+  const std::string prefix = FormatDate(day) + "|";
+  std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kGroupDay);
+  it->Seek(prefix);
+  if (!it->status().ok()) return Status::IOError("group_day: " + it->status().ToString());
+  return it->Valid() && it->key().starts_with(prefix);
 }
 
 Result<std::optional<std::string>> IndexPublisher::PublishedContent(const std::string& key) const {

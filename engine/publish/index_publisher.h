@@ -30,6 +30,9 @@ class IndexPublisher {
   Result<bool> Publish(const std::string& key, const std::string& content, StateBatch* batch,
                        std::string* record);
 
+  // Whether any record of `day` was ever published (one seek: a day before the state's first
+  // saves a lookup per group).
+  Result<bool> HasDay(Day day) const;
   // The content last published under `key` (IndexRecordContent), if any.
   Result<std::optional<std::string>> PublishedContent(const std::string& key) const;
 
