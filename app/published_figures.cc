@@ -23,6 +23,13 @@ bool ReadPublishedFigures(std::string_view json, PublishedFigures* out) {
                        ? std::optional<double>(composite->get<double>())
                        : std::nullopt;
   out->tier = tier != record.end() && tier->is_string() ? TierNumber(tier->get<std::string>()) : 0;
+  const auto eligible = record.find("eligible"), resumed = record.find("resumed");
+  out->eligible = eligible != record.end() && eligible->is_number_integer()
+                      ? std::optional<int64_t>(eligible->get<int64_t>())
+                      : std::nullopt;
+  out->resumed = resumed != record.end() && resumed->is_number_integer()
+                     ? std::optional<int64_t>(resumed->get<int64_t>())
+                     : std::nullopt;
   out->last_year_composite = std::nullopt;
   const auto last_year = record.find("last_year");
   if (last_year != record.end() && last_year->is_object()) {

@@ -1,6 +1,7 @@
 // What a map, a chart or a gauge reads off a published index record (SPEC "Output record").
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,6 +14,7 @@ struct PublishedFigures {
   std::string date, level, code;
   std::optional<double> composite;            // none when suppressed
   int tier = 0;                               // 1 (T1) .. 5 (T5); 0 when suppressed
+  std::optional<int64_t> eligible, resumed;   // none when suppressed
   std::optional<RiskLevel> risk;              // county records covered by a risk chart
   std::optional<double> last_year_composite;  // the same lunar day of the previous season's
 };

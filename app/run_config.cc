@@ -119,6 +119,7 @@ Result<RunConfig> LoadRunConfig(const std::string& config_path,
   try {
     config.region_table_path = Resolve(TakeString(root, "region_table"), config_path);
     config.calendar_path = Resolve(TakeString(root, "calendar"), config_path);
+    config.guidance_path = Resolve(TakeString(root, "guidance"), config_path);
     for (const std::string& o : overrides) {
       const size_t eq = o.find('=');
       if (eq == std::string::npos || eq == 0) {
@@ -129,6 +130,8 @@ Result<RunConfig> LoadRunConfig(const std::string& config_path,
         config.region_table_path = value;
       } else if (key == "calendar") {
         config.calendar_path = value;
+      } else if (key == "guidance") {
+        config.guidance_path = value;
       } else {
         root[key] = YAML::Load(value);
       }
@@ -160,6 +163,13 @@ Result<RunConfig> LoadRunConfig(const std::string& config_path,
     Result<RegionTable> table = RegionTable::Parse(*text, config.region_table_path);
     if (!table.ok()) return table.status();
     config.regions = std::make_shared<const RegionTable>(std::move(table).value());
+  }
+  if (!config.guidance_path.empty()) {
+    Result<std::string> text = ReadText(config.guidance_path);
+    if (!text.ok()) return text.status();
+    Result<GuidanceTable> table = GuidanceTable::Parse(*text, config.guidance_path);
+    if (!table.ok()) return table.status();
+    config.guidance = std::make_shared<const GuidanceTable>(std::move(table).value());
   }
   if (config.calendar_path.empty()) {
     config.calendar =

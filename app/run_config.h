@@ -12,6 +12,7 @@
 #include "engine/common/status.h"
 #include "engine/config/engine_config.h"
 #include "engine/job/stream_settings.h"
+#include "engine/publish/resumption_guidance.h"
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/industry_table.h"
 #include "engine/reference/region_table.h"
@@ -27,6 +28,9 @@ struct RunConfig {
   std::shared_ptr<const RegionTable> regions;
   std::shared_ptr<const HolidayCalendar> calendar;
   const IndustryTable* industries = &IndustryTable::Standard();
+  // Guidance by zone, industry and week (`guidance: FILE`); null when none is configured.
+  std::string guidance_path;
+  std::shared_ptr<const GuidanceTable> guidance;
 
   // The streaming service (`fugong serve`).
   StreamSettings stream;

@@ -52,7 +52,10 @@ class HttpApiTest : public ::testing::Test {
     const std::optional<GenerateSummary> generated = GenerateProvinceInto(
         *dir_, {.seed = 11, .enterprises = 400, .from = "2019-11-25", .to = "2020-02-20"});
     ASSERT_TRUE(generated);
-    config_ = new RunConfig(*LoadRunConfig("", {"interval_minutes=60"}));
+    config_ = new RunConfig(*LoadRunConfig(
+        "", {"interval_minutes=60", "min_group_size=2",
+             "guidance=" + std::string(FUGONG_SOURCE_DIR) + "/deploy/guidance-2020.example.csv"}));
+    ASSERT_NE(config_->guidance, nullptr);
     // The state the service answers from: a backfill's.
     BackfillFiles files = BackfillFilesFor(*dir_, generated->readings_files, "index");
     files.state_dir = (*dir_ / "state").string();
@@ -486,6 +489,69 @@ TEST_F(HttpApiTest, MatrixPlacesEveryCountyByRiskAndTierAndListsTheOutliers) {
   EXPECT_EQ(Get("/v1/matrix?date=2020-02-30").status, 400);
   EXPECT_EQ(Get("/v1/matrix?date=2020-02-20&level=county").status, 400);
   EXPECT_EQ(Get("/v1/matrix?date=2021-02-20").status, 404);
+}
+
+// Guidance by zone, industry and week: each county's recommended categories (the shipped
+// example table, for its risk level and week) against the others, summed here from the
+// backfill's county x industry records, suppressed groups on neither side.
+TEST_F(HttpApiTest, GuidanceComparesTheRecommendedCategoriesWithTheOthers) {
+  const std::string date = "2020-02-20";
+  HttpResult r = Get("/v1/guidance?date=" + date);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const nlohmann::json doc = nlohmann::json::parse(r.body);
+  ASSERT_EQ(doc["counties"].size(), Expected(date, "county").size());
+  size_t covered = 0, sides_shown = 0;
+  for (const nlohmann::json& c : doc["counties"]) {
+    const std::string code = c["code"];
+    SCOPED_TRACE(code);
+    const nlohmann::json county = nlohmann::json::parse(records_->at(date + "|county|" + code));
+    ASSERT_EQ(c["risk"], county.contains("risk") ? county["risk"] : nlohmann::json());
+    const std::optional<std::set<std::string>> recommended =
+        county.contains("risk")
+            ? config_->guidance->Recommended(DayOf(date.c_str()),
+                                             *ParseRiskLevel(county["risk"].get<std::string>()))
+            : std::nullopt;
+    ASSERT_EQ(c["covered"], recommended.has_value());
+    if (!recommended) continue;
+    ++covered;
+    EXPECT_EQ(c["recommended"], nlohmann::json(*recommended));
+    int64_t sums[2][2] = {{0, 0}, {0, 0}};  // [recommended?][eligible, resumed]
+    for (const std::string& line : Expected(date, "county_industry")) {
+      const nlohmann::json g = nlohmann::json::parse(line);
+      const std::string group = g["code"];
+      if (group.rfind(code + ":", 0) != 0 || g["eligible"].is_null()) continue;
+      const int side = recommended->count(group.substr(code.size() + 1)) ? 0 : 1;
+      sums[side][0] += g["eligible"].get<int64_t>();
+      sums[side][1] += g["resumed"].get<int64_t>();
+    }
+    int shown = 0;
+    for (int side = 0; side < 2; ++side) {
+      const nlohmann::json& s = c[side == 0 ? "recommended_resumption" : "others_resumption"];
+      const bool suppressed = sums[side][0] < config_->engine.min_group_size;
+      EXPECT_EQ(s["suppressed"], suppressed);
+      if (suppressed) continue;
+      ++shown;
+      EXPECT_EQ(s["eligible"], sums[side][0]);
+      EXPECT_EQ(s["resumed"], sums[side][1]);
+      EXPECT_NEAR(s["resumption_rate"].get<double>(),
+                  static_cast<double>(sums[side][1]) / sums[side][0], 5e-7);
+    }
+    sides_shown += shown;
+  }
+  EXPECT_GT(covered, 80u);
+  // 400 enterprises in 90 counties: with min_group_size 2 (set for this suite) enough county x
+  // industry groups have figures for both kinds of side, suppressed and shown.
+  EXPECT_GT(sides_shown, 40u) << "too few sides with figures to check the sums";
+  EXPECT_LT(sides_shown, 2 * covered) << "no suppressed side: the rule is not exercised";
+  // One county; bad requests.
+  const std::string one = doc["counties"][0]["code"];
+  const nlohmann::json single =
+      nlohmann::json::parse(Get("/v1/guidance?date=" + date + "&county=" + one).body);
+  ASSERT_EQ(single["counties"].size(), 1u);
+  EXPECT_EQ(single["counties"][0], doc["counties"][0]);
+  EXPECT_EQ(Get("/v1/guidance?date=" + date + "&county=330100").status, 400) << "a city";
+  EXPECT_EQ(Get("/v1/guidance").status, 400);
+  EXPECT_EQ(Get("/v1/guidance?date=2021-02-20").status, 404);
 }
 
 // The gauges of the two lists and of each county's run of days held back, from the records the

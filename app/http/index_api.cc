@@ -6,6 +6,7 @@
 
 #include "app/published_figures.h"
 #include "app/render/county_map_svg.h"
+#include "engine/common/decimal.h"
 #include "engine/common/json_writer.h"
 #include "engine/groups/group_key.h"
 #include "engine/publish/risk_matrix.h"
@@ -105,7 +106,8 @@ HttpResponse WithRoute(HttpResponse response, std::string route) {
 
 bool IndexApi::Serves(std::string_view path) {
   return path == "/v1/dates" || path == "/v1/index" || path == "/v1/index/series" ||
-         path == "/v1/regions" || path == "/v1/matrix" || path.starts_with(kMapPrefix);
+         path == "/v1/regions" || path == "/v1/matrix" || path == "/v1/guidance" ||
+         path.starts_with(kMapPrefix);
 }
 
 HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& index) const {
@@ -116,6 +118,7 @@ HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& 
   }
   if (request.path == "/v1/regions") return WithRoute(Regions(request), "/v1/regions");
   if (request.path == "/v1/matrix") return WithRoute(Matrix(request, index), "/v1/matrix");
+  if (request.path == "/v1/guidance") return WithRoute(Guidance(request, index), "/v1/guidance");
   if (request.path.starts_with(kMapPrefix)) return WithRoute(Map(request, index), "/v1/map");
   return JsonError(404, "no such path: " + request.path);
 }
@@ -300,6 +303,80 @@ HttpResponse IndexApi::Matrix(const HttpRequest& request, const PublishedIndex& 
   list("no_risk", matrix.no_risk);
   list("unrated", matrix.unrated);
   json.EndObject();
+  return Ok(json.Take() + "\n");
+}
+
+HttpResponse IndexApi::Guidance(const HttpRequest& request, const PublishedIndex& index) const {
+  Params params(request, {"date", "county"});
+  if (!params.error().empty()) return JsonError(400, params.error());
+  std::optional<Day> day;
+  if (auto error = ReadDate(params, "date", true, &day)) return *error;
+  const std::string* only = params.Get("county");
+  if (only != nullptr && !regions_->IsCounty(*only)) {
+    return JsonError(400, "'" + *only + "' is not a county of the region table");
+  }
+  if (guidance_ == nullptr) {
+    return JsonError(404, "no guidance table is configured (config `guidance: FILE`)");
+  }
+  std::vector<std::string> counties, groups;
+  Status st = index.DayRecords(*day, "county", &counties);
+  if (st.ok()) st = index.DayRecords(*day, "county_industry", &groups);
+  if (!st.ok()) return JsonError(500, st.ToString());
+  if (counties.empty()) {
+    return JsonError(404, "no county records published for " + FormatDate(*day));
+  }
+  // county code -> its categories' figures, from the `COUNTY:Ixx` groups.
+  std::map<std::string, std::vector<CategoryFigures>> by_county;
+  for (const std::string& text : groups) {
+    PublishedFigures g;
+    if (!ReadPublishedFigures(text, &g)) continue;
+    const size_t colon = g.code.find(':');
+    if (colon == std::string::npos) continue;
+    by_county[g.code.substr(0, colon)].push_back({g.code.substr(colon + 1), g.eligible, g.resumed});
+  }
+  JsonWriter json;
+  const auto side = [&](const char* name, const SideResumption& s) {
+    json.Key(name).BeginObject().Key("groups").Int(s.groups);
+    if (s.suppressed) {
+      json.Key("suppressed").Bool(true);
+    } else {
+      json.Key("suppressed").Bool(false).Key("eligible").Int(s.eligible);
+      json.Key("resumed").Int(s.resumed);
+      json.Key("resumption_rate")
+          .Raw(FormatFixed(static_cast<double>(s.resumed) / static_cast<double>(s.eligible), 6));
+    }
+    json.EndObject();
+  };
+  json.BeginObject().Key("date").String(FormatDate(*day)).Key("counties").BeginArray();
+  bool found = false;
+  for (const std::string& text : counties) {
+    PublishedFigures c;
+    if (!ReadPublishedFigures(text, &c)) continue;
+    if (only != nullptr && c.code != *only) continue;
+    found = true;
+    const CountyGuidance g =
+        GuideCounty(*day, c.risk, *guidance_, by_county[c.code], min_group_size_);
+    const Region* region = regions_->Find(c.code);
+    json.BeginObject().Key("code").String(c.code).Key("name").String(region ? region->name : "");
+    if (c.risk) {
+      json.Key("risk").String(RiskLevelName(*c.risk));
+    } else {
+      json.Key("risk").Null();
+    }
+    json.Key("covered").Bool(g.covered);
+    if (g.covered) {
+      json.Key("recommended").BeginArray();
+      for (const std::string& category : g.recommended) json.String(category);
+      json.EndArray();
+      side("recommended_resumption", g.recommended_side);
+      side("others_resumption", g.others_side);
+    }
+    json.EndObject();
+  }
+  json.EndArray().EndObject();
+  if (only != nullptr && !found) {
+    return JsonError(404, "no county record of " + *only + " published for " + FormatDate(*day));
+  }
   return Ok(json.Take() + "\n");
 }
 
