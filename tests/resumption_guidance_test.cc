@@ -47,8 +47,7 @@ TEST(ResumptionGuidanceTest, BadTablesSayWhatAndWhere) {
   for (const auto& [text, want] : bad) {
     Result<GuidanceTable> table = GuidanceTable::Parse(text, "g.csv");
     ASSERT_FALSE(table.ok()) << text;
-    EXPECT_NE(table.status().message().find(want), std::string::npos)
-        << table.status().message();
+    EXPECT_NE(table.status().message().find(want), std::string::npos) << table.status().message();
   }
 }
 
@@ -75,7 +74,8 @@ TEST(ResumptionGuidanceTest, SidesSumPublishedGroupsAndAreSuppressedWhenSmall) {
   EXPECT_EQ(g.others_side.resumed, 3);
   EXPECT_FALSE(g.others_side.suppressed);
   // With a higher threshold the recommended side (7 eligible) is suppressed.
-  const CountyGuidance strict = GuideCounty(DayOf("2020-02-12"), RiskLevel::kLow, *table, groups, 8);
+  const CountyGuidance strict =
+      GuideCounty(DayOf("2020-02-12"), RiskLevel::kLow, *table, groups, 8);
   EXPECT_TRUE(strict.recommended_side.suppressed);
   EXPECT_FALSE(strict.others_side.suppressed);
   // No level, or no row for the level: not covered.
