@@ -167,7 +167,8 @@ Result<RunConfig> LoadRunConfig(const std::string& config_path,
   if (!config.guidance_path.empty()) {
     Result<std::string> text = ReadText(config.guidance_path);
     if (!text.ok()) return text.status();
-    Result<GuidanceTable> table = GuidanceTable::Parse(*text, config.guidance_path);
+    Result<GuidanceTable> table =
+        GuidanceTable::Parse(*text, config.guidance_path, *config.industries);
     if (!table.ok()) return table.status();
     config.guidance = std::make_shared<const GuidanceTable>(std::move(table).value());
   }

@@ -23,7 +23,7 @@ constexpr char kTable[] =
     "2020-02-17,2020-02-23,low, I11 ; I05 ; I03 ; I07 ; I09\n";
 
 TEST(ResumptionGuidanceTest, RecommendedCategoriesByLevelAndWeek) {
-  Result<GuidanceTable> table = GuidanceTable::Parse(kTable, "test.csv");
+  Result<GuidanceTable> table = GuidanceTable::Parse(kTable, "test.csv", IndustryTable::Standard());
   ASSERT_TRUE(table.ok()) << table.status().ToString();
   using Set = std::set<std::string>;
   EXPECT_EQ(table->Recommended(DayOf("2020-02-10"), RiskLevel::kLow), (Set{"I03", "I05", "I11"}));
@@ -45,7 +45,7 @@ TEST(ResumptionGuidanceTest, BadTablesSayWhatAndWhere) {
       {"# nothing\n", "no guidance periods"},
   };
   for (const auto& [text, want] : bad) {
-    Result<GuidanceTable> table = GuidanceTable::Parse(text, "g.csv");
+    Result<GuidanceTable> table = GuidanceTable::Parse(text, "g.csv", IndustryTable::Standard());
     ASSERT_FALSE(table.ok()) << text;
     EXPECT_NE(table.status().message().find(want), std::string::npos) << table.status().message();
   }
@@ -55,7 +55,7 @@ TEST(ResumptionGuidanceTest, BadTablesSayWhatAndWhere) {
 // resumed), I05 suppressed, I03 2/1, I07 10/3, I13 1/0. Recommended side: I11 + I03 = 7/5;
 // others: I07 + I13 = 11/3; the suppressed I05 on neither side.
 TEST(ResumptionGuidanceTest, SidesSumPublishedGroupsAndAreSuppressedWhenSmall) {
-  Result<GuidanceTable> table = GuidanceTable::Parse(kTable, "test.csv");
+  Result<GuidanceTable> table = GuidanceTable::Parse(kTable, "test.csv", IndustryTable::Standard());
   ASSERT_TRUE(table.ok());
   const std::vector<CategoryFigures> groups = {{"I11", 5, 4},
                                                {"I05", std::nullopt, std::nullopt},
@@ -90,7 +90,8 @@ TEST(ResumptionGuidanceTest, TheShippedExampleHasFiveZonesAndThreeWeeks) {
   std::stringstream text;
   text << in.rdbuf();
   EXPECT_NE(text.str().find("ILLUSTRATIVE, NOT OFFICIAL"), std::string::npos);
-  Result<GuidanceTable> table = GuidanceTable::Parse(text.str(), "example");
+  Result<GuidanceTable> table =
+      GuidanceTable::Parse(text.str(), "example", IndustryTable::Standard());
   ASSERT_TRUE(table.ok()) << table.status().ToString();
   for (const char* day : {"2020-02-10", "2020-02-17", "2020-03-01"}) {
     size_t previous = 0;

@@ -1,29 +1,12 @@
 #include "engine/publish/resumption_guidance.h"
 
+#include "engine/decode/csv_fields.h"
 #include "engine/reference/csv_table.h"
 
 namespace fugong {
 
-namespace {
-
-bool IsCategoryCode(std::string_view code) {
-  if (code.size() != 3 || code[0] != 'I' || code[1] < '0' || code[1] > '9' || code[2] < '0' ||
-      code[2] > '9') {
-    return false;
-  }
-  const int n = (code[1] - '0') * 10 + (code[2] - '0');
-  return n >= 1 && n <= 15;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
-}  // namespace
-
-Result<GuidanceTable> GuidanceTable::Parse(std::string_view csv, const std::string& source) {
+Result<GuidanceTable> GuidanceTable::Parse(std::string_view csv, const std::string& source,
+                                           const IndustryTable& industries) {
   GuidanceTable table;
   bool header = true;
   int line_number = 0;
@@ -31,7 +14,9 @@ Result<GuidanceTable> GuidanceTable::Parse(std::string_view csv, const std::stri
   for (size_t at = 0; at < csv.size();) {
     size_t end = csv.find('\n', at);
     if (end == std::string_view::npos) end = csv.size();
-    const std::string_view line = Trim(csv.substr(at, end - at));
+    std::string_view line = csv.substr(at, end - at);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    line = TrimSpaces(line);
     at = end + 1;
     ++line_number;
     if (line.empty() || line.front() == '#') continue;
@@ -41,14 +26,15 @@ Result<GuidanceTable> GuidanceTable::Parse(std::string_view csv, const std::stri
     }
     if (header) {
       header = false;
-      if (Trim(fields[0]) == "from") continue;  // the header names the columns
+      if (TrimSpaces(std::string_view(fields[0])) == "from")
+        continue;  // the header names the columns
     }
     Period p;
-    if (!ParseDate(Trim(fields[0]), &p.from) || !ParseDate(Trim(fields[1]), &p.to) ||
-        p.to < p.from) {
+    if (!ParseDate(TrimSpaces(std::string_view(fields[0])), &p.from) ||
+        !ParseDate(TrimSpaces(std::string_view(fields[1])), &p.to) || p.to < p.from) {
       return Status::InvalidArgument(where + "from and to must be dates, from <= to");
     }
-    const std::optional<RiskLevel> level = ParseRiskLevel(Trim(fields[2]));
+    const std::optional<RiskLevel> level = ParseRiskLevel(TrimSpaces(std::string_view(fields[2])));
     if (!level) {
       return Status::InvalidArgument(where + "unknown risk level '" + fields[2] +
                                      "' (very_high, high, medium, lower, low)");
@@ -57,9 +43,11 @@ Result<GuidanceTable> GuidanceTable::Parse(std::string_view csv, const std::stri
     std::string_view list = fields[3];
     while (!list.empty()) {
       const size_t semicolon = list.find(';');
-      const std::string_view code = Trim(list.substr(0, semicolon));
+      const std::string_view code = TrimSpaces(list.substr(0, semicolon));
       if (!code.empty()) {
-        if (!IsCategoryCode(code)) {
+        // A category's own code: Find also maps GB/T 4754 codes (C27) to their category.
+        const IndustryCategory* category = industries.Find(code);
+        if (category == nullptr || category->code != code) {
           return Status::InvalidArgument(where + "'" + std::string(code) +
                                          "' is not an industry category (I01..I15)");
         }

@@ -23,12 +23,15 @@
 #include "engine/common/date.h"
 #include "engine/common/status.h"
 #include "engine/model/risk_level.h"
+#include "engine/reference/industry_table.h"
 
 namespace fugong {
 
 class GuidanceTable {
  public:
-  static Result<GuidanceTable> Parse(std::string_view csv, const std::string& source);
+  // Category codes are checked against `industries` (its own codes, I01..I15 by default).
+  static Result<GuidanceTable> Parse(std::string_view csv, const std::string& source,
+                                     const IndustryTable& industries);
 
   // The categories recommended for a county of `level` on `day`; nullopt when no period of the
   // table covers that day and level.
