@@ -246,11 +246,20 @@ void ServiceMetrics::OnDelivered(const std::vector<OutboxRecord>& records) {
     acked_index_->Increment();
     // Key DATE|LEVEL|CODE: only the province, cities and counties have a gauge.
     const std::string_view level = LevelOfIndexKey(r.key);
-    if (level == "province" || level == "city" || level == "county") ShowIndexRecord(r.value);
+    if (level == "province" || level == "city" || level == "county") ShowRecord(r.value);
   }
+  // A day's ~90 county records come in one batch: the risk gauges are counted once for it.
+  std::lock_guard<std::mutex> lock(mutex_);
+  UpdateRiskGauges();
 }
 
 void ServiceMetrics::ShowIndexRecord(const std::string& json) {
+  ShowRecord(json);
+  std::lock_guard<std::mutex> lock(mutex_);
+  UpdateRiskGauges();
+}
+
+void ServiceMetrics::ShowRecord(const std::string& json) {
   PublishedFigures record;
   if (!ReadPublishedFigures(json, &record)) return;
   const std::string& level = record.level;
@@ -260,7 +269,11 @@ void ServiceMetrics::ShowIndexRecord(const std::string& json) {
   std::lock_guard<std::mutex> lock(mutex_);
   Day day;
   if (level == "county" && ParseDate(record.date, &day)) {
-    ShowCountyStanding(day, CountyStanding{record.code, record.risk, record.tier});
+    constexpr size_t kStandingDays = 7;  // enough for the run the alert needs
+    std::map<Day, CountyStanding>& days = standings_[record.code];
+    days[day] = CountyStanding{record.code, record.risk, record.tier};  // a revision replaces it
+    while (days.size() > kStandingDays) days.erase(days.begin());
+    standings_changed_ = true;
   }
   Shown& shown = shown_[{level, record.code}];
   if (!shown.date.empty() && record.date < shown.date) return;  // an older day's correction
@@ -280,12 +293,9 @@ void ServiceMetrics::ShowIndexRecord(const std::string& json) {
   shown.tier->Set(record.tier);
 }
 
-void ServiceMetrics::ShowCountyStanding(Day day, const CountyStanding& county) {
-  constexpr size_t kStandingDays = 7;
-  std::map<Day, CountyStanding>& days = standings_[county.code];
-  days[day] = county;  // a revision replaces the day's standing
-  while (days.size() > kStandingDays) days.erase(days.begin());
-
+void ServiceMetrics::UpdateRiskGauges() {
+  if (!standings_changed_) return;
+  standings_changed_ = false;
   Day latest = INT32_MIN;
   for (const auto& [code, by_day] : standings_) latest = std::max(latest, by_day.rbegin()->first);
   int held_back = 0, ahead = 0;

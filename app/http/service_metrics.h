@@ -95,7 +95,11 @@ class ServiceMetrics {
   std::map<std::pair<std::string, std::string>, Shown> shown_;  // (level, code)
   // The risk matrix's lists (engine/publish/risk_matrix.h) on the latest day with county
   // records, and each county's run of days held back up to that day.
-  void ShowCountyStanding(Day day, const CountyStanding& county);
+  // One published record's gauges and county standing (without counting the risk gauges).
+  void ShowRecord(const std::string& json);
+  // The risk gauges from `standings_`, when they changed. Call with `mutex_` held.
+  void UpdateRiskGauges();
+  bool standings_changed_ = false;
   prometheus::Gauge* held_back_;
   prometheus::Gauge* ahead_of_risk_;
   prometheus::Family<prometheus::Gauge>* held_back_days_;
