@@ -62,11 +62,11 @@ std::map<std::tuple<Day, std::string, std::string>, IndexRow> ReadIndex(const st
 // (readings paced on the service's lag, so the mock drops nothing), the service consuming them
 // until idle, and the index topic read back into `index_path` (the latest record of every key).
 Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& generated,
-                          const std::string& state_dir, const std::string& index_path,
-                          StreamObserver* observer, ProgressLine* progress,
-                          double* stream_seconds) {
+                          const std::string& interval_setting, const std::string& state_dir,
+                          const std::string& index_path, StreamObserver* observer,
+                          ProgressLine* progress, double* stream_seconds) {
   // Frequent commits keep the lag the producer paces on short.
-  Result<RunConfig> config = LoadRunConfig("", {"commit_interval_ms=250", "interval_minutes=60"});
+  Result<RunConfig> config = LoadRunConfig("", {"commit_interval_ms=250", interval_setting});
   if (!config.ok()) return config.status();
   Result<std::unique_ptr<EmbeddedCluster>> cluster = StartEmbeddedCluster(&*config);
   if (!cluster.ok()) return cluster.status();
@@ -177,6 +177,8 @@ int RunDemoCommand(int argc, char** argv) {
   // hourly readings keep the volume of one season of 15-minute ones.
   gen.from = DayFromCivil(2018, 11, 1);
   gen.interval_minutes = 60;
+  // The engine reads the intervals the generator writes.
+  const std::string interval_setting = "interval_minutes=" + std::to_string(gen.interval_minutes);
   std::string table_from = "2020-02-01", table_to = "2020-03-15";
   app.add_option("--dir", dir, "working directory for inputs and outputs");
   app.add_option("--enterprises", gen.enterprises, "enterprises in the synthetic province");
@@ -246,7 +248,7 @@ int RunDemoCommand(int argc, char** argv) {
     std::fflush(stdout);
     const auto backfill_start = std::chrono::steady_clock::now();
     Result<BackfillSummary> summary =
-        RunBackfillFromFiles(*LoadRunConfig("", {"interval_minutes=60"}), files, &progress);
+        RunBackfillFromFiles(*LoadRunConfig("", {interval_setting}), files, &progress);
     if (!summary.ok()) {
       std::fprintf(stderr, "fugong demo: %s\n", summary.status().ToString().c_str());
       return 1;
@@ -259,8 +261,9 @@ int RunDemoCommand(int argc, char** argv) {
                 static_cast<unsigned long long>(generated->readings_lines));
     std::fflush(stdout);
     double stream_seconds = 0;
-    const Status streamed = StreamThroughKafka(gen.out_dir, *generated, dir + "/state", index_path,
-                                               http.get(), &progress, &stream_seconds);
+    const Status streamed =
+        StreamThroughKafka(gen.out_dir, *generated, interval_setting, dir + "/state", index_path,
+                           http.get(), &progress, &stream_seconds);
     if (!streamed.ok()) {
       std::fprintf(stderr, "fugong demo: %s\n", streamed.ToString().c_str());
       return 1;
