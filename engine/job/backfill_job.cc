@@ -109,33 +109,30 @@ Status BackfillJob::LoadEnterprises(RecordSource* source, EnterpriseRegistry* re
 
 Status BackfillJob::LoadWeather(RecordSource* source, WeatherTable* weather,
                                 IngestCounters* counters) {
-  FUGONG_RETURN_IF_ERROR(source->Resume(""));
-  Result<WeatherCsvDecoder> decoder = WeatherCsvDecoder::FromHeader(source->header(), &regions_);
-  if (!decoder.ok())
-    return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
-  WeatherCsvDecoder::Row row;
-  DecodeError error;
-  return ReadReferenceSource(source, state_, counters,
-                             [&](std::string_view line, int64_t at, ReferenceLines* lines) {
-                               if (!decoder->Decode(line, &row, &error))
-                                 return lines->Rejected(error, at, line);
-                               weather->Set(row.county, row.day, row.temp_mean_c);
-                               lines->Used();
-                             });
+  return LoadCountyDayTable<WeatherCsvDecoder>(source, counters, [&](const WeatherRow& row) {
+    weather->Set(row.county, row.day, row.temp_mean_c);
+  });
 }
 
 Status BackfillJob::LoadRisk(RecordSource* source, RiskChart* chart, IngestCounters* counters) {
+  return LoadCountyDayTable<RiskCsvDecoder>(
+      source, counters, [&](const RiskRow& row) { chart->Set(row.county, row.day, row.level); });
+}
+
+template <typename Decoder, typename Apply>
+Status BackfillJob::LoadCountyDayTable(RecordSource* source, IngestCounters* counters,
+                                       const Apply& apply) {
   FUGONG_RETURN_IF_ERROR(source->Resume(""));
-  Result<RiskCsvDecoder> decoder = RiskCsvDecoder::FromHeader(source->header(), &regions_);
+  Result<Decoder> decoder = Decoder::FromHeader(source->header(), &regions_);
   if (!decoder.ok())
     return Status::InvalidArgument(source->name() + ": " + decoder.status().message());
-  RiskCsvDecoder::Row row;
+  typename Decoder::Row row;
   DecodeError error;
   return ReadReferenceSource(source, state_, counters,
                              [&](std::string_view line, int64_t at, ReferenceLines* lines) {
                                if (!decoder->Decode(line, &row, &error))
                                  return lines->Rejected(error, at, line);
-                               chart->Set(row.county, row.day, row.level);
+                               apply(row);
                                lines->Used();
                              });
 }

@@ -65,6 +65,10 @@ class BackfillJob {
                          IngestCounters* counters);
   Status LoadWeather(RecordSource* source, WeatherTable* weather, IngestCounters* counters);
   Status LoadRisk(RecordSource* source, RiskChart* chart, IngestCounters* counters);
+  // A county-day side input (weather, the risk chart): each line decoded by `Decoder` and
+  // applied, or dead-lettered with its reason.
+  template <typename Decoder, typename Apply>
+  Status LoadCountyDayTable(RecordSource* source, IngestCounters* counters, const Apply& apply);
   Status IngestReadings(const BackfillRequest& request, const EnterpriseRegistry& registry,
                         ProgressListener* progress, BackfillSummary* summary,
                         std::optional<std::pair<Day, Day>>* span);

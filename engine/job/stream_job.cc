@@ -53,6 +53,27 @@ std::string CountyDayKey(const std::string& county, Day day) {
   return key;
 }
 
+// Decodes again every message kept in a county-day store (weather, risk; keys county \0 day)
+// and hands each record to `apply`.
+template <typename Row, typename Decoder, typename Apply>
+Status ReloadCountyDayStore(const StateStore& state, Store store, Decoder* decoder,
+                            const char* what, const Apply& apply) {
+  std::unique_ptr<rocksdb::Iterator> it = state.NewIterator(store);
+  Row row;
+  DecodeError error;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string_view key(it->key().data(), it->key().size());
+    const std::string_view county = key.substr(0, key.find('\0'));
+    const std::string_view value(it->value().data(), it->value().size());
+    if (!decoder->Decode(county, value, &row, &error)) {
+      return Status::Corruption(std::string(what) + " of " + std::string(county) +
+                                " no longer decodes: " + error.detail);
+    }
+    apply(row);
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 StreamJob::StreamJob(const StreamContext& context)
@@ -102,30 +123,12 @@ Status StreamJob::LoadReference() {
     }
     registry_.Upsert(std::move(enterprise));
   }
-  it = ctx_.state->NewIterator(Store::kWeather);
-  WeatherCsvDecoder::Row row;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
-    const std::string_view county = key.substr(0, key.find('\0'));
-    const std::string_view value(it->value().data(), it->value().size());
-    if (!weather_decoder_.Decode(county, value, &row, &error)) {
-      return Status::Corruption("weather record of " + std::string(county) +
-                                " no longer decodes: " + error.detail);
-    }
-    weather_.Set(row.county, row.day, row.temp_mean_c);
-  }
-  it = ctx_.state->NewIterator(Store::kRisk);
-  RiskRow risk;
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    const std::string_view key(it->key().data(), it->key().size());
-    const std::string_view county = key.substr(0, key.find('\0'));
-    const std::string_view value(it->value().data(), it->value().size());
-    if (!risk_decoder_.Decode(county, value, &risk, &error)) {
-      return Status::Corruption("risk chart record of " + std::string(county) +
-                                " no longer decodes: " + error.detail);
-    }
-    risk_.Set(risk.county, risk.day, risk.level);
-  }
+  FUGONG_RETURN_IF_ERROR(ReloadCountyDayStore<WeatherRow>(
+      *ctx_.state, Store::kWeather, &weather_decoder_, "weather record",
+      [&](const WeatherRow& row) { weather_.Set(row.county, row.day, row.temp_mean_c); }));
+  FUGONG_RETURN_IF_ERROR(ReloadCountyDayStore<RiskRow>(
+      *ctx_.state, Store::kRisk, &risk_decoder_, "risk chart record",
+      [&](const RiskRow& row) { risk_.Set(row.county, row.day, row.level); }));
   status_.registered = registry_.size();
   return Status::OK();
 }
