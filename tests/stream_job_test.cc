@@ -156,6 +156,17 @@ class StreamJobTest : public ::testing::Test {
     Feed(job, weather_, 0, weather_.size());
   }
 
+  // A job that has streamed the whole province and closed every day, its records checked
+  // against the backfill's.
+  std::unique_ptr<StreamJob> StreamEverything() {
+    std::unique_ptr<StreamJob> job = OpenJob();
+    FeedReference(job.get());
+    Feed(job.get(), readings_, 0, readings_.size());
+    CommitAndDrain(job.get(), /*close_all=*/true);
+    ExpectSameRecords(published_.Latest(), *backfill_);
+    return job;
+  }
+
   void ExpectLateLineRevisesLikeABackfill(const std::string& late_line, const std::string& name);
 
   // `failed` is the state's report of a full disk.
@@ -502,11 +513,7 @@ TEST_F(StreamJobTest, RegistryAfterTheReadingsGivesTheSameRecords) {
 // republishes are exactly those a backfill with the line appended changes, with its content.
 void StreamJobTest::ExpectLateLineRevisesLikeABackfill(const std::string& late_line,
                                                        const std::string& name) {
-  std::unique_ptr<StreamJob> job = OpenJob();
-  FeedReference(job.get());
-  Feed(job.get(), readings_, 0, readings_.size());
-  CommitAndDrain(job.get(), /*close_all=*/true);
-  ExpectSameRecords(published_.Latest(), *backfill_);
+  std::unique_ptr<StreamJob> job = StreamEverything();
   ASSERT_FALSE(HasFailure());
   const std::map<std::string, std::vector<std::string>> before = published_.index;
 
@@ -933,11 +940,7 @@ TEST_F(StreamRiskChartTest, StreamAndBackfillJoinTheChartIntoCountyRecordsOnTheR
 
 TEST_F(StreamRiskChartTest, ALateChartEntryRevisesExactlyTheCountyRecordsItChanges) {
   const std::string& a = counties_[0];
-  std::unique_ptr<StreamJob> job = OpenJob();
-  FeedReference(job.get());
-  Feed(job.get(), readings_, 0, readings_.size());
-  CommitAndDrain(job.get(), /*close_all=*/true);
-  ExpectSameRecords(published_.Latest(), *backfill_);
+  std::unique_ptr<StreamJob> job = StreamEverything();
   ASSERT_FALSE(HasFailure());
 
   // Each step: one more entry, then the keys it republished, and their contents.

@@ -226,46 +226,79 @@ TEST_F(TwoSeasonStreamTest, SecondSeasonRecordsCarryTheFirstsSameLunarDay) {
             ProvinceOn("2019-03-01")["composite"]);
 }
 
+// `fugong serve` of the suite's files through the suite's cluster: topics `<prefix>readings`,
+// `<prefix>enterprises`, ... as `config` names them, the service's state, log and output under
+// `name` in the suite's directory.
+class SeasonStream {
+ public:
+  SeasonStream(EmbeddedCluster* cluster, const fs::path& dir, std::string prefix, fs::path config,
+               const std::string& name)
+      : cluster_(cluster),
+        dir_(dir),
+        prefix_(std::move(prefix)),
+        config_(std::move(config)),
+        state_(dir / (name + "-state")),
+        log_((dir / (name + ".log")).string()),
+        out_((dir / (name + ".out")).string()) {}
+
+  // One readings partition: the watermark then follows the files' time order exactly. (Over
+  // several partitions, one that has delivered nothing yet does not hold the watermark back, so
+  // a fetch of months from another can close days early: published from part of the
+  // enterprises, then revised.) The readings (~23,000 messages) stay below the 5 MiB the mock
+  // keeps of a partition, and so do the index records (~43,000) over 12 partitions.
+  void CreateTopics() {
+    for (const auto& [topic, partitions] :
+         std::vector<std::pair<std::string, int>>{{"readings", 1},
+                                                  {"enterprises", 2},
+                                                  {"weather", 1},
+                                                  {"index.daily", 12},
+                                                  {"deadletter", 1}}) {
+      ASSERT_TRUE(cluster_->CreateTopic(prefix_ + topic, partitions).ok()) << prefix_ + topic;
+    }
+  }
+  void Produce(const std::string& topic, const std::string& kind,
+               const std::vector<std::string>& files) {
+    ChildProcess p(
+        testing::ProduceCommand(cluster_->bootstrap_servers(), prefix_ + topic, kind, files), log_,
+        "/dev/null");
+    EXPECT_EQ(p.Wait(), 0) << "produce " << prefix_ + topic << ":\n" << ReadFile(log_);
+  }
+  std::unique_ptr<ChildProcess> Serve() {
+    return std::make_unique<ChildProcess>(
+        testing::ServeCommand(config_.string(), state_.string(), cluster_->bootstrap_servers(),
+                              {"--exit-when-idle", "2"}),
+        log_, out_);
+  }
+  // The registry and 17 months of weather (~12,000 messages on one partition) are in the state
+  // before the first reading: consumed alongside the readings, the weather would come after
+  // the days it belongs to had closed, and those days would be published and then revised.
+  // Then the readings, by the service restarted on its state.
+  void StreamAll(const std::vector<std::string>& readings) {
+    Produce("enterprises", "enterprises", {(dir_ / "input/enterprises.csv").string()});
+    Produce("weather", "weather", {(dir_ / "input/weather.csv").string()});
+    ASSERT_EQ(Serve()->Wait(), 0) << ReadFile(log_);
+    std::unique_ptr<ChildProcess> streaming = Serve();
+    Produce("readings", "readings", readings);
+    ASSERT_EQ(streaming->Wait(), 0) << ReadFile(log_);
+  }
+  const std::string& log() const { return log_; }
+
+ private:
+  EmbeddedCluster* cluster_;
+  fs::path dir_;
+  std::string prefix_;
+  fs::path config_, state_;
+  std::string log_, out_;
+};
+
 // `fugong serve` over the same files through the embedded cluster: every record the backfill
 // wrote, byte for byte apart from computed_at, each published once.
 TEST_F(TwoSeasonStreamTest, AStreamAcrossTwoSeasonsPublishesTheBackfillsRecords) {
   ASSERT_NE(cluster_, nullptr);
-  // One readings partition: the watermark then follows the files' time order exactly. (Over
-  // several partitions, one that has delivered nothing yet does not hold the watermark back, so
-  // a fetch of months from another can close days early: published from part of the enterprises,
-  // then revised.) The readings (~23,000 messages) stay below the 5 MiB the mock keeps of a
-  // partition, and so do the index records (~43,000) over 12 partitions.
-  for (const auto& [topic, partitions] :
-       std::vector<std::pair<std::string, int>>{{"fugong.readings", 1},
-                                                {"fugong.enterprises", 2},
-                                                {"fugong.weather", 1},
-                                                {"fugong.index.daily", 12},
-                                                {"fugong.deadletter", 1}}) {
-    ASSERT_TRUE(cluster_->CreateTopic(topic, partitions).ok()) << topic;
-  }
+  SeasonStream stream(cluster_, *dir_, "fugong.", *dir_ / "config.yaml", "serve");
+  ASSERT_NO_FATAL_FAILURE(stream.CreateTopics());
+  ASSERT_NO_FATAL_FAILURE(stream.StreamAll(*readings_));
   const std::string bootstrap = cluster_->bootstrap_servers();
-  const std::string log = (*dir_ / "serve.log").string();
-  const auto produce = [&](const std::string& topic, const std::string& kind,
-                           const std::vector<std::string>& files) {
-    ChildProcess p(testing::ProduceCommand(bootstrap, topic, kind, files), log, "/dev/null");
-    EXPECT_EQ(p.Wait(), 0) << "produce " << topic << ":\n" << ReadFile(log);
-  };
-  const auto serve = [&] {
-    return std::make_unique<ChildProcess>(
-        testing::ServeCommand((*dir_ / "config.yaml").string(), (*dir_ / "serve-state").string(),
-                              bootstrap, {"--exit-when-idle", "2"}),
-        log, (*dir_ / "serve.out").string());
-  };
-  // The registry and 17 months of weather (~12,000 messages on one partition) are in the state
-  // before the first reading: consumed alongside the readings, the weather would come after
-  // the days it belongs to had closed, and those days would be published and then revised.
-  produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
-  produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
-  ASSERT_EQ(serve()->Wait(), 0) << ReadFile(log);
-  // Then the readings, by the service restarted on its state.
-  std::unique_ptr<ChildProcess> streaming = serve();
-  produce("fugong.readings", "readings", *readings_);
-  ASSERT_EQ(streaming->Wait(), 0) << ReadFile(log);
 
   KafkaConfig kafka;
   kafka.Set("bootstrap.servers", bootstrap);
@@ -287,40 +320,15 @@ TEST_F(TwoSeasonStreamTest, AStreamAcrossTwoSeasonsPublishesTheBackfillsRecords)
 TEST_F(TwoSeasonStreamTest, ALateFirstSeasonReadingRevisesTheSecondSeasonsLastYear) {
   ASSERT_NE(cluster_, nullptr);
   // Topics and a group of its own on the suite's cluster.
-  for (const auto& [topic, partitions] :
-       std::vector<std::pair<std::string, int>>{{"ly.readings", 1},
-                                                {"ly.enterprises", 2},
-                                                {"ly.weather", 1},
-                                                {"ly.index.daily", 12},
-                                                {"ly.deadletter", 1}}) {
-    ASSERT_TRUE(cluster_->CreateTopic(topic, partitions).ok()) << topic;
-  }
   const fs::path config = *dir_ / "config-ly.yaml";
   std::ofstream(config) << ReadFile(*dir_ / "config.yaml") << "group_id: ly\n"
                         << "topic_readings: ly.readings\ntopic_enterprises: ly.enterprises\n"
                         << "topic_weather: ly.weather\ntopic_risk: \"\"\n"
                         << "topic_index: ly.index.daily\ntopic_deadletter: ly.deadletter\n";
+  SeasonStream stream(cluster_, *dir_, "ly.", config, "serve-ly");
+  ASSERT_NO_FATAL_FAILURE(stream.CreateTopics());
+  ASSERT_NO_FATAL_FAILURE(stream.StreamAll(*readings_));
   const std::string bootstrap = cluster_->bootstrap_servers();
-  const std::string log = (*dir_ / "serve-ly.log").string();
-  const auto produce = [&](const std::string& topic, const std::string& kind,
-                           const std::vector<std::string>& files) {
-    ChildProcess p(testing::ProduceCommand(bootstrap, topic, kind, files), log, "/dev/null");
-    EXPECT_EQ(p.Wait(), 0) << "produce " << topic << ":\n" << ReadFile(log);
-  };
-  const auto serve = [&] {
-    return std::make_unique<ChildProcess>(
-        testing::ServeCommand(config.string(), (*dir_ / "serve-ly-state").string(), bootstrap,
-                              {"--exit-when-idle", "2"}),
-        log, (*dir_ / "serve-ly.out").string());
-  };
-  produce("ly.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
-  produce("ly.weather", "weather", {(*dir_ / "input/weather.csv").string()});
-  ASSERT_EQ(serve()->Wait(), 0) << ReadFile(log);
-  {
-    std::unique_ptr<ChildProcess> streaming = serve();
-    produce("ly.readings", "readings", *readings_);
-    ASSERT_EQ(streaming->Wait(), 0) << ReadFile(log);
-  }
 
   // The late line: a meter's register reading at 2019-03-02 00:00 raised by half of the next
   // day's consumption, which moves that much energy from 2019-03-02 to 2019-03-01.
@@ -345,8 +353,8 @@ TEST_F(TwoSeasonStreamTest, ALateFirstSeasonReadingRevisesTheSecondSeasonsLastYe
   ASSERT_FALSE(late.empty()) << "no meter has readings on 2019-03-02 and 03-03";
   const fs::path extra = *dir_ / "late-2019-03-01.csv";
   std::ofstream(extra) << "meter_id,enterprise_id,ts,kwh,kind\n" << late << "\n";
-  produce("ly.readings", "readings", {extra.string()});
-  ASSERT_EQ(serve()->Wait(), 0) << ReadFile(log);
+  stream.Produce("readings", "readings", {extra.string()});
+  ASSERT_EQ(stream.Serve()->Wait(), 0) << ReadFile(stream.log());
 
   std::vector<std::string> files = *readings_;
   files.push_back(extra.string());
