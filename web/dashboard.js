@@ -232,30 +232,26 @@
       $(id).textContent = date + " " + weekday(date);
     }
     let complete = true;
-    if (failed(map)) {
-      panelError($("map"), "The map could not be loaded.");
-      complete = false;
-    } else {
+    // A map into its panel: null, and the panel says so, when it could not be loaded or shown.
+    const showMap = (result, container, what) => {
+      if (failed(result)) {
+        panelError(container, "The " + what + " could not be loaded.");
+        complete = false;
+        return null;
+      }
       try {
-        renderMap($("map"), map.value);
+        return renderMap(container, result.value);
       } catch (e) {
         errors.push(message(e));
-        panelError($("map"), "The map could not be shown.");
+        panelError(container, "The " + what + " could not be shown.");
         complete = false;
+        return null;
       }
-    }
-    if (failed(riskMap)) {
-      panelError($("risk-map"), "The risk chart could not be loaded.");
-      complete = false;
-    } else {
-      try {
-        const svg = renderMap($("risk-map"), riskMap.value);
-        $("risk-note").hidden = svg.querySelector('rect.tile:not([data-risk=""])') !== null;
-      } catch (e) {
-        errors.push(message(e));
-        panelError($("risk-map"), "The risk chart could not be shown.");
-        complete = false;
-      }
+    };
+    showMap(map, $("map"), "map");
+    const riskSvg = showMap(riskMap, $("risk-map"), "risk chart");
+    if (riskSvg) {
+      $("risk-note").hidden = riskSvg.querySelector('rect.tile:not([data-risk=""])') !== null;
     }
     if (failed(matrix)) {
       panelError($("matrix"), "The risk matrix could not be loaded.");
