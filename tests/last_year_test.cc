@@ -26,6 +26,11 @@ TEST(LastYearTest, SameLunarDayOfThePreviousSeason) {
     const std::vector<Day> back = DaysComparedWith(*then, calendar);
     EXPECT_NE(std::find(back.begin(), back.end(), d), back.end()) << text;
   }
+  // SF(D) is the closest festival, a tie going to the later one (SPEC): 2019-08-01 lies 177 days
+  // after 2019-02-05 and 177 before 2020-01-25, so it is of the 2020 season and compares itself
+  // with 2019-02-05 - 177 days; the day before is of the 2019 season (2018-02-16 + 176 days).
+  EXPECT_EQ(SameLunarDayLastYear(DayOf("2019-08-01"), calendar), DayOf("2018-08-12"));
+  EXPECT_EQ(SameLunarDayLastYear(DayOf("2019-07-31"), calendar), DayOf("2018-08-11"));
   // A calendar without festivals compares nothing.
   Result<HolidayCalendar> plain =
       HolidayCalendar::Parse("date,type\n2020-01-01,holiday\n", "", "test");
