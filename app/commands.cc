@@ -6,6 +6,7 @@
 
 #include "app/backfill_command.h"
 #include "app/broker_command.h"
+#include "app/bulletin_command.h"
 #include "app/chart_command.h"
 #include "app/demo_command.h"
 #include "app/generate_command.h"
@@ -27,6 +28,7 @@ void PrintUsage() {
       "  backfill   compute the index from readings files\n"
       "  generate   write a synthetic province (enterprises, readings, weather, truth)\n"
       "  chart      draw index records of one level as a line chart (SVG)\n"
+      "  bulletin   the daily bulletin of one day: print-ready HTML and PDF\n"
       "  broker     run an embedded Kafka cluster (librdkafka's mock) until stopped\n"
       "  produce    replay CSV files into a Kafka topic (the streaming load generator)\n"
       "\n"
@@ -46,6 +48,7 @@ int RunCommandLine(int argc, char** argv) {
   if (command == "generate") return RunGenerateCommand(argc - 1, argv + 1);
   if (command == "demo") return RunDemoCommand(argc - 1, argv + 1);
   if (command == "chart") return RunChartCommand(argc - 1, argv + 1);
+  if (command == "bulletin") return RunBulletinCommand(argc - 1, argv + 1);
   if (command == "broker") return RunBrokerCommand(argc - 1, argv + 1);
   if (command == "produce") return RunProduceCommand(argc - 1, argv + 1);
   if (command == "--help" || command == "-h" || command == "help") {

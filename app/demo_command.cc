@@ -10,11 +10,15 @@
 #include <thread>
 
 #include "app/backfill_runner.h"
+#include "app/bulletin/bulletin_day.h"
+#include "app/bulletin/bulletin_files.h"
+#include "app/bulletin/index_file_records.h"
 #include "app/embedded_topics.h"
 #include "app/generate/province_generator.h"
 #include "app/http/http_service.h"
 #include "app/progress_line.h"
 #include "app/published_figures.h"
+#include "app/render/bulletin_html.h"
 #include "app/render/county_map_svg.h"
 #include "app/render/line_chart_svg.h"
 #include "app/stop_signals.h"
@@ -22,6 +26,7 @@
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/csv_topic_replay.h"
 #include "connectors/kafka/topic_snapshot.h"
+#include "engine/reference/region_table.h"
 #include "engine/state/state_store.h"
 
 using fugong::render::ChartOptions;
@@ -31,7 +36,6 @@ using fugong::render::RenderCountyGeoJsonMap;
 using fugong::render::RenderCountyTileMap;
 using fugong::render::RenderLineChart;
 using fugong::render::Series;
-#include "engine/reference/region_table.h"
 
 namespace fugong {
 
@@ -151,6 +155,26 @@ Status StreamThroughKafka(const std::string& input_dir, const GenerateSummary& g
   for (const auto& [key, value] : LatestByKey(*records)) out << value << "\n";
   if (!out) return Status::IOError("cannot write " + index_path);
   return Status::OK();
+}
+
+// The bulletin (HTML and PDF) of 2020-02-18 from the demo's index; its PDF path, or the HTML's
+// when Chromium could not print it (a warning says why: the demo itself has succeeded).
+std::string WriteDemoBulletin(const std::string& index_path, const RegionTable& regions,
+                              const std::string& dir) {
+  const Day day = DayFromCivil(2020, 2, 18);
+  Result<IndexFileRecords> records = IndexFileRecords::Load(index_path, {day - 1, day});
+  Result<BulletinDay> bulletin = records.ok() ? CollectBulletinDay(day, *records, {&regions})
+                                              : Result<BulletinDay>(records.status());
+  if (!bulletin.ok()) {
+    std::fprintf(stderr, "fugong demo: no bulletin: %s\n", bulletin.status().ToString().c_str());
+    return "";
+  }
+  const std::string page = render::RenderBulletinHtml(*bulletin, regions, IndustryTable::Standard(),
+                                                      {"the demo's index " + index_path});
+  BulletinFiles written;
+  const Status st = WriteBulletinFiles(page, day, dir, PdfPrintOptions{}, &written);
+  if (!st.ok()) std::fprintf(stderr, "fugong demo: bulletin: %s\n", st.ToString().c_str());
+  return !written.pdf.empty() ? written.pdf : written.html;
 }
 
 std::string Cell(const std::optional<double>& v) {
@@ -312,7 +336,7 @@ int RunDemoCommand(int argc, char** argv) {
   std::vector<CountyFigure> figures;
   for (const std::string& county : regions.counties()) {
     auto it = index.find({last, "county", county});
-    CountyFigure f{county, std::nullopt, 0};
+    CountyFigure f{county, std::nullopt, 0, std::nullopt};
     if (it != index.end()) {
       f.composite = it->second.composite;
       f.tier = it->second.tier;
@@ -346,10 +370,14 @@ int RunDemoCommand(int argc, char** argv) {
   chart_options.y_max = 100;
   std::ofstream(dir + "/composite.svg") << RenderLineChart(series, chart_options);
 
+  // The daily bulletin of the day State Grid's report quoted (2020-02-18), as officials get it.
+  const std::string bulletin = WriteDemoBulletin(index_path, regions, dir);
+
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("\nmap of %s: %s/map.svg   chart: %s/composite.svg   index: %s   (%.1f s)\n",
               FormatDate(last).c_str(), dir.c_str(), dir.c_str(), index_path.c_str(), seconds);
+  if (!bulletin.empty()) std::printf("bulletin of 2020-02-18: %s\n", bulletin.c_str());
   if (http) {
     // The run is over: its state (published records included) stays open for the dashboard.
     Result<std::unique_ptr<StateStore>> state = StateStore::Open(dir + "/state");

@@ -18,6 +18,8 @@ bool ReadPublishedFigures(std::string_view json, PublishedFigures* out) {
   out->date = date->get<std::string>();
   out->level = level->get<std::string>();
   out->code = code->get<std::string>();
+  const auto name = record.find("name");
+  out->name = name != record.end() && name->is_string() ? name->get<std::string>() : "";
   const auto composite = record.find("composite"), tier = record.find("tier");
   out->composite = composite != record.end() && composite->is_number()
                        ? std::optional<double>(composite->get<double>())
@@ -30,12 +32,20 @@ bool ReadPublishedFigures(std::string_view json, PublishedFigures* out) {
   out->resumed = resumed != record.end() && resumed->is_number_integer()
                      ? std::optional<int64_t>(resumed->get<int64_t>())
                      : std::nullopt;
+  const auto load_recovery = record.find("load_recovery");
+  out->load_recovery = load_recovery != record.end() && load_recovery->is_number()
+                           ? std::optional<double>(load_recovery->get<double>())
+                           : std::nullopt;
   out->last_year_composite = std::nullopt;
+  out->last_year_date.clear();
   const auto last_year = record.find("last_year");
   if (last_year != record.end() && last_year->is_object()) {
     const auto composite_then = last_year->find("composite");
-    if (composite_then != last_year->end() && composite_then->is_number()) {
+    const auto date_then = last_year->find("date");
+    if (composite_then != last_year->end() && composite_then->is_number() &&
+        date_then != last_year->end() && date_then->is_string()) {
       out->last_year_composite = composite_then->get<double>();
+      out->last_year_date = date_then->get<std::string>();
     }
   }
   const auto risk = record.find("risk");

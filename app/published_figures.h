@@ -12,11 +12,14 @@ namespace fugong {
 
 struct PublishedFigures {
   std::string date, level, code;
+  std::string name;                           // the group's name as published
   std::optional<double> composite;            // none when suppressed
   int tier = 0;                               // 1 (T1) .. 5 (T5); 0 when suppressed
   std::optional<int64_t> eligible, resumed;   // none when suppressed
   std::optional<RiskLevel> risk;              // county records covered by a risk chart
   std::optional<double> last_year_composite;  // the same lunar day of the previous season's
+  std::string last_year_date;                 // that day (YYYY-MM-DD); empty with no last_year
+  std::optional<double> load_recovery;        // none when suppressed
 };
 
 // False if `json` is not a record with a date, level and code.

@@ -10,7 +10,7 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev zlib1g-dev libcli11-dev prometheus-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 tzdata gzip
-  prometheus yamllint chromium fonts-wqy-microhei
+  prometheus yamllint chromium fonts-wqy-microhei poppler-utils
 )
 missing=()
 for p in "${packages[@]}"; do

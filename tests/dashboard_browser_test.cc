@@ -14,6 +14,7 @@
 #include <set>
 #include <thread>
 
+#include "app/render/bulletin_html.h"
 #include "app/render/risk_legend.h"
 #include "app/render/tier_palette.h"
 #include "connectors/kafka/embedded_cluster.h"
@@ -322,6 +323,17 @@ class DashboardBrowserTest : public ::testing::Test {
               OneDecimal(province["composite"].get<double>()));
     EXPECT_EQ(Evaluate("document.getElementById('banner').hidden"), true)
         << Evaluate("document.getElementById('banner').textContent");
+
+    // The link to the day's bulletin, and the page it opens.
+    const nlohmann::json href =
+        Evaluate("document.getElementById('bulletin').getAttribute('href')");
+    ASSERT_EQ(href, "/v1/bulletin/" + date + ".html");
+    EXPECT_EQ(Evaluate("document.getElementById('bulletin').hidden"), false);
+    const HttpResult bulletin = HttpGet(address_, href.get<std::string>());
+    EXPECT_EQ(bulletin.status, 200);
+    EXPECT_NE(bulletin.body.find("id=\"province-composite\">" +
+                                 render::FormatComposite(province["composite"].get<double>())),
+              std::string::npos);
   }
 
   fs::path dir_;

@@ -39,6 +39,15 @@ TEST(Demo, StreamsThroughKafkaAndPublishesWhatTheBackfillComputes) {
   EXPECT_NE(out.find("2020-02-16 Su"), std::string::npos) << out;  // a row of the table
   const std::string map = ReadFile(dir / "stream/map.svg");
   EXPECT_NE(map.find("<svg"), std::string::npos);
+  // The bulletin of 2020-02-18, printed (setup.sh installs Chromium, so the demo can).
+  EXPECT_NE(
+      out.find("bulletin of 2020-02-18: " + (dir / "stream/bulletin-2020-02-18.pdf").string()),
+      std::string::npos)
+      << out << ReadFile(dir / "stream.err");
+  EXPECT_EQ(ReadFile(dir / "stream/bulletin-2020-02-18.pdf").rfind("%PDF-", 0), 0u);
+  EXPECT_NE(ReadFile(dir / "stream/bulletin-2020-02-18.html").find("Held back ("),
+            std::string::npos)
+      << "the demo's chart gives the bulletin its matrix";
 
   ChildProcess batch({FUGONG_BINARY, "demo", "--backfill", "--enterprises", "200", "--dir",
                       (dir / "batch").string()},

@@ -24,32 +24,16 @@
 #include "engine/common/date.h"
 #include "engine/reference/region_table.h"
 #include "tests/support/mini_xml.h"
+#include "tests/support/test_regions.h"
 
 namespace fugong::render {
 namespace {
 
 using ::fugong::testing::MiniXmlParser;
+using ::fugong::testing::TestRegions;
 using ::fugong::testing::XmlElement;
 
 // A province, two cities, six counties. 990103's name carries every XML special character.
-constexpr char kRegions[] =
-    "code,name,parent,name_pinyin,lon,lat\n"
-    "990000,测试省,,Ceshi,101.0,30.0\n"
-    "990100,甲市,990000,Jia,100.5,30.5\n"
-    "990101,西城区,990100,Xicheng,100.0,30.6\n"
-    "990102,北山县,990100,Beishan,100.6,31.0\n"
-    "990103,\"Q&A<\"\"区\"\">'s\",990100,Q&A,100.4,30.2\n"
-    "990200,乙市,990000,Yi,102.0,30.0\n"
-    "990201,东港区,990200,Donggang,102.5,30.0\n"
-    "990202,南湖县,990200,Nanhu,101.8,29.4\n"
-    "990203,中市,990200,Zhong,101.5,29.9\n";
-
-RegionTable TestRegions() {
-  Result<RegionTable> t = RegionTable::Parse(kRegions, "test regions");
-  EXPECT_TRUE(t.ok()) << t.status().ToString();
-  return std::move(t).value();
-}
-
 std::vector<CountyFigure> TestFigures() {
   // 990203 has no figure at all; 990102 is suppressed.
   return {{"990101", 85.04, 1},

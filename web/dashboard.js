@@ -277,6 +277,9 @@
 
     state.current = date;
     $("day").value = date;
+    // The day's print-ready bulletin (A4; the browser's print gives its PDF).
+    $("bulletin").href = "/v1/bulletin/" + enc + ".html";
+    $("bulletin").hidden = false;
     updateStepButtons();
     document.body.classList.remove("loading");
     if (errors.length)

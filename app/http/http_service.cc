@@ -45,7 +45,8 @@ std::string StatusBody(std::string_view status, std::string_view reason) {
 HttpService::HttpService(const RunConfig* config)
     : config_(config),
       metrics_(config->regions.get()),
-      api_(config->regions.get(), config->guidance.get(), config->engine.min_group_size) {}
+      api_(config->regions.get(), config->industries, config->guidance.get(),
+           config->engine.min_group_size) {}
 
 HttpService::~HttpService() { server_.reset(); }
 

@@ -4,7 +4,9 @@
 #include <optional>
 #include <set>
 
+#include "app/bulletin/bulletin_day.h"
 #include "app/published_figures.h"
+#include "app/render/bulletin_html.h"
 #include "app/render/county_map_svg.h"
 #include "engine/common/decimal.h"
 #include "engine/common/json_writer.h"
@@ -17,6 +19,19 @@ namespace {
 
 constexpr std::string_view kMapPrefix = "/v1/map/";
 constexpr std::string_view kSvgSuffix = ".svg";
+constexpr std::string_view kBulletinPrefix = "/v1/bulletin/";
+constexpr std::string_view kHtmlSuffix = ".html";
+
+// The day of a path PREFIX + YYYY-MM-DD + SUFFIX (/v1/map/2020-02-18.svg); false for any other.
+bool DayInPath(std::string_view path, std::string_view prefix, std::string_view suffix, Day* day) {
+  if (path.size() < prefix.size() + suffix.size() || !path.starts_with(prefix) ||
+      !path.ends_with(suffix)) {
+    return false;
+  }
+  path.remove_prefix(prefix.size());
+  path.remove_suffix(suffix.size());
+  return ParseDate(path, day);
+}
 
 // The request's parameters by name, checked against the ones a route takes: a misspelt or
 // repeated parameter is an error, not silently ignored.
@@ -107,7 +122,7 @@ HttpResponse WithRoute(HttpResponse response, std::string route) {
 bool IndexApi::Serves(std::string_view path) {
   return path == "/v1/dates" || path == "/v1/index" || path == "/v1/index/series" ||
          path == "/v1/regions" || path == "/v1/matrix" || path == "/v1/guidance" ||
-         path.starts_with(kMapPrefix);
+         path.starts_with(kMapPrefix) || path.starts_with(kBulletinPrefix);
 }
 
 HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& index) const {
@@ -120,6 +135,9 @@ HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& 
   if (request.path == "/v1/matrix") return WithRoute(Matrix(request, index), "/v1/matrix");
   if (request.path == "/v1/guidance") return WithRoute(Guidance(request, index), "/v1/guidance");
   if (request.path.starts_with(kMapPrefix)) return WithRoute(Map(request, index), "/v1/map");
+  if (request.path.starts_with(kBulletinPrefix)) {
+    return WithRoute(Bulletin(request, index), "/v1/bulletin");
+  }
   return JsonError(404, "no such path: " + request.path);
 }
 
@@ -200,11 +218,8 @@ HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& ind
       return JsonError(400, "unknown layer '" + *text + "' (layers: tier, risk)");
     }
   }
-  std::string_view name = request.path;
-  name.remove_prefix(kMapPrefix.size());
   Day day;
-  if (!name.ends_with(kSvgSuffix) ||
-      !ParseDate(name.substr(0, name.size() - kSvgSuffix.size()), &day)) {
+  if (!DayInPath(request.path, kMapPrefix, kSvgSuffix, &day)) {
     return JsonError(400, "the map is /v1/map/YYYY-MM-DD.svg");
   }
   std::vector<std::string> records;
@@ -378,6 +393,29 @@ HttpResponse IndexApi::Guidance(const HttpRequest& request, const PublishedIndex
     return JsonError(404, "no county record of " + *only + " published for " + FormatDate(*day));
   }
   return Ok(json.Take() + "\n");
+}
+
+HttpResponse IndexApi::Bulletin(const HttpRequest& request, const PublishedIndex& index) const {
+  Params params(request, {});
+  if (!params.error().empty()) return JsonError(400, params.error());
+  Day day;
+  if (!DayInPath(request.path, kBulletinPrefix, kHtmlSuffix, &day)) {
+    return JsonError(400, "the bulletin is /v1/bulletin/YYYY-MM-DD.html");
+  }
+  BulletinInputs inputs;
+  inputs.regions = regions_;
+  inputs.guidance = guidance_;
+  inputs.min_group_size = min_group_size_;
+  Result<BulletinDay> bulletin = CollectBulletinDay(day, index, inputs);
+  if (bulletin.status().code() == Status::Code::kNotFound) {
+    return JsonError(404, bulletin.status().message());
+  }
+  if (!bulletin.ok()) return JsonError(500, bulletin.status().ToString());
+  HttpResponse response;
+  response.content_type = "text/html; charset=utf-8";
+  response.body = render::RenderBulletinHtml(*bulletin, *regions_, *industries_,
+                                             {"the service's published index"});
+  return response;
 }
 
 HttpResponse IndexApi::Regions(const HttpRequest& request) const {

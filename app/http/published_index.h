@@ -8,13 +8,14 @@
 #include <string_view>
 #include <vector>
 
+#include "app/bulletin/day_record_source.h"
 #include "engine/common/date.h"
 #include "engine/common/status.h"
 #include "engine/state/state_store.h"
 
 namespace fugong {
 
-class PublishedIndex {
+class PublishedIndex : public DayRecordSource {
  public:
   explicit PublishedIndex(const StateStore* state) : state_(state) {}
 
@@ -23,7 +24,7 @@ class PublishedIndex {
   // The latest date with a published record; false if none.
   bool LatestDate(Day* day) const;
   // A day's records of one level, in code order (each a JSON object on one line).
-  Status DayRecords(Day day, std::string_view level, std::vector<std::string>* out) const;
+  Status DayRecords(Day day, std::string_view level, std::vector<std::string>* out) const override;
   // NotFound when that record was never published.
   Status Record(Day day, std::string_view level, std::string_view code, std::string* out) const;
   // The records of one group over [from, to], ascending by date.

@@ -5,6 +5,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_buffer_manager.h>
 
+#include <algorithm>
 #include <iterator>
 #include <stdexcept>
 #include <vector>
@@ -20,6 +21,13 @@ const char* const kStoreNames[] = {
     "meter_day", "enterprise_day", "baseline", "group_day", "progress",  "dead_letter",     "stats",
     "meta",      "registry",       "weather",  "outbox",    "delivered", "pending_rescore", "risk"};
 static_assert(std::size(kStoreNames) == static_cast<size_t>(Store::kCount));
+
+// RocksDB's log of a read-only open goes nowhere: the directory belongs to its writer.
+class SilentLogger : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
 
 Status FromRocks(const rocksdb::Status& s, const std::string& what) {
   if (s.ok()) return Status::OK();
@@ -161,9 +169,13 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
   }
   const std::shared_ptr<rocksdb::FileSystem> fs =
       options.file_system ? options.file_system : rocksdb::FileSystem::Default();
-  Result<std::shared_ptr<StateLogFile>> log = StateLogFile::Open(fs.get(), dir);
-  if (!log.ok()) return log.status();
-  db_options.info_log = *log;
+  if (options.read_only) {
+    db_options.info_log = std::make_shared<SilentLogger>();
+  } else {
+    Result<std::shared_ptr<StateLogFile>> log = StateLogFile::Open(fs.get(), dir);
+    if (!log.ok()) return log.status();
+    db_options.info_log = *log;
+  }
   db_options.listeners.push_back(store->errors_);
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
@@ -197,7 +209,23 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& dir,
 
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  rocksdb::Status s;
+  if (options.read_only) {
+    // Every store must be there: a reader cannot create the ones an older version lacked.
+    std::vector<std::string> present;
+    s = rocksdb::DB::ListColumnFamilies(db_options, dir, &present);
+    if (!s.ok()) return FromRocks(s, "no state to read in " + dir);
+    for (int i = 0; i < static_cast<int>(Store::kCount); ++i) {
+      if (std::find(present.begin(), present.end(), kStoreNames[i]) == present.end()) {
+        return Status::InvalidArgument("the state in " + dir + " has no store " + kStoreNames[i] +
+                                       " (an older version wrote it: open it once with this "
+                                       "version's serve or backfill)");
+      }
+    }
+    s = rocksdb::DB::OpenForReadOnly(db_options, dir, descriptors, &handles, &raw);
+  } else {
+    s = rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw);
+  }
   if (!s.ok()) return FromRocks(s, "cannot open state in " + dir);
   store->db_.reset(raw);
   for (int i = 0; i < static_cast<int>(Store::kCount); ++i) store->handles_[i] = handles[i];

@@ -77,6 +77,10 @@ struct StateStoreOptions {
   // Testing: the memtable size of every store (0: the defaults, 64 MB and 128 MB for meter_day),
   // small so that RocksDB flushes and compacts in the background within a small test.
   size_t write_buffer_bytes = 0;
+  // Opens an existing state for reading only (`fugong bulletin --state`): nothing in the
+  // directory is created or written, not even RocksDB's log, so it can be read beside the
+  // process that owns it (as of the moment it is opened). Write() then fails.
+  bool read_only = false;
 };
 
 // Changes to apply atomically.
