@@ -1,0 +1,87 @@
+#include "engine/groups/exact_group_sums.h"
+
+namespace fugong {
+
+namespace {
+
+constexpr uint8_t kVersion = 1;
+
+void PutUint(uint64_t value, int bytes, std::string* out) {
+  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+// Reads `bytes` little-endian bytes from the front of `in`; false if it is too short.
+bool TakeUint(std::string_view* in, int bytes, uint64_t* value) {
+  if (in->size() < static_cast<size_t>(bytes)) return false;
+  *value = 0;
+  for (int i = 0; i < bytes; ++i) {
+    *value |= static_cast<uint64_t>(static_cast<unsigned char>((*in)[i])) << (8 * i);
+  }
+  in->remove_prefix(bytes);
+  return true;
+}
+
+void PutSum(const ExactSum& sum, std::string* out) {
+  const std::string encoded = sum.Encoded();
+  PutUint(encoded.size(), 2, out);
+  out->append(encoded);
+}
+
+std::optional<ExactSum> TakeSum(std::string_view* in) {
+  uint64_t size = 0;
+  if (!TakeUint(in, 2, &size) || in->size() < size) return std::nullopt;
+  std::optional<ExactSum> sum = ExactSum::Decode(in->substr(0, size));
+  in->remove_prefix(size);
+  return sum;
+}
+
+}  // namespace
+
+void ExactGroupSums::Add(const ExactGroupSums& other) {
+  registered += other.registered;
+  eligible += other.eligible;
+  resumed += other.resumed;
+  recovered_kwh.Add(other.recovered_kwh);
+  baseline_kwh.Add(other.baseline_kwh);
+}
+
+GroupDaySums ExactGroupSums::Rounded() const {
+  return GroupDaySums{registered, eligible, resumed, recovered_kwh.Value(), baseline_kwh.Value()};
+}
+
+bool ExactGroupSums::IsZero() const {
+  return registered == 0 && eligible == 0 && resumed == 0 && recovered_kwh.IsZero() &&
+         baseline_kwh.IsZero();
+}
+
+void ExactGroupSums::Encode(std::string* out) const {
+  out->push_back(static_cast<char>(kVersion));
+  PutUint(registered, 4, out);
+  PutUint(eligible, 4, out);
+  PutUint(resumed, 4, out);
+  PutSum(recovered_kwh, out);
+  PutSum(baseline_kwh, out);
+}
+
+std::optional<ExactGroupSums> ExactGroupSums::Decode(std::string_view bytes) {
+  if (bytes.empty() || static_cast<uint8_t>(bytes[0]) != kVersion) return std::nullopt;
+  bytes.remove_prefix(1);
+  ExactGroupSums out;
+  uint64_t registered = 0, eligible = 0, resumed = 0;
+  if (!TakeUint(&bytes, 4, &registered) || !TakeUint(&bytes, 4, &eligible) ||
+      !TakeUint(&bytes, 4, &resumed)) {
+    return std::nullopt;
+  }
+  out.registered = static_cast<uint32_t>(registered);
+  out.eligible = static_cast<uint32_t>(eligible);
+  out.resumed = static_cast<uint32_t>(resumed);
+  std::optional<ExactSum> recovered = TakeSum(&bytes);
+  if (!recovered) return std::nullopt;
+  std::optional<ExactSum> baseline = TakeSum(&bytes);
+  if (!baseline || !bytes.empty()) return std::nullopt;
+  out.recovered_kwh = *recovered;
+  out.baseline_kwh = *baseline;
+  return out;
+}
+
+}  // namespace fugong
