@@ -40,6 +40,9 @@ struct RunConfig {
   int64_t commit_interval_ms = 1000;
   // The HTTP server (metrics, health, API, dashboard): "HOST:PORT"; empty for none.
   std::string http_listen;
+  // Read the index topic whole into state, so that this instance answers for every record,
+  // whoever published it (app/index_follower.h; docs/scale-out.md).
+  bool follow_index = true;
   // librdkafka properties (`kafka:` mapping, or `kafka.<property>` keys), in the order given.
   std::vector<std::pair<std::string, std::string>> kafka;
 };

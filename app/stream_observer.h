@@ -1,6 +1,6 @@
 // What the streaming service reports while it runs, for the surfaces that show it (metrics, the
-// HTTP API, the live feed). Every call comes from the service loop's thread; an observer that
-// hands the figures to other threads does its own locking.
+// HTTP API, the live feed). Calls come from the service's threads (the loop, the commit thread,
+// the index follower): an observer does its own locking.
 #pragma once
 
 #include <vector>
@@ -8,6 +8,7 @@
 #include "connectors/kafka/kafka_stream_consumer.h"
 #include "engine/job/outbox.h"
 #include "engine/job/stream_job.h"
+#include "engine/publish/index_topic_follower.h"
 #include "engine/state/state_store.h"
 
 namespace fugong {
@@ -32,6 +33,12 @@ class StreamObserver {
   // space left on device"): it consumes no more and the process exits 1. Comes before
   // OnStateClosing; may come twice (the second with more words).
   virtual void OnFailed(const Status& why) {}
+  // The index follower (app/index_follower.h): records of the index topic that are now the
+  // state's (key, bytes), with the follower's running counts and whether it has caught up with
+  // the topic as it was when it started. The first call, at start, has no records and
+  // caught_up false; the call that reports catching up has no records either (read the state).
+  virtual void OnIndexFollowed(const std::vector<std::pair<std::string, std::string>>& records,
+                               const FollowCounts& counts, bool caught_up) {}
   // The loop is about to close the state: stop reading it.
   virtual void OnStateClosing() {}
 };

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "app/commit_thread.h"
+#include "app/index_follower.h"
 #include "app/run_kafka_config.h"
 #include "app/stream_poller.h"
 #include "connectors/kafka/client_defaults.h"
@@ -219,6 +220,12 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   OutboxSender sender(&job, index_producer->get(), dead_producer->get(), observer);
   // What a crash left in the outbox.
   FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary.published_index, &summary.published_dead_letters));
+  // The index topic, whole, into group_day: before the observer is told the state is open, so
+  // that /readyz waits for it from the first answer.
+  std::optional<IndexFollower> follower;
+  if (config.follow_index) {
+    follower.emplace(state_store, config.index_topic, base, observer, log);
+  }
   if (observer != nullptr) {
     observer->OnStateOpened(*state_store);
     observer->OnProgress(job.status(), {}, state_store->ApproximateSize(), 0);

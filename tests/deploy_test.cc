@@ -61,6 +61,8 @@ const std::set<std::string>& KnownMetrics() {
         "fugong_counties_held_back",
         "fugong_counties_ahead_of_risk",
         "fugong_county_held_back_days",
+        "fugong_index_followed_records_total",
+        "fugong_index_follow_caught_up",
         "up",
     };
     for (const char* histogram :

@@ -136,6 +136,25 @@ class ServeTest : public ::testing::Test {
     return log;
   }
 
+  // The HTTP address a serve started with `--http 127.0.0.1:0` logs, once its /readyz answers 200;
+  // empty if it never listens or never gets ready.
+  std::string WaitUntilReady(const std::string& log_path) {
+    std::string address;
+    const std::regex listening(R"(http: listening on http://([0-9.]+:[0-9]+)/)");
+    for (int i = 0; i < 300 && address.empty(); ++i) {
+      std::smatch m;
+      const std::string log = ReadFile(log_path);
+      if (std::regex_search(log, m, listening)) address = m[1];
+      if (address.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    if (address.empty()) return "";
+    for (int i = 0; i < 300; ++i) {
+      if (testing::HttpGet(address, "/readyz").status == 200) return address;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return "";
+  }
+
   std::unique_ptr<ChildProcess> Serve(const std::vector<std::string>& extra) {
     return std::make_unique<ChildProcess>(
         ServeCommand((*dir_ / "config.yaml").string(), state_, bootstrap(), extra), log_,
@@ -186,6 +205,72 @@ TEST_F(ServeTest, StreamAndBackfillGiveIdenticalRecords) {
   size_t messages = 0;
   ExpectSameRecords(PublishedIndex(&messages), *backfill_);
   EXPECT_EQ(messages, backfill_->size()) << "every record published exactly once";
+}
+
+// Every instance answers for the whole index (issue 12, docs/scale-out.md): a second instance
+// whose readings topic is empty publishes nothing, yet its API serves every record the first one
+// published, with the same bytes (revision and computed_at included), once /readyz says it has
+// read the index topic; restarted, it resumes where it stopped and reads nothing again.
+TEST_F(ServeTest, AnInstanceThatPublishedNothingAnswersForTheWholeIndex) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  std::unique_ptr<ChildProcess> first = Serve({"--exit-when-idle", "4"});
+  Produce("fugong.readings", "readings", *readings_);
+  ASSERT_EQ(first->Wait(), 0) << ReadFile(log_);
+  const std::vector<TopicRecord> topic = ReadTopic("fugong.index.daily");
+  ASSERT_GT(topic.size(), 100u);
+  std::map<std::string, std::string> published;  // key -> bytes as on the topic
+  for (const TopicRecord& m : topic) published[*m.key] = m.value;
+
+  ASSERT_TRUE(cluster_->CreateTopic("fugong.readings-empty", 4).ok());
+  const std::string second_state = state_ + "-second";
+  const std::vector<std::string> second_args =
+      ServeCommand((*dir_ / "config.yaml").string(), second_state, bootstrap(),
+                   {"--set", "topic_readings=fugong.readings-empty", "--set", "group_id=second",
+                    "--http", "127.0.0.1:0"});
+  for (int run = 0; run < 2; ++run) {
+    SCOPED_TRACE(run == 0 ? "first start" : "restart");
+    const std::string second_log = (*dir_ / (name_ + "-second.log")).string();
+    std::filesystem::remove(second_log);
+    ChildProcess second(second_args, second_log, (*dir_ / (name_ + "-second.out")).string());
+    const std::string address = WaitUntilReady(second_log);
+    ASSERT_FALSE(address.empty()) << ReadFile(second_log);
+
+    // Every record, from the API of the instance that published none of them.
+    const nlohmann::json dates = nlohmann::json::parse(testing::HttpGet(address, "/v1/dates").body);
+    std::set<std::string> published_dates;
+    for (const auto& [key, value] : published) published_dates.insert(key.substr(0, 10));
+    EXPECT_EQ(dates["dates"].size(), published_dates.size());
+    size_t answered = 0;
+    for (const std::string& date : published_dates) {
+      for (const char* level : {"province", "city", "county", "industry"}) {
+        const testing::HttpResult r =
+            testing::HttpGet(address, "/v1/index?date=" + date + "&level=" + std::string(level));
+        ASSERT_EQ(r.status, 200) << date << " " << level << ": " << r.body;
+        const nlohmann::json doc = nlohmann::json::parse(r.body);
+        for (const nlohmann::json& record : doc["records"]) {
+          const std::string key = date + "|" + level + "|" + record["code"].get<std::string>();
+          ASSERT_TRUE(published.count(key)) << key;
+          EXPECT_EQ(record, nlohmann::json::parse(published.at(key))) << key;
+          ++answered;
+        }
+      }
+    }
+    EXPECT_GT(answered, 100u);
+    const std::string metrics = testing::HttpGet(address, "/metrics").body;
+    EXPECT_NE(metrics.find("fugong_index_follow_caught_up 1"), std::string::npos);
+    EXPECT_NE(metrics.find("fugong_index_followed_records_total{outcome=\"conflict\"} 0"),
+              std::string::npos);
+    const std::string applied = "fugong_index_followed_records_total{outcome=\"applied\"} " +
+                                std::to_string(run == 0 ? topic.size() : 0);
+    EXPECT_NE(metrics.find(applied), std::string::npos)
+        << "every message read once, none again after the restart:\n"
+        << metrics;
+    second.Signal(SIGTERM);
+    ASSERT_EQ(second.Wait(), 0) << ReadFile(second_log);
+  }
+  EXPECT_EQ(ReadTopic("fugong.index.daily").size(), topic.size())
+      << "the second instance published nothing";
 }
 
 // The epidemic risk chart through its topic (`fugong produce --kind risk`): county records
@@ -450,21 +535,8 @@ TEST_F(ServeTest, HttpAnswersWhileStreaming) {
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
   std::unique_ptr<ChildProcess> serve = Serve({"--http", "127.0.0.1:0"});
-  std::string address;
-  const std::regex listening(R"(http: listening on http://([0-9.]+:[0-9]+)/)");
-  for (int i = 0; i < 300 && address.empty(); ++i) {
-    std::smatch m;
-    const std::string log = ReadFile(log_);
-    if (std::regex_search(log, m, listening)) address = m[1];
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  const std::string address = WaitUntilReady(log_);
   ASSERT_FALSE(address.empty()) << ReadFile(log_);
-  int ready = 0;
-  for (int i = 0; i < 300 && ready != 200; ++i) {
-    ready = testing::HttpGet(address, "/readyz").status;
-    if (ready != 200) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  ASSERT_EQ(ready, 200) << "never ready";
   testing::EventStreamClient live(address, "/v1/stream");
 
   Produce("fugong.readings", "readings", *readings_);

@@ -179,6 +179,11 @@ HttpResponse HttpService::Readiness() const {
                                                  : "the consumer has no partitions yet");
     return r;
   }
+  if (following_.load() && !index_caught_up_.load()) {
+    r.status = 503;
+    r.body = StatusBody("not_ready", "the index topic is still being read");
+    return r;
+  }
   r.body = "{\"status\":\"ready\"}\n";
   return r;
 }
@@ -206,6 +211,10 @@ void HttpService::OnStateOpened(const StateStore& state) {
     std::unique_lock<std::shared_mutex> lock(state_mutex_);
     state_ = &state;
   }
+  ShowLatestFromState(state);
+}
+
+void HttpService::ShowLatestFromState(const StateStore& state) {
   // The gauges show the latest published day from the start, not only after the next close;
   // the counties' runs of days held back need the week before it too.
   PublishedIndex index(&state);
@@ -242,24 +251,54 @@ void HttpService::OnProgress(const StreamStatus& status,
     std::shared_lock<std::shared_mutex> lock(state_mutex_);
     state_open = state_ != nullptr;
   }
-  metrics_.SetReady(state_open && assigned_.load() && !failed_.load());
+  metrics_.SetReady(state_open && assigned_.load() && !failed_.load() &&
+                    (!following_.load() || index_caught_up_.load()));
 }
 
 void HttpService::OnDelivered(const std::vector<OutboxRecord>& records) {
   metrics_.OnDelivered(records);
+  // Once the index follower has caught up, it announces every record, this instance's too.
+  if (following_.load() && index_caught_up_.load()) return;
   std::vector<LiveRecord> live;
-  std::set<std::string> changed_maps;
   for (const OutboxRecord& r : records) {
     if (r.kind != OutputKind::kIndex) continue;
     live.push_back({std::string(LevelOfIndexKey(r.key)), r.key, r.value});
-    if (live.back().level == "county")
-      changed_maps.insert("/v1/map/" + r.key.substr(0, 10) + ".svg");
+  }
+  Announce(live);
+}
+
+void HttpService::Announce(const std::vector<LiveRecord>& records) {
+  std::set<std::string> changed_maps;
+  for (const LiveRecord& r : records) {
+    if (r.level == "county") changed_maps.insert("/v1/map/" + r.key.substr(0, 10) + ".svg");
   }
   if (!changed_maps.empty()) {
     std::lock_guard<std::mutex> lock(map_mutex_);
     for (const std::string& path : changed_maps) maps_.erase(path);
   }
-  feed_.Publish(live);
+  feed_.Publish(records);
+}
+
+void HttpService::OnIndexFollowed(const std::vector<std::pair<std::string, std::string>>& records,
+                                  const FollowCounts& counts, bool caught_up) {
+  following_ = true;
+  metrics_.SetIndexFollow(counts, caught_up);
+  if (caught_up && !index_caught_up_.exchange(true)) {
+    // What the follower read while catching up went to the state only: show it from there.
+    {
+      std::lock_guard<std::mutex> lock(map_mutex_);
+      maps_.clear();
+    }
+    std::shared_lock<std::shared_mutex> lock(state_mutex_);
+    if (state_ != nullptr) ShowLatestFromState(*state_);
+  }
+  if (records.empty()) return;
+  metrics_.ShowFollowedRecords(records);
+  std::vector<LiveRecord> live;
+  for (const auto& [key, value] : records) {
+    live.push_back({std::string(LevelOfIndexKey(key)), key, value});
+  }
+  Announce(live);
 }
 
 void HttpService::OnDaysPublished(double seconds) { metrics_.ObserveDayPublish(seconds); }

@@ -41,6 +41,8 @@ class HttpService : public StreamObserver {
   void OnDelivered(const std::vector<OutboxRecord>& records) override;
   void OnDaysPublished(double seconds) override;
   void OnFailed(const Status& why) override;
+  void OnIndexFollowed(const std::vector<std::pair<std::string, std::string>>& records,
+                       const FollowCounts& counts, bool caught_up) override;
   void OnStateClosing() override;
 
  private:
@@ -51,6 +53,10 @@ class HttpService : public StreamObserver {
   HttpResponse Static(const std::string& path) const;
   // /v1/map/D.svg, drawn once per change of the day's county records (state_mutex_ held shared).
   HttpResponse CachedMap(const HttpRequest& request);
+  // The gauges of the latest published day (and the county runs of the week before), from state.
+  void ShowLatestFromState(const StateStore& state);
+  // Records that changed: the live feed, the maps of their days.
+  void Announce(const std::vector<LiveRecord>& records);
 
   const RunConfig* config_;
   ServiceMetrics metrics_;
@@ -60,6 +66,10 @@ class HttpService : public StreamObserver {
   mutable std::shared_mutex state_mutex_;
   const StateStore* state_ = nullptr;
   std::atomic<bool> assigned_{false};
+  // An index follower runs (serve): the live feed then takes records from it, once it has
+  // caught up, and /readyz waits for that.
+  std::atomic<bool> following_{false};
+  std::atomic<bool> index_caught_up_{false};
   std::mutex map_mutex_;
   std::map<std::string, HttpResponse> maps_;  // by path
   // Steady-clock milliseconds of the last report from the loop (0: none yet).

@@ -102,6 +102,26 @@ ServiceMetrics::ServiceMetrics(const RegionTable* regions)
                        .Help("Clients connected to the live stream of index records.")
                        .Register(*registry_)
                        .Add({});
+  followed_ = &BuildCounter()
+                   .Name("fugong_index_followed_records_total")
+                   .Help(
+                       "Records of the index topic the follower read, by outcome: applied (new to "
+                       "this instance), unchanged (already its own), stale (an older revision), "
+                       "conflict (a revision it holds with other bytes: must stay 0), bad.")
+                   .Register(*registry_);
+  {
+    const char* outcomes[] = {"applied", "unchanged", "stale", "conflict", "bad"};
+    for (size_t i = 0; i < followed_by_outcome_.size(); ++i) {
+      followed_by_outcome_[i] = &followed_->Add({{"outcome", outcomes[i]}});
+    }
+  }
+  follow_caught_up_ = &BuildGauge()
+                           .Name("fugong_index_follow_caught_up")
+                           .Help(
+                               "1 once the index follower has read the index topic as it was at "
+                               "start (every instance then answers for the whole index), else 0.")
+                           .Register(*registry_)
+                           .Add({});
   composite_ = &BuildGauge()
                     .Name("fugong_composite_index")
                     .Help(
@@ -224,6 +244,28 @@ void ServiceMetrics::SetStateBytes(uint64_t bytes) {
   state_bytes_->Set(static_cast<double>(bytes));
 }
 void ServiceMetrics::SetReady(bool ready) { ready_->Set(ready ? 1 : 0); }
+
+void ServiceMetrics::SetIndexFollow(const FollowCounts& counts, bool caught_up) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const uint64_t now[] = {counts.applied, counts.unchanged, counts.stale, counts.conflicts,
+                          counts.bad};
+  uint64_t* shown[] = {&followed_shown_.applied, &followed_shown_.unchanged, &followed_shown_.stale,
+                       &followed_shown_.conflicts, &followed_shown_.bad};
+  for (size_t i = 0; i < followed_by_outcome_.size(); ++i) {
+    Advance(followed_by_outcome_[i], now[i], shown[i]);
+  }
+  follow_caught_up_->Set(caught_up ? 1 : 0);
+}
+
+void ServiceMetrics::ShowFollowedRecords(
+    const std::vector<std::pair<std::string, std::string>>& records) {
+  for (const auto& [key, json] : records) {
+    const std::string_view level = LevelOfIndexKey(key);
+    if (level == "province" || level == "city" || level == "county") ShowRecord(json);
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  UpdateRiskGauges();
+}
 void ServiceMetrics::SetLastInput(double unix_seconds) { last_input_->Set(unix_seconds); }
 void ServiceMetrics::SetLiveClients(size_t clients) {
   live_clients_->Set(static_cast<double>(clients));

@@ -22,6 +22,7 @@
 #include "connectors/kafka/kafka_stream_consumer.h"
 #include "engine/job/outbox.h"
 #include "engine/job/stream_job.h"
+#include "engine/publish/index_topic_follower.h"
 #include "engine/publish/risk_matrix.h"
 #include "engine/reference/region_table.h"
 
@@ -51,6 +52,10 @@ class ServiceMetrics {
   // A route threw and answered 500 instead.
   void CountHandlerFailure();
   void SetLiveClients(size_t clients);
+  // The index follower (app/index_follower.h): its running counts, whether it has caught up with
+  // the topic, and the records it made current (their gauges, as OnDelivered shows its own).
+  void SetIndexFollow(const FollowCounts& counts, bool caught_up);
+  void ShowFollowedRecords(const std::vector<std::pair<std::string, std::string>>& records);
 
  private:
   struct Input {
@@ -90,6 +95,10 @@ class ServiceMetrics {
   prometheus::Gauge* state_bytes_;
   prometheus::Gauge* ready_;
   prometheus::Gauge* live_clients_;
+  prometheus::Family<prometheus::Counter>* followed_;
+  std::array<prometheus::Counter*, 5> followed_by_outcome_{};  // applied .. bad
+  FollowCounts followed_shown_;
+  prometheus::Gauge* follow_caught_up_;
   prometheus::Family<prometheus::Gauge>* composite_;
   prometheus::Family<prometheus::Gauge>* tier_;
   std::map<std::pair<std::string, std::string>, Shown> shown_;  // (level, code)

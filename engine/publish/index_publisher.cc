@@ -23,6 +23,35 @@ bool PublishedRecord::Decode(std::string_view bytes) {
   return true;
 }
 
+bool PublishedRecord::FromIndexRecord(std::string_view record) {
+  constexpr std::string_view kRevision = ",\"revision\":";
+  constexpr std::string_view kComputedAt = ",\"computed_at\":\"";
+  const size_t at = record.rfind(kRevision);
+  if (at == std::string_view::npos) return false;
+  std::string_view rest = record.substr(at + kRevision.size());
+  const size_t comma = rest.find(',');
+  if (comma == std::string_view::npos || comma == 0 || comma > 9) return false;
+  uint32_t parsed_revision = 0;
+  for (char c : rest.substr(0, comma)) {
+    if (c < '0' || c > '9') return false;
+    parsed_revision = parsed_revision * 10 + static_cast<uint32_t>(c - '0');
+  }
+  rest.remove_prefix(comma);
+  if (!rest.starts_with(kComputedAt) || !rest.ends_with("\"}")) return false;
+  EpochSeconds parsed_at = 0;
+  if (!ParseInstant(rest.substr(kComputedAt.size(), rest.size() - kComputedAt.size() - 2),
+                    &parsed_at)) {
+    return false;
+  }
+  std::string parsed_content(record.substr(0, at));
+  // Only what FinishIndexRecord writes (no leading zeros, the instant as it formats it).
+  if (FinishIndexRecord(parsed_content, parsed_revision, parsed_at) != record) return false;
+  revision = parsed_revision;
+  computed_at = parsed_at;
+  content = std::move(parsed_content);
+  return true;
+}
+
 Result<bool> IndexPublisher::HasDay(Day day) const {
   const std::string prefix = FormatDate(day) + "|";
   std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kGroupDay);

@@ -19,6 +19,9 @@ struct PublishedRecord {
 
   std::string Encode() const;
   bool Decode(std::string_view bytes);
+  // The parts of an index record as published (FinishIndexRecord's inverse); false for bytes
+  // FinishIndexRecord would not have written.
+  bool FromIndexRecord(std::string_view record);
 };
 
 class IndexPublisher {

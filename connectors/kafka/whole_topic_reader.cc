@@ -1,0 +1,91 @@
+#include "connectors/kafka/whole_topic_reader.h"
+
+namespace fugong {
+
+Result<std::unique_ptr<WholeTopicReader>> WholeTopicReader::Open(
+    const KafkaConfig& config, const std::string& topic,
+    const std::map<int32_t, int64_t>& positions, std::chrono::milliseconds timeout) {
+  KafkaConfig c = config;
+  // Required by librdkafka for a consumer; this one never joins the group or commits.
+  c.SetDefault("group.id", "fugong-global-table");
+  c.Set("enable.auto.commit", "false");
+  c.Set("enable.auto.offset.store", "false");
+  c.Set("auto.offset.reset", "earliest");
+  c.SetDefault("fetch.wait.max.ms", "100");
+  Result<KafkaConfPtr> conf = c.Build();
+  if (!conf.ok()) return conf.status();
+  char errstr[512];
+  std::unique_ptr<WholeTopicReader> reader(new WholeTopicReader());
+  reader->topic_ = topic;
+  reader->consumer_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr));
+  if (reader->consumer_ == nullptr) {
+    return Status::InvalidArgument(std::string("Kafka consumer: ") + errstr);
+  }
+  conf->release();
+  rd_kafka_t* rk = reader->consumer_.get();
+  const int ms = static_cast<int>(timeout.count());
+  KafkaTopicPtr handle(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
+  const rd_kafka_metadata_t* md = nullptr;
+  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, handle.get(), &md, ms);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("metadata of " + topic + ": " + rd_kafka_err2str(err));
+  }
+  KafkaMetadataPtr metadata(md);
+  if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
+      md->topics[0].partition_cnt == 0) {
+    return Status::NotFound("topic " + topic + " does not exist (yet)");
+  }
+  KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt));
+  for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
+    const int32_t p = md->topics[0].partitions[i].id;
+    int64_t low = 0, high = 0;
+    err = rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, ms);
+    if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      return Status::IOError("offsets of " + topic + ": " + rd_kafka_err2str(err));
+    }
+    if (high > low) reader->end_offsets_[p] = high;
+    auto at = positions.find(p);
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), p)->offset =
+        at != positions.end() && at->second >= low ? at->second : RD_KAFKA_OFFSET_BEGINNING;
+  }
+  err = rd_kafka_assign(rk, list.get());
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("assigning " + topic + ": " + rd_kafka_err2str(err));
+  }
+  return reader;
+}
+
+WholeTopicReader::~WholeTopicReader() {
+  if (consumer_ != nullptr) rd_kafka_consumer_close(consumer_.get());
+}
+
+Status WholeTopicReader::Poll(std::chrono::milliseconds timeout, size_t max,
+                              std::vector<LogRecord>* out) {
+  int wait = static_cast<int>(timeout.count());
+  for (size_t n = 0; n < max; ++n) {
+    KafkaMessagePtr m(rd_kafka_consumer_poll(consumer_.get(), wait));
+    if (m == nullptr) return Status::OK();
+    wait = 0;  // after the first message, take only what is already fetched
+    if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) continue;
+      // librdkafka retries what it can (a broker down, a leader moving); only a fatal error
+      // ends the reader.
+      if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
+        return Status::IOError("reading " + topic_ + ": " + rd_kafka_message_errstr(m.get()));
+      }
+      last_error_ = rd_kafka_message_errstr(m.get());
+      continue;
+    }
+    LogRecord message;
+    message.partition = m->partition;
+    message.offset = m->offset;
+    if (m->key != nullptr) message.key.assign(static_cast<const char*>(m->key), m->key_len);
+    if (m->payload != nullptr) {
+      message.value = std::string(static_cast<const char*>(m->payload), m->len);
+    }
+    out->push_back(std::move(message));
+  }
+  return Status::OK();
+}
+
+}  // namespace fugong
