@@ -356,6 +356,34 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       config.group_id + "; publishing to " + config.index_topic + " and " +
       config.deadletter_topic);
 
+  // One instance per group until scale-out is built (docs/scale-out.md): an instance that the
+  // group gives only some readings partitions closes and publishes nothing, rather than totals
+  // that lack the other partitions' enterprises. Known once, at start.
+  Result<int> readings_partitions =
+      (*consumer)->PartitionCount(config.stream.readings_topic, std::chrono::seconds(10));
+  if (!readings_partitions.ok()) {
+    log("cannot tell how many partitions " + config.stream.readings_topic +
+        " has (closes are not held for a partial assignment): " +
+        readings_partitions.status().ToString());
+  }
+  const auto hold_closes_unless_all_readings = [&] {
+    if (!readings_partitions.ok()) return;
+    int owned = 0;
+    for (const PartitionStatus& p : partitions) owned += p.topic == config.stream.readings_topic;
+    std::string why;
+    if (owned < *readings_partitions) {
+      why = "this instance holds " + std::to_string(owned) + " of the " +
+            std::to_string(*readings_partitions) + " partitions of " +
+            config.stream.readings_topic + ": another instance is in group " + config.group_id +
+            "; run one instance per group (docs/scale-out.md)";
+    }
+    if (why == job.status().closes_held) return;
+    if (!why.empty() && owned > 0) log("CLOSES HELD: " + why);
+    if (why.empty() && !job.status().closes_held.empty())
+      log("closes resume: every partition held");
+    job.SetClosesHeld(why);
+  };
+
   uint64_t assignment_generation = 0;
   auto last_commit = Steady::now();
   auto last_status = Steady::now();
@@ -370,6 +398,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     if (!polled) continue;  // a Poll that takes long (a rebalance): nothing new yet
     FUGONG_RETURN_IF_ERROR(polled->status);
     partitions = std::move(polled->partitions);
+    hold_closes_unless_all_readings();
     if (polled->assignment_generation != assignment_generation) {
       // Input can only come once partitions are assigned: --exit-when-idle counts from there (a
       // join that waits out a crashed member's session must not count as idle time).
@@ -418,7 +447,9 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       last_status = Steady::now();
     }
     // Every batch polled before this one has been added: the positions are this thread's too.
+    // An instance holding its closes cannot close what it read: it does not exit as idle.
     if (options.exit_when_idle_seconds && !partitions.empty() && quiet &&
+        job.status().closes_held.empty() &&
         SecondsSince(last_message) >= *options.exit_when_idle_seconds &&
         (options.input_complete == nullptr || options.input_complete->load())) {
       std::string behind;

@@ -63,6 +63,7 @@ const std::set<std::string>& KnownMetrics() {
         "fugong_county_held_back_days",
         "fugong_index_followed_records_total",
         "fugong_index_follow_caught_up",
+        "fugong_closes_held",
         "up",
     };
     for (const char* histogram :

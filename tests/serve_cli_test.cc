@@ -18,6 +18,7 @@
 #include "app/backfill_runner.h"
 #include "app/generate/province_generator.h"
 #include "app/run_config.h"
+#include "connectors/kafka/consumer_group_lag.h"
 #include "connectors/kafka/embedded_cluster.h"
 #include "connectors/kafka/kafka_producer.h"
 #include "connectors/kafka/topic_snapshot.h"
@@ -271,6 +272,59 @@ TEST_F(ServeTest, AnInstanceThatPublishedNothingAnswersForTheWholeIndex) {
   }
   EXPECT_EQ(ReadTopic("fugong.index.daily").size(), topic.size())
       << "the second instance published nothing";
+}
+
+// Two instances in one group (a misconfiguration until scale-out is built): the group gives each
+// some readings partitions, so each holds its closes and nothing is published, however long they
+// run -- no total that lacks the other's enterprises. When one stops, the other is given every
+// partition, reads the ones it never had from their start, and publishes the backfill's records.
+TEST_F(ServeTest, TwoInstancesInOneGroupHoldTheirClosesUntilOneIsLeft) {
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  const std::string other_log = (*dir_ / (name_ + "-other.log")).string();
+  // Both would exit once idle, were they not holding their closes.
+  std::unique_ptr<ChildProcess> one = Serve({"--exit-when-idle", "4"});
+  auto other = std::make_unique<ChildProcess>(
+      ServeCommand((*dir_ / "config.yaml").string(), state_ + "-other", bootstrap(),
+                   {"--exit-when-idle", "4"}),
+      other_log, "/dev/null");
+  const auto both_held = [&] {
+    return ReadFile(log_).find("CLOSES HELD") != std::string::npos &&
+           ReadFile(other_log).find("CLOSES HELD") != std::string::npos;
+  };
+  for (int i = 0; i < 600 && !both_held(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(both_held()) << ReadFile(log_) << "\n--- other:\n" << ReadFile(other_log);
+  EXPECT_NE(ReadFile(log_).find("another instance is in group fugong"), std::string::npos);
+
+  Produce("fugong.readings", "readings", *readings_);
+  // Until the group has read every reading: both consumed, neither closed.
+  KafkaConfig kafka;
+  kafka.Set("bootstrap.servers", bootstrap());
+  Result<std::unique_ptr<ConsumerGroupLag>> lag =
+      ConsumerGroupLag::Create(kafka, "fugong", "fugong.readings");
+  ASSERT_TRUE(lag.ok());
+  int64_t behind = -1;
+  for (int i = 0; i < 600 && behind != 0; ++i) {
+    Result<ConsumerGroupLag::Measurement> m = (*lag)->Measure(std::chrono::seconds(5));
+    behind = m.ok() ? m->lag : -1;
+    if (behind != 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(behind, 0) << "the group never read every reading";
+  // Longer than the idle time: neither exits, neither publishes.
+  std::this_thread::sleep_for(std::chrono::seconds(6));
+  EXPECT_TRUE(one->running());
+  EXPECT_TRUE(other->running());
+  EXPECT_TRUE(ReadTopic("fugong.index.daily").empty()) << "a partial total was published";
+
+  other->Signal(SIGTERM);
+  ASSERT_EQ(other->Wait(), 0) << ReadFile(other_log);
+  // The one left gets every partition, reads the other's from their start, closes everything
+  // once idle and exits.
+  ASSERT_EQ(one->Wait(), 0) << ReadFile(log_);
+  EXPECT_NE(ReadFile(log_).find("closes resume: every partition held"), std::string::npos);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
 }
 
 // The epidemic risk chart through its topic (`fugong produce --kind risk`): county records

@@ -115,6 +115,14 @@ ServiceMetrics::ServiceMetrics(const RegionTable* regions)
       followed_by_outcome_[i] = &followed_->Add({{"outcome", outcomes[i]}});
     }
   }
+  closes_held_ = &BuildGauge()
+                      .Name("fugong_closes_held")
+                      .Help(
+                          "1 while closes and revisions are held because the group gave this "
+                          "instance only some readings partitions (a second instance in the group; "
+                          "the log says which), else 0.")
+                      .Register(*registry_)
+                      .Add({});
   follow_caught_up_ = &BuildGauge()
                            .Name("fugong_index_follow_caught_up")
                            .Help(
@@ -216,6 +224,7 @@ void ServiceMetrics::SetStatus(const StreamStatus& status,
   Advance(published_revised_, status.records_revised, &revised_shown_);
   if (status.watermark) watermark_->Set(static_cast<double>(*status.watermark));
   if (closed_through_end) closed_through_->Set(static_cast<double>(*closed_through_end));
+  closes_held_->Set(status.closes_held.empty() ? 0 : 1);
 }
 
 void ServiceMetrics::SetPartitions(const std::vector<PartitionStatus>& partitions) {

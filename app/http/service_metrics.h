@@ -99,6 +99,7 @@ class ServiceMetrics {
   std::array<prometheus::Counter*, 5> followed_by_outcome_{};  // applied .. bad
   FollowCounts followed_shown_;
   prometheus::Gauge* follow_caught_up_;
+  prometheus::Gauge* closes_held_;
   prometheus::Family<prometheus::Gauge>* composite_;
   prometheus::Family<prometheus::Gauge>* tier_;
   std::map<std::pair<std::string, std::string>, Shown> shown_;  // (level, code)

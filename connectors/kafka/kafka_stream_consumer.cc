@@ -486,4 +486,20 @@ void KafkaStreamConsumer::OnLog(const rd_kafka_t* rk, int level, const char* fac
   if (self != nullptr) self->Log(std::string("librdkafka ") + facility + ": " + line);
 }
 
+Result<int> KafkaStreamConsumer::PartitionCount(const std::string& topic,
+                                                std::chrono::milliseconds timeout) {
+  KafkaTopicPtr handle(rd_kafka_topic_new(handle_.get(), topic.c_str(), nullptr));
+  const rd_kafka_metadata_t* md = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(handle_.get(), 0, handle.get(), &md, static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("metadata of " + topic + ": " + rd_kafka_err2str(err));
+  }
+  KafkaMetadataPtr metadata(md);
+  if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::NotFound("topic " + topic);
+  }
+  return md->topics[0].partition_cnt;
+}
+
 }  // namespace fugong

@@ -115,6 +115,10 @@ class KafkaStreamConsumer {
   // The gaps found since the last call, in the order found.
   std::vector<PartitionGap> TakeGaps();
 
+  // How many partitions `topic` has, from the cluster's metadata (waiting up to `timeout`).
+  // NotFound while the topic does not exist. Call from the thread that owns the consumer.
+  Result<int> PartitionCount(const std::string& topic, std::chrono::milliseconds timeout);
+
   // Whether the group has assigned this member at least one partition (readiness).
   bool assigned() const { return !partitions_.empty(); }
   // The current assignment, by topic and partition.

@@ -367,6 +367,7 @@ StreamJob::CloseInputs StreamJob::TakeCloseInputs() const {
   in.now = ctx_.clock->Now();
   in.watermark = watermark_.Watermark(in.now);
   in.span = ingestor_.day_span();
+  in.held = !status_.closes_held.empty();
   return in;
 }
 
@@ -487,6 +488,8 @@ Status StreamJob::CloseAndPublish(bool close_all, const CloseInputs& in, CloseOu
   const std::optional<std::pair<Day, Day>>& span = in.span;
   out->watermark = in.watermark;
   if (!span) return Status::OK();  // no reading yet: nothing to score
+  // Without every readings partition, sums would lack enterprises: late work waits in state.
+  if (in.held) return Status::OK();
   const Day closed = closed_through_.value_or(span->first - 1);
   const Day new_closed = LastClosable(closed, span->second, close_all, in);
   const bool closing = new_closed > closed;

@@ -68,6 +68,7 @@ struct StreamStatus {
   double last_commit_write_seconds = 0;  // the last commit's ingest write (before closing)
   CloseWork last_close;                  // what the last close that did something did
   uint64_t pending_rescores = 0;         // late input waiting for the next close
+  std::string closes_held;               // why closes are held (SetClosesHeld); empty: they run
 };
 
 class StreamJob {
@@ -95,6 +96,12 @@ class StreamJob {
   void SetReadingsBacklog(std::set<int32_t> partitions) {
     watermark_.SetBacklog(std::move(partitions));
   }
+
+  // Holds every close and revision (the input is still committed) while `why` is not empty: the
+  // source does not give this job every readings partition, so its sums would lack enterprises
+  // (a second instance in the consumer group; docs/scale-out.md). Takes effect from the next
+  // Seal; an empty `why` releases the hold.
+  void SetClosesHeld(std::string why) { status_.closes_held = std::move(why); }
 
   // Whether enough is held in memory to be worth a commit (the service also commits on time).
   bool ShouldCommit() const { return ingestor_.ShouldCommit(); }
@@ -155,6 +162,7 @@ class StreamJob {
     EpochSeconds now = 0;
     std::optional<EpochSeconds> watermark;
     std::optional<std::pair<Day, Day>> span;  // the ingestor's day span
+    bool held = false;                        // SetClosesHeld: close and publish nothing
   };
   // What a close changed of the status, applied on the job thread.
   struct CloseOutcome {
