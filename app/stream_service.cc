@@ -366,6 +366,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
         " has (closes are not held for a partial assignment): " +
         readings_partitions.status().ToString());
   }
+  bool said_held = false;
   const auto hold_closes_unless_all_readings = [&] {
     if (!readings_partitions.ok()) return;
     int owned = 0;
@@ -378,9 +379,16 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
             "; run one instance per group (docs/scale-out.md)";
     }
     if (why == job.status().closes_held) return;
-    if (!why.empty() && owned > 0) log("CLOSES HELD: " + why);
-    if (why.empty() && !job.status().closes_held.empty())
+    // With no partition yet (before the first assignment, in a rebalance) nothing could close:
+    // not worth a line.
+    if (!why.empty() && owned > 0) {
+      log("CLOSES HELD: " + why);
+      said_held = true;
+    }
+    if (why.empty() && said_held) {
       log("closes resume: every partition held");
+      said_held = false;
+    }
     job.SetClosesHeld(why);
   };
 
