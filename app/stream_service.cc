@@ -109,13 +109,19 @@ class StateFailureNotice {
 };
 
 // The readings partitions that still have unread messages: position below the log end of the
-// last fetch response. A partition counts once that response came; the readings topic has dense
-// offsets (no transaction markers, as for the gap check), so position == log end is caught up.
+// last fetch response, or no fetch response yet (a partition just assigned, say one that another
+// instance read before, may hold the oldest readings of all: it must not let days close before
+// it has been heard from). The readings topic has dense offsets (no transaction markers, as for
+// the gap check), so position == log end is caught up.
 std::set<int32_t> ReadingsBacklog(const std::vector<PartitionStatus>& partitions,
                                   const std::string& readings_topic) {
   std::set<int32_t> backlog;
   for (const PartitionStatus& p : partitions) {
-    if (p.topic != readings_topic || p.high_watermark < 0) continue;
+    if (p.topic != readings_topic) continue;
+    if (p.high_watermark < 0) {
+      backlog.insert(p.partition);
+      continue;
+    }
     const int64_t at = p.position >= 0 ? p.position : std::max<int64_t>(p.low_watermark, 0);
     if (at < p.high_watermark) backlog.insert(p.partition);
   }

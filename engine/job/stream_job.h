@@ -90,9 +90,9 @@ class StreamJob {
   void AddGap(const std::string& topic, int32_t partition, int64_t from, int64_t to);
 
   // The readings partitions that still have unread messages, as the source knows them (a Kafka
-  // consumer: position below the log end of its last fetch response; a partition whose log end
-  // is not known yet is not named). They hold the watermark back however long they have been
-  // quiet (EventTimeWatermark::SetBacklog).
+  // consumer: position below the log end of its last fetch response, or no fetch response yet).
+  // They hold the watermark back however long they have been quiet
+  // (EventTimeWatermark::SetBacklog).
   void SetReadingsBacklog(std::set<int32_t> partitions) {
     watermark_.SetBacklog(std::move(partitions));
   }
