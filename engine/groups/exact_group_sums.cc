@@ -1,29 +1,24 @@
 #include "engine/groups/exact_group_sums.h"
 
+#include "engine/common/little_endian.h"
+
 namespace fugong {
 
 namespace {
 
 constexpr uint8_t kVersion = 1;
 
-void PutUint(uint64_t value, int bytes, std::string* out) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
 // Reads `bytes` little-endian bytes from the front of `in`; false if it is too short.
 bool TakeUint(std::string_view* in, int bytes, uint64_t* value) {
   if (in->size() < static_cast<size_t>(bytes)) return false;
-  *value = 0;
-  for (int i = 0; i < bytes; ++i) {
-    *value |= static_cast<uint64_t>(static_cast<unsigned char>((*in)[i])) << (8 * i);
-  }
+  *value = ReadLittleEndian(in->substr(0, bytes));
   in->remove_prefix(bytes);
   return true;
 }
 
 void PutSum(const ExactSum& sum, std::string* out) {
   const std::string encoded = sum.Encoded();
-  PutUint(encoded.size(), 2, out);
+  AppendLittleEndian(encoded.size(), 2, out);
   out->append(encoded);
 }
 
@@ -56,9 +51,9 @@ bool ExactGroupSums::IsZero() const {
 
 void ExactGroupSums::Encode(std::string* out) const {
   out->push_back(static_cast<char>(kVersion));
-  PutUint(registered, 4, out);
-  PutUint(eligible, 4, out);
-  PutUint(resumed, 4, out);
+  AppendLittleEndian(registered, 4, out);
+  AppendLittleEndian(eligible, 4, out);
+  AppendLittleEndian(resumed, 4, out);
   PutSum(recovered_kwh, out);
   PutSum(baseline_kwh, out);
 }

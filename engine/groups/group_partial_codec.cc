@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "engine/common/little_endian.h"
+
 namespace fugong {
 
 namespace {
@@ -10,18 +12,6 @@ constexpr char kPartial = 'P';
 constexpr char kWatermark = 'W';
 constexpr char kVersion = 1;
 constexpr std::string_view kWatermarkPrefix = "~watermark|";
-
-void PutInt(uint64_t value, int bytes, std::string* out) {
-  for (int i = 0; i < bytes; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
-}
-
-uint64_t GetInt(std::string_view bytes) {
-  uint64_t value = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    value |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i])) << (8 * i);
-  }
-  return value;
-}
 
 // A partition number written by std::to_chars: digits only, no sign, no leading zero.
 bool ParsePartition(std::string_view text, int32_t* out) {
@@ -41,7 +31,7 @@ std::string PartialKey(const GroupPartial& partial) {
 
 std::string PartialValue(const GroupPartial& partial) {
   std::string out = {kPartial, kVersion};
-  PutInt(static_cast<uint64_t>(partial.sequence), 8, &out);
+  AppendLittleEndian(static_cast<uint64_t>(partial.sequence), 8, &out);
   partial.sums.Encode(&out);
   return out;
 }
@@ -52,8 +42,8 @@ std::string WatermarkKey(int32_t input_partition) {
 
 std::string WatermarkValue(const PartitionWatermark& watermark) {
   std::string out = {kWatermark, kVersion};
-  PutInt(static_cast<uint64_t>(watermark.sequence), 8, &out);
-  PutInt(static_cast<uint32_t>(watermark.closed_through), 4, &out);
+  AppendLittleEndian(static_cast<uint64_t>(watermark.sequence), 8, &out);
+  AppendLittleEndian(static_cast<uint32_t>(watermark.closed_through), 4, &out);
   return out;
 }
 
@@ -62,7 +52,7 @@ Result<std::variant<GroupPartial, PartitionWatermark>> DecodePartialMessage(
   if (value.size() < 10 || value[1] != kVersion) {
     return Status::InvalidArgument("not a partials message of version 1");
   }
-  const int64_t sequence = static_cast<int64_t>(GetInt(value.substr(2, 8)));
+  const int64_t sequence = static_cast<int64_t>(ReadLittleEndian(value.substr(2, 8)));
   if (key.starts_with(kWatermarkPrefix)) {
     PartitionWatermark w;
     if (value[0] != kWatermark || value.size() != 14 ||
@@ -70,7 +60,8 @@ Result<std::variant<GroupPartial, PartitionWatermark>> DecodePartialMessage(
       return Status::InvalidArgument("bad watermark message, key '" + std::string(key) + "'");
     }
     w.sequence = sequence;
-    w.closed_through = static_cast<Day>(static_cast<int32_t>(GetInt(value.substr(10, 4))));
+    w.closed_through =
+        static_cast<Day>(static_cast<int32_t>(ReadLittleEndian(value.substr(10, 4))));
     return std::variant<GroupPartial, PartitionWatermark>(w);
   }
   // DATE|LEVEL|CODE|P: the date first, the partition after the last '|'.
