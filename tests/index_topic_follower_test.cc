@@ -19,13 +19,14 @@ using IndexTopicFollowerTest = testing::FreshStateFixture;
 
 constexpr char kKey[] = "2020-02-18|county|330102";
 
-std::string Content(const std::string& composite) {
-  return "{\"date\":\"2020-02-18\",\"level\":\"county\",\"code\":\"330102\",\"composite\":" +
-         composite;
+std::string Content(const std::string& composite, const std::string& code = "330102") {
+  return "{\"date\":\"2020-02-18\",\"level\":\"county\",\"code\":\"" + code +
+         "\",\"composite\":" + composite;
 }
 
-std::string Record(const std::string& composite, uint32_t revision, EpochSeconds at) {
-  return FinishIndexRecord(Content(composite), revision, at);
+std::string Record(const std::string& composite, uint32_t revision, EpochSeconds at,
+                   const std::string& code = "330102") {
+  return FinishIndexRecord(Content(composite, code), revision, at);
 }
 
 LogRecord Message(int32_t partition, int64_t offset, const std::string& key,
@@ -61,12 +62,13 @@ TEST(PublishedRecordTest, FromIndexRecordIsFinishIndexRecordsInverse) {
 TEST_F(IndexTopicFollowerTest, NewerRevisionsAreWrittenOlderOnesAndConflictsAreNot) {
   IndexTopicFollower follower(store_.get(), "fugong.index.daily");
   std::vector<std::pair<std::string, std::string>> current;
-  ASSERT_TRUE(follower
-                  .Apply({Message(0, 0, kKey, Record("40.0000", 1, 100)),
-                          Message(0, 1, kKey, Record("41.0000", 2, 200)),
-                          Message(1, 0, "2020-02-18|county|330103", Record("50.0000", 1, 100))},
-                         &current)
-                  .ok());
+  ASSERT_TRUE(
+      follower
+          .Apply({Message(0, 0, kKey, Record("40.0000", 1, 100)),
+                  Message(0, 1, kKey, Record("41.0000", 2, 200)),
+                  Message(1, 0, "2020-02-18|county|330103", Record("50.0000", 1, 100, "330103"))},
+                 &current)
+          .ok());
   EXPECT_EQ(follower.counts().applied, 3u);
   EXPECT_EQ(current.size(), 3u);
   EXPECT_EQ(Held(store_.get(), kKey).revision, 2u);
@@ -74,18 +76,24 @@ TEST_F(IndexTopicFollowerTest, NewerRevisionsAreWrittenOlderOnesAndConflictsAreN
 
   current.clear();
   ASSERT_TRUE(follower
-                  .Apply({Message(0, 2, kKey, Record("40.0000", 1, 100)),    // stale
-                          Message(0, 3, kKey, Record("41.0000", 2, 200)),    // the same again
-                          Message(0, 4, kKey, Record("99.0000", 2, 300)),    // conflict
-                          Message(0, 5, kKey, std::nullopt),                 // tombstone
-                          Message(0, 6, "x", std::string("not a record"))},  // bad
+                  .Apply({Message(0, 2, kKey, Record("40.0000", 1, 100)),   // stale
+                          Message(0, 3, kKey, Record("41.0000", 2, 200)),   // the same again
+                          Message(0, 4, kKey, Record("99.0000", 2, 300)),   // conflict
+                          Message(0, 5, kKey, std::nullopt),                // tombstone
+                          Message(0, 6, "x", std::string("not a record")),  // bad
+                          Message(0, 7, "2020-02-18|county|330199",         // not its key
+                                  Record("77.0000", 9, 300))},
                          &current)
                   .ok());
   const FollowCounts& c = follower.counts();
   EXPECT_EQ(c.stale, 1u);
   EXPECT_EQ(c.unchanged, 1u);
   EXPECT_EQ(c.conflicts, 1u);
-  EXPECT_EQ(c.bad, 2u);
+  EXPECT_EQ(c.bad, 3u);
+  std::string planted;
+  EXPECT_EQ(store_->Get(Store::kGroupDay, "2020-02-18|county|330199", &planted).code(),
+            Status::Code::kNotFound)
+      << "a record under another key is not written";
   ASSERT_EQ(current.size(), 1u) << "the unchanged record is current, the others are not";
   EXPECT_EQ(current[0].second, Record("41.0000", 2, 200));
   EXPECT_EQ(Held(store_.get(), kKey).content, Content("41.0000")) << "the conflict is not written";

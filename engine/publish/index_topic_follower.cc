@@ -13,6 +13,19 @@ namespace {
 // meta: follow \0 topic \0 partition (big-endian) -> the next offset to read.
 constexpr std::string_view kPositionPrefix = std::string_view("follow\0", 7);
 
+// Whether `key` (DATE|LEVEL|CODE) is the key of the record `content` begins: a message under
+// another key must not put its record there.
+bool IsKeyOf(std::string_view key, std::string_view content) {
+  const size_t first = key.find('|');
+  const size_t second = first == std::string_view::npos ? first : key.find('|', first + 1);
+  if (second == std::string_view::npos) return false;
+  const std::string prefix = "{\"date\":\"" + std::string(key.substr(0, first)) +
+                             "\",\"level\":\"" +
+                             std::string(key.substr(first + 1, second - first - 1)) +
+                             "\",\"code\":\"" + std::string(key.substr(second + 1)) + "\",";
+  return content.starts_with(prefix);
+}
+
 }  // namespace
 
 IndexTopicFollower::IndexTopicFollower(StateStore* state, std::string topic)
@@ -66,7 +79,7 @@ Status IndexTopicFollower::Apply(const std::vector<LogRecord>& messages,
     next[m.partition] = m.offset + 1;
     ++counts_.read;
     PublishedRecord incoming;
-    if (!m.value || !incoming.FromIndexRecord(*m.value)) {
+    if (!m.value || !incoming.FromIndexRecord(*m.value) || !IsKeyOf(m.key, incoming.content)) {
       ++counts_.bad;
       continue;
     }

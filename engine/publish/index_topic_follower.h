@@ -29,7 +29,7 @@ struct FollowCounts {
   uint64_t unchanged = 0;  // the revision the store holds (this instance's own, or a repeat)
   uint64_t stale = 0;      // an older revision than the store's
   uint64_t conflicts = 0;  // the store's revision with other bytes: never written
-  uint64_t bad = 0;        // not an index record, or a tombstone: skipped
+  uint64_t bad = 0;        // not an index record, not its key's, or a tombstone: skipped
 };
 
 class IndexTopicFollower {
