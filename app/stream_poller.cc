@@ -1,12 +1,17 @@
 #include "app/stream_poller.h"
 
+#include <algorithm>
 #include <exception>
 #include <utility>
 
 namespace fugong {
 
-StreamPoller::StreamPoller(KafkaStreamConsumer* consumer, size_t max_messages, size_t depth)
-    : consumer_(consumer), max_messages_(max_messages), depth_(depth == 0 ? 1 : depth) {}
+StreamPoller::StreamPoller(KafkaStreamConsumer* consumer, size_t max_messages, size_t depth,
+                           KafkaStreamConsumer* global)
+    : consumer_(consumer),
+      global_(global),
+      max_messages_(max_messages),
+      depth_(depth == 0 ? 1 : depth) {}
 
 StreamPoller::~StreamPoller() { Stop(); }
 
@@ -70,12 +75,28 @@ void StreamPoller::Push(PolledBatch batch) {
 bool StreamPoller::PollOnce() {
   PolledBatch batch = TakeBatch();
   batch.gaps.clear();
+  global_messages_.clear();
+  Status global_status;
+  if (global_ != nullptr) {
+    // What the global topics have fetched already; their messages are few (a registry, a day's
+    // weather), so a tenth of a batch is room enough.
+    global_status = global_->Poll(std::chrono::milliseconds(0),
+                                  std::max<size_t>(max_messages_ / 10, 1), &global_messages_);
+    global_->HandOver(&batch.held);
+  }
   batch.status = consumer_->Poll(std::chrono::milliseconds(100), max_messages_, &batch.messages);
+  if (batch.status.ok()) batch.status = global_status;
   batch.polled_at = std::chrono::steady_clock::now();
   consumer_->HandOver(&batch.held);  // the views stay valid until Recycle
+  batch.messages.insert(batch.messages.begin(), global_messages_.begin(), global_messages_.end());
   batch.gaps = consumer_->TakeGaps();
   batch.partitions = consumer_->Partitions();
   batch.assignment_generation = consumer_->assignment_generation();
+  if (global_ != nullptr) {
+    for (PartitionGap& gap : global_->TakeGaps()) batch.gaps.push_back(std::move(gap));
+    for (PartitionStatus& p : global_->Partitions()) batch.partitions.push_back(std::move(p));
+    batch.assignment_generation += global_->assignment_generation();
+  }
   std::optional<Offsets> offsets;
   {
     std::lock_guard<std::mutex> lock(mu_);

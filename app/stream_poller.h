@@ -35,11 +35,13 @@ namespace fugong {
 
 // What one Poll gave, holding its messages.
 struct PolledBatch {
-  Status status;                            // not OK: the consumer cannot go on
-  std::vector<StreamMessage> messages;      // views into `held`
-  std::vector<PartitionGap> gaps;           // found by this poll, to add before its messages
-  std::vector<PartitionStatus> partitions;  // the assignment after this poll (empty: none)
-  uint64_t assignment_generation = 0;       // KafkaStreamConsumer::assignment_generation after it
+  Status status;                        // not OK: the consumer cannot go on
+  std::vector<StreamMessage> messages;  // views into `held`
+  std::vector<PartitionGap> gaps;       // found by this poll, to add before its messages
+  // The assignment after this poll (empty: none): the group's partitions, then the global ones.
+  std::vector<PartitionStatus> partitions;
+  // The sum of both consumers' assignment_generation after it: changes when either changes.
+  uint64_t assignment_generation = 0;
   std::chrono::steady_clock::time_point polled_at;
   HeldMessages held;  // the messages themselves, librdkafka's until released
 };
@@ -48,8 +50,12 @@ class StreamPoller {
  public:
   using Offsets = std::vector<std::tuple<std::string, int32_t, int64_t>>;
 
-  // `consumer` must outlive the poller; `max_messages` per Poll; `depth` batches may wait.
-  StreamPoller(KafkaStreamConsumer* consumer, size_t max_messages, size_t depth);
+  // `consumer` (the group's) must outlive the poller; `max_messages` per Poll; `depth` batches
+  // may wait. `global` (optional, also outliving the poller) reads the global tables' topics: it
+  // is polled first, without waiting, and its messages come at the front of the batch, so that a
+  // reading's enterprise is registered, where it can be, before the reading is added.
+  StreamPoller(KafkaStreamConsumer* consumer, size_t max_messages, size_t depth,
+               KafkaStreamConsumer* global = nullptr);
   ~StreamPoller();  // Stop()
   StreamPoller(const StreamPoller&) = delete;
   StreamPoller& operator=(const StreamPoller&) = delete;
@@ -95,6 +101,8 @@ class StreamPoller {
   void ServeRevokeLocked(std::unique_lock<std::mutex>& lock, Commit& commit);
 
   KafkaStreamConsumer* consumer_;
+  KafkaStreamConsumer* global_;
+  std::vector<StreamMessage> global_messages_;  // scratch: one poll of `global_`
   const size_t max_messages_;
   const size_t depth_;
   std::thread thread_;

@@ -332,22 +332,28 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   };
   KafkaConfig consumer_config = base;
   consumer_config.Set("group.id", config.group_id, "group_id");
-  std::vector<std::string> topics = {config.stream.readings_topic, config.stream.enterprises_topic};
-  if (!config.stream.weather_topic.empty()) topics.push_back(config.stream.weather_topic);
-  if (!config.stream.risk_topic.empty()) topics.push_back(config.stream.risk_topic);
+  const auto start_offset = [&](const std::string& topic, int32_t partition) {
+    return start_offsets.Of(topic, partition);
+  };
+  // The readings through the group, which spreads their partitions over the instances; the
+  // registry, the weather and the risk chart whole, on every instance (global tables,
+  // docs/scale-out.md): every instance needs every enterprise's groups and every county's
+  // weather, whichever readings partitions it holds.
   Result<std::unique_ptr<KafkaStreamConsumer>> consumer = KafkaStreamConsumer::Create(
-      consumer_config, topics,
-      [&](const std::string& topic, int32_t partition) {
-        return start_offsets.Of(topic, partition);
-      },
-      warn);
+      consumer_config, {config.stream.readings_topic}, start_offset, warn);
   if (!consumer.ok()) return consumer.status();
+  std::vector<std::string> global_topics = {config.stream.enterprises_topic};
+  if (!config.stream.weather_topic.empty()) global_topics.push_back(config.stream.weather_topic);
+  if (!config.stream.risk_topic.empty()) global_topics.push_back(config.stream.risk_topic);
+  Result<std::unique_ptr<KafkaStreamConsumer>> global =
+      KafkaStreamConsumer::CreateGlobal(base, global_topics, start_offset, warn);
+  if (!global.ok()) return global.status();
   // Declared after the consumer: destroyed, and so telling, before it closes.
   StateFailureNotice failure_notice(state_store, observer);
   (*consumer)->SetGapCheckedTopics({config.stream.readings_topic});
   // Declared after the consumer: stopped before it closes. Two batches wait at most: one being
   // added, one polled (~20 MB each at 100,000 messages).
-  StreamPoller poller(consumer->get(), 100000, 2);
+  StreamPoller poller(consumer->get(), 100000, 2, global->get());
   (*consumer)->SetOnRevoke([&](const std::vector<PartitionStatus>&) {
     // Inside Poll: on the poller thread while it runs, else (Close) on this one.
     if (poller.OnPollerThread()) {
@@ -356,10 +362,12 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       revoke_commit();
     }
   });
-  log("consuming " + config.stream.readings_topic + ", " + config.stream.enterprises_topic +
-      (config.stream.weather_topic.empty() ? "" : ", " + config.stream.weather_topic) +
-      (config.stream.risk_topic.empty() ? "" : ", " + config.stream.risk_topic) + " as group " +
-      config.group_id + "; publishing to " + config.index_topic + " and " +
+  std::string global_list;
+  for (const std::string& topic : global_topics) {
+    global_list += (global_list.empty() ? "" : ", ") + topic;
+  }
+  log("consuming " + config.stream.readings_topic + " as group " + config.group_id + ", and " +
+      global_list + " whole; publishing to " + config.index_topic + " and " +
       config.deadletter_topic);
 
   // One instance per group until scale-out is built (docs/scale-out.md): an instance that the
@@ -462,7 +470,10 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     }
     // Every batch polled before this one has been added: the positions are this thread's too.
     // An instance holding its closes cannot close what it read: it does not exit as idle.
-    if (options.exit_when_idle_seconds && !partitions.empty() && quiet &&
+    const bool has_readings = std::any_of(
+        partitions.begin(), partitions.end(),
+        [&](const PartitionStatus& p) { return p.topic == config.stream.readings_topic; });
+    if (options.exit_when_idle_seconds && has_readings && quiet &&
         job.status().closes_held.empty() &&
         SecondsSince(last_message) >= *options.exit_when_idle_seconds &&
         (options.input_complete == nullptr || options.input_complete->load())) {
@@ -492,8 +503,10 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary.published_index, &summary.published_dead_letters));
   (*consumer)->CommitAsync(job.CommittedOffsets());
   partitions = (*consumer)->Partitions();
+  for (PartitionStatus& p : (*global)->Partitions()) partitions.push_back(std::move(p));
   report();
   (*consumer)->Close();
+  (*global)->Close();
   summary.status = job.status();
   summary.seconds = SecondsSince(start);
   log(StatusLine(summary, summary.seconds));

@@ -656,5 +656,59 @@ TEST(KafkaStreamConsumer, RejectsWhatItCannotHonour) {
   (*consumer)->Close();
 }
 
+// A global consumer (the global tables: registry, weather, risk): two of them, as two instances
+// would run, each read every partition of every topic, from the offsets their owners' state
+// gives, without a group, and a topic created after they started is picked up too.
+TEST_F(KafkaStreamConsumerTest, GlobalConsumersEachReadEveryPartitionOfTheirTopics) {
+  const std::string registry = Name("registry");
+  const std::string weather = Name("weather");
+  const std::string late = Name("late");
+  ASSERT_TRUE(cluster_->CreateTopic(registry, 4).ok());
+  ASSERT_TRUE(cluster_->CreateTopic(weather, 2).ok());
+  Produce(registry, Keyed(registry, 200));
+  Produce(weather, Keyed(weather, 50));
+  KafkaConfig config;
+  config.Set("bootstrap.servers", bootstrap());
+  const auto from_zero = [](const std::string&, int32_t) -> int64_t { return 0; };
+  // The second starts registry partition 0 at offset 5, as a state that has read 5 would.
+  const auto after_five = [&](const std::string& topic, int32_t partition) -> int64_t {
+    return topic == registry && partition == 0 ? 5 : 0;
+  };
+  std::vector<std::unique_ptr<KafkaStreamConsumer>> consumers;
+  for (const auto& start : {KafkaStreamConsumer::StartOffset(from_zero),
+                            KafkaStreamConsumer::StartOffset(after_five)}) {
+    Result<std::unique_ptr<KafkaStreamConsumer>> c = KafkaStreamConsumer::CreateGlobal(
+        config, {registry, weather, late}, start,
+        [this](std::string_view line) { log_.emplace_back(line); });
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    consumers.push_back(std::move(c).value());
+  }
+  std::vector<Got> first = Consume(consumers[0].get(), 250);
+  std::vector<Got> second = Consume(consumers[1].get(), 245);
+  ASSERT_EQ(first.size(), 250u);
+  ASSERT_EQ(second.size(), 245u);
+  for (const std::vector<Got>* got : {&first, &second}) {
+    const std::map<PartitionKey, std::vector<int64_t>> offsets = OffsetsByPartition(*got);
+    EXPECT_EQ(offsets.size(), 6u);  // 4 + 2 partitions, none of the late topic yet
+    for (const auto& [key, list] : offsets) {
+      const int64_t from = got == &second && key == PartitionKey(registry, 0) ? 5 : 0;
+      ExpectContiguous(list, from, key.first + "[" + std::to_string(key.second) + "]");
+    }
+  }
+  EXPECT_EQ(consumers[0]->Partitions().size(), 6u);
+
+  // The late topic appears and gets messages: both read it (they look again every 2 s while
+  // a topic is missing), and nothing of the others again.
+  ASSERT_TRUE(cluster_->CreateTopic(late, 3).ok());
+  Produce(late, Keyed(late, 30));
+  for (const auto& consumer : consumers) {
+    std::vector<Got> got = Consume(consumer.get(), 30, milliseconds(20000));
+    ASSERT_EQ(got.size(), 30u);
+    for (const Got& g : got) EXPECT_EQ(g.topic, late);
+    EXPECT_EQ(consumer->Partitions().size(), 9u);
+    consumer->Close();
+  }
+}
+
 }  // namespace
 }  // namespace fugong

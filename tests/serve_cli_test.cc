@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -278,6 +279,13 @@ TEST_F(ServeTest, AnInstanceThatPublishedNothingAnswersForTheWholeIndex) {
 // some readings partitions, so each holds its closes and nothing is published, however long they
 // run -- no total that lacks the other's enterprises. When one stops, the other is given every
 // partition, reads the ones it never had from their start, and publishes the backfill's records.
+// The registry's size in the last status line of a serve log ("registered N"); -1 if none.
+int64_t LastRegistered(const std::string& log) {
+  const size_t at = log.rfind("registered ");
+  if (at == std::string::npos) return -1;
+  return std::strtoll(log.c_str() + at + std::string("registered ").size(), nullptr, 10);
+}
+
 TEST_F(ServeTest, TwoInstancesInOneGroupHoldTheirClosesUntilOneIsLeft) {
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
@@ -317,6 +325,11 @@ TEST_F(ServeTest, TwoInstancesInOneGroupHoldTheirClosesUntilOneIsLeft) {
   EXPECT_TRUE(one->running());
   EXPECT_TRUE(other->running());
   EXPECT_TRUE(ReadTopic("fugong.index.daily").empty()) << "a partial total was published";
+  // The registry is a global table: each instance holds all of it, though the group spread the
+  // readings over both (and, before, the registry's 4 partitions too).
+  const int64_t registered = LastRegistered(ReadFile(log_));
+  EXPECT_GT(registered, 0) << ReadFile(log_);
+  EXPECT_EQ(LastRegistered(ReadFile(other_log)), registered) << ReadFile(other_log);
 
   other->Signal(SIGTERM);
   ASSERT_EQ(other->Wait(), 0) << ReadFile(other_log);
@@ -325,6 +338,7 @@ TEST_F(ServeTest, TwoInstancesInOneGroupHoldTheirClosesUntilOneIsLeft) {
   ASSERT_EQ(one->Wait(), 0) << ReadFile(log_);
   EXPECT_NE(ReadFile(log_).find("closes resume: every partition held"), std::string::npos);
   ExpectSameRecords(PublishedIndex(), *backfill_);
+  EXPECT_EQ(LastRegistered(ReadFile(log_)), registered);
 }
 
 // The epidemic risk chart through its topic (`fugong produce --kind risk`): county records

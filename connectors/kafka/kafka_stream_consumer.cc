@@ -11,6 +11,10 @@ namespace {
 // Querying the watermarks of a partition whose offset fell out of the log: one request to its
 // leader, normally a few milliseconds.
 constexpr int kWatermarkTimeoutMs = 5000;
+// A global consumer's look at its topics' partitions: how long it waits for the metadata, and how
+// often it looks once every topic exists.
+constexpr int kMetadataTimeoutMs = 2000;
+constexpr int kGlobalRefreshSeconds = 10;
 
 std::string PartitionName(std::string_view topic, int32_t partition) {
   return std::string(topic) + "[" + std::to_string(partition) + "]";
@@ -24,12 +28,28 @@ int64_t KnownOrMinusOne(int64_t offset) { return offset >= 0 ? offset : -1; }
 Result<std::unique_ptr<KafkaStreamConsumer>> KafkaStreamConsumer::Create(
     const KafkaConfig& config, std::vector<std::string> topics, StartOffset start,
     std::function<void(std::string_view)> on_log) {
-  if (!config.Get("bootstrap.servers").has_value()) {
-    return Status::InvalidArgument("the stream consumer needs bootstrap.servers");
-  }
   const std::optional<std::string> group = config.Get("group.id");
   if (!group.has_value() || group->empty()) {
     return Status::InvalidArgument("the stream consumer needs a group.id");
+  }
+  return Make(config, topics, std::move(start), std::move(on_log), false);
+}
+
+Result<std::unique_ptr<KafkaStreamConsumer>> KafkaStreamConsumer::CreateGlobal(
+    const KafkaConfig& config, std::vector<std::string> topics, StartOffset start,
+    std::function<void(std::string_view)> on_log) {
+  // librdkafka wants a group.id for rd_kafka_assign; this consumer never joins it (no subscribe)
+  // and never commits, so any name does, as long as it is not the service's group.
+  KafkaConfig global = config;
+  global.Set("group.id", "fugong-global-table", "KafkaStreamConsumer::CreateGlobal");
+  return Make(global, topics, std::move(start), std::move(on_log), true);
+}
+
+Result<std::unique_ptr<KafkaStreamConsumer>> KafkaStreamConsumer::Make(
+    const KafkaConfig& config, const std::vector<std::string>& topics, StartOffset start,
+    std::function<void(std::string_view)> on_log, bool global) {
+  if (!config.Get("bootstrap.servers").has_value()) {
+    return Status::InvalidArgument("the stream consumer needs bootstrap.servers");
   }
   if (topics.empty()) return Status::InvalidArgument("the stream consumer needs topics");
   for (const std::string& topic : topics) {
@@ -89,6 +109,11 @@ Result<std::unique_ptr<KafkaStreamConsumer>> KafkaStreamConsumer::Create(
   // rd_kafka_consume_batch_queue serves everything.
   rd_kafka_poll_set_consumer(rk);
 
+  consumer->queue_.reset(rd_kafka_queue_get_consumer(rk));
+  if (global) {
+    consumer->global_topics_ = topics;  // assigned by the first Poll
+    return consumer;
+  }
   KafkaPartitionListPtr subscription(rd_kafka_topic_partition_list_new(topics.size()));
   for (const std::string& topic : topics) {
     rd_kafka_topic_partition_list_add(subscription.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -97,7 +122,6 @@ Result<std::unique_ptr<KafkaStreamConsumer>> KafkaStreamConsumer::Create(
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
     return Status::InvalidArgument(std::string("cannot subscribe: ") + rd_kafka_err2str(err));
   }
-  consumer->queue_.reset(rd_kafka_queue_get_consumer(rk));
   return consumer;
 }
 
@@ -118,6 +142,9 @@ Status KafkaStreamConsumer::Poll(std::chrono::milliseconds timeout, size_t max,
   if (closed_) return Status::InvalidArgument("Poll on a closed Kafka consumer");
   if (!fatal_.ok()) return fatal_;
   if (max == 0) return Status::InvalidArgument("Poll needs room for at least one message");
+  if (!global_topics_.empty() && std::chrono::steady_clock::now() >= next_refresh_) {
+    RefreshGlobalAssignment();
+  }
   if (!out_of_range_.empty()) {
     RestartOutOfRange();
     if (!fatal_.ok()) return fatal_;
@@ -329,6 +356,60 @@ void KafkaStreamConsumer::Revoke() {
   partitions_.clear();
   out_of_range_.clear();
   last_ = nullptr;
+}
+
+void KafkaStreamConsumer::RefreshGlobalAssignment() {
+  // A topic that does not exist yet (the risk chart's, before anyone produced to it) is looked
+  // for again soon; once every topic is there, new partitions are rare. The metadata of every
+  // topic is asked for: asking for a topic by name lets a broker that creates topics on demand
+  // (the mock does) create it, with a partition count nobody chose.
+  bool missing = false;
+  bool added = false;
+  const rd_kafka_metadata_t* md = nullptr;
+  const rd_kafka_resp_err_t err =
+      rd_kafka_metadata(handle_.get(), 1, nullptr, &md, kMetadataTimeoutMs);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    Log(std::string("metadata of the global topics: ") + rd_kafka_err2str(err) +
+        " (looking again)");
+    next_refresh_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    return;
+  }
+  KafkaMetadataPtr metadata(md);
+  for (const std::string& topic : global_topics_) {
+    const rd_kafka_metadata_topic_t* t = nullptr;
+    for (int i = 0; i < md->topic_cnt; ++i) {
+      if (topic == md->topics[i].topic) t = &md->topics[i];
+    }
+    if (t == nullptr || t->err != RD_KAFKA_RESP_ERR_NO_ERROR || t->partition_cnt == 0) {
+      missing = true;
+      continue;
+    }
+    for (int i = 0; i < t->partition_cnt; ++i) {
+      const int32_t id = t->partitions[i].id;
+      if (partitions_.count(Key(topic, id)) > 0) continue;
+      const int64_t start = start_(topic, id);
+      if (start < -1) {
+        fatal_ =
+            Status::InvalidArgument("the start offset of " + PartitionName(topic, id) + " is " +
+                                    std::to_string(start) + ": an offset or -1 (log start)");
+        return;
+      }
+      Partition& p = partitions_[Key(topic, id)];
+      p.topic = topic;
+      p.partition = id;
+      p.start = start;
+      p.next = start;
+      p.gap_checked = std::find(gap_checked_topics_.begin(), gap_checked_topics_.end(), topic) !=
+                      gap_checked_topics_.end();
+      added = true;
+    }
+  }
+  next_refresh_ = std::chrono::steady_clock::now() +
+                  (missing ? std::chrono::seconds(2) : std::chrono::seconds(kGlobalRefreshSeconds));
+  if (!added) return;
+  ++generation_;
+  // The partitions held go on after what they handed out, the new ones from their start.
+  Reassign({});
 }
 
 void KafkaStreamConsumer::Reassign(const std::map<Key, int64_t>& restart_at) {

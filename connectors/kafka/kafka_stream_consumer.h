@@ -14,6 +14,12 @@
 // start. On the topics named by SetGapCheckedTopics (delete-policy topics, where offsets are
 // dense), a message past the expected next offset of its partition is reported as a gap too.
 //
+// A second kind, CreateGlobal, reads every partition of its topics without joining a group: how
+// each instance follows a global table (the registry, the weather, the risk chart;
+// docs/scale-out.md), as a Kafka Streams global consumer does. It starts each partition at
+// StartOffset too, picks up topics and partitions that appear later (it looks again every few
+// seconds), and never revokes or commits anything.
+//
 // Not thread-safe: one thread calls everything, and the callbacks (StartOffset, the revoke
 // callback, on_log) run on that thread, inside Poll or Close.
 #pragma once
@@ -85,6 +91,11 @@ class KafkaStreamConsumer {
   static Result<std::unique_ptr<KafkaStreamConsumer>> Create(
       const KafkaConfig& config, std::vector<std::string> topics, StartOffset start,
       std::function<void(std::string_view)> on_log = {});
+  // Every partition of `topics`, without a group: see the top of this file. `config` needs only
+  // bootstrap.servers (a group.id in it is not used).
+  static Result<std::unique_ptr<KafkaStreamConsumer>> CreateGlobal(
+      const KafkaConfig& config, std::vector<std::string> topics, StartOffset start,
+      std::function<void(std::string_view)> on_log = {});
   ~KafkaStreamConsumer();  // Close()
   KafkaStreamConsumer(const KafkaStreamConsumer&) = delete;
   KafkaStreamConsumer& operator=(const KafkaStreamConsumer&) = delete;
@@ -147,6 +158,12 @@ class KafkaStreamConsumer {
   using Key = std::pair<std::string, int32_t>;
 
   KafkaStreamConsumer() = default;
+  static Result<std::unique_ptr<KafkaStreamConsumer>> Make(
+      const KafkaConfig& config, const std::vector<std::string>& topics, StartOffset start,
+      std::function<void(std::string_view)> on_log, bool global);
+  // Global: assigns the partitions of `global_topics_` the cluster has and this consumer has not
+  // yet (each at StartOffset), keeping the others where they are.
+  void RefreshGlobalAssignment();
 
   static void OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                           rd_kafka_topic_partition_list_t* partitions, void* opaque);
@@ -179,6 +196,9 @@ class KafkaStreamConsumer {
   std::map<Key, int64_t> out_of_range_;
   std::vector<PartitionGap> gaps_;
   uint64_t generation_ = 0;
+  // Global consumers only: the topics, and when their partitions were last looked up.
+  std::vector<std::string> global_topics_;
+  std::chrono::steady_clock::time_point next_refresh_{};
   bool revoked_ = false;  // partitions were revoked during the current Poll
   Status fatal_;
   bool closed_ = false;
