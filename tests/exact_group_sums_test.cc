@@ -179,6 +179,82 @@ TEST(ExactGroupSumsTest, PartialsOfAnySplitCombinedInAnyOrderGiveTheSameRecords)
   EXPECT_TRUE(differs);
 }
 
+// The split the instances make (docs/scale-out.md): registered counts from the registry, each
+// task the terms of the scores it holds. Scores spread over 1..7 tasks at random (not by any
+// function of the id: a task holds whatever its partition delivered), with scores of ids the
+// registry does not have, add up to the one sum over the province, to the bit.
+TEST(ExactGroupSumsTest, RegisteredCountsPlusEveryTasksScoresGiveTheWholeSums) {
+  Province province = MakeProvince(3000, 20200219);
+  // Scores of enterprises the registry does not know (their registration not read yet).
+  for (const char* id : {"A000001", "E001500x", "Z999999"}) {
+    ScoredEnterprise s{id, DayScore{}};
+    s.score.has_data = true;
+    s.score.eligible = true;
+    s.score.baseline_kwh = 1e6;
+    s.score.recovered_kwh = 1e6;
+    province.scores.push_back(s);
+  }
+  std::sort(province.scores.begin(), province.scores.end(),
+            [](const ScoredEnterprise& a, const ScoredEnterprise& b) { return a.id < b.id; });
+  Result<std::vector<GroupLevel>> levels =
+      ParseLevels({"province", "city", "county", "industry", "county_industry"});
+  ASSERT_TRUE(levels.ok());
+  GroupCatalog catalog(RegionTable::Zhejiang(), IndustryTable::Standard(), *levels);
+  GroupMembership membership(&catalog);
+  bool has_data = false;
+  const std::vector<ExactGroupSums> whole =
+      SumDayExact(kDay, province.registry, province.scores, &membership, &has_data);
+  ASSERT_TRUE(has_data);
+  const std::vector<ExactGroupSums> registered = RegisteredOn(kDay, province.registry, &membership);
+  ASSERT_EQ(registered.size(), whole.size());
+  for (size_t g = 0; g < whole.size(); ++g) {
+    EXPECT_EQ(registered[g].registered, whole[g].registered) << catalog.group(g).key.code;
+    EXPECT_TRUE(registered[g].recovered_kwh.IsZero());
+    EXPECT_EQ(registered[g].eligible, 0u);
+  }
+
+  std::mt19937 rng(11);
+  for (int tasks = 1; tasks <= 7; ++tasks) {
+    SCOPED_TRACE(std::to_string(tasks) + " tasks");
+    std::vector<std::vector<ScoredEnterprise>> held(tasks);
+    for (const ScoredEnterprise& s : province.scores) held[rng() % tasks].push_back(s);
+    std::vector<ExactGroupSums> total = registered;
+    bool any_data = false;
+    std::vector<int> order(tasks);
+    for (int t = 0; t < tasks; ++t) order[t] = t;
+    std::shuffle(order.begin(), order.end(), rng);
+    for (int t : order) {
+      bool task_data = false;
+      const std::vector<ExactGroupSums> part =
+          ScoredSums(kDay, province.registry, held[t], &membership, &task_data);
+      any_data = any_data || task_data;
+      ASSERT_EQ(part.size(), whole.size());
+      for (size_t g = 0; g < whole.size(); ++g) {
+        EXPECT_EQ(part[g].registered, 0u);
+        total[g].Add(part[g]);
+      }
+    }
+    EXPECT_EQ(any_data, has_data);
+    for (size_t g = 0; g < whole.size(); ++g) {
+      ASSERT_EQ(total[g], whole[g]) << catalog.group(g).key.code;
+    }
+  }
+  // A task whose scores are all of enterprises inactive on the day adds nothing, but still has
+  // data (as SumDayExact says of them).
+  std::vector<ScoredEnterprise> inactive;
+  for (const ScoredEnterprise& s : province.scores) {
+    const Enterprise* e = province.registry.Find(s.id);
+    if (e != nullptr && !e->ActiveOn(kDay) && s.score.eligible) inactive.push_back(s);
+  }
+  ASSERT_FALSE(inactive.empty());
+  bool inactive_data = false;
+  for (const ExactGroupSums& g :
+       ScoredSums(kDay, province.registry, inactive, &membership, &inactive_data)) {
+    EXPECT_TRUE(g.IsZero());
+  }
+  EXPECT_TRUE(inactive_data);
+}
+
 TEST(GroupPartialCodecTest, MessagesRoundTripAndAnythingElseIsRejected) {
   GroupPartial p;
   p.day = kDay;

@@ -22,6 +22,38 @@ std::vector<ExactGroupSums> SumDayExact(Day day, const EnterpriseRegistry& regis
   return sums;
 }
 
+std::vector<ExactGroupSums> RegisteredOn(Day day, const EnterpriseRegistry& registry,
+                                         GroupMembership* membership) {
+  const std::vector<GroupMember>& members = membership->Members(registry);
+  std::vector<ExactGroupSums> sums(membership->catalog().size());
+  for (const GroupMember& m : members) {
+    if (!m.enterprise->ActiveOn(day)) continue;
+    for (uint32_t g : *m.groups) ++sums[g].registered;
+  }
+  return sums;
+}
+
+std::vector<ExactGroupSums> ScoredSums(Day day, const EnterpriseRegistry& registry,
+                                       const std::vector<ScoredEnterprise>& scores,
+                                       GroupMembership* membership, bool* has_data) {
+  *has_data = false;
+  // One pass over the members, which are in id order like the scores: a task of a few thousand
+  // enterprises still walks the whole registry (a binary search per score would not; not needed
+  // while a close's cost is its scoring).
+  const std::vector<GroupMember>& members = membership->Members(registry);
+  std::vector<ExactGroupSums> sums(membership->catalog().size());
+  auto member = members.begin();
+  for (const ScoredEnterprise& s : scores) {
+    while (member != members.end() && member->enterprise->id < s.id) ++member;
+    if (member == members.end()) break;
+    if (member->enterprise->id != s.id) continue;  // not registered
+    if (s.score.has_data) *has_data = true;
+    if (!member->enterprise->ActiveOn(day)) continue;
+    AddScoreTerms(&s.score, *member->groups, &sums);
+  }
+  return sums;
+}
+
 std::vector<GroupDaySums> SumDay(Day day, const EnterpriseRegistry& registry,
                                  const std::vector<ScoredEnterprise>& scores,
                                  GroupMembership* membership, bool* has_data) {

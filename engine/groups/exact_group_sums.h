@@ -45,10 +45,23 @@ struct ExactGroupSums {
 // registered when active, and its score's terms when it is eligible. Any order gives the same
 // sums.
 template <typename Score>
+void AddScoreTerms(const Score* score, const std::vector<uint32_t>& groups,
+                   std::vector<ExactGroupSums>* sums);
+
+template <typename Score>
 void AddToGroupSums(bool active, const Score* score, const std::vector<uint32_t>& groups,
                     std::vector<ExactGroupSums>* sums) {
   if (!active) return;
   for (uint32_t g : groups) ++(*sums)[g].registered;
+  AddScoreTerms(score, groups, sums);
+}
+
+// The score's part of AddToGroupSums, for an enterprise active on the day: its terms when it is
+// eligible, nothing else (its registered count is the registry's: RegisteredOn in
+// day_group_sums.h).
+template <typename Score>
+void AddScoreTerms(const Score* score, const std::vector<uint32_t>& groups,
+                   std::vector<ExactGroupSums>* sums) {
   if (score == nullptr || !score->eligible) return;
   for (uint32_t g : groups) {
     ExactGroupSums& s = (*sums)[g];
