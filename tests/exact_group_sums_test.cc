@@ -256,155 +256,204 @@ TEST(ExactGroupSumsTest, RegisteredCountsPlusEveryTasksScoresGiveTheWholeSums) {
 }
 
 TEST(GroupPartialCodecTest, MessagesRoundTripAndAnythingElseIsRejected) {
-  GroupPartial p;
+  TaskDayPartial p;
   p.day = kDay;
-  p.group = "county_industry|330102:I07";
-  p.input_partition = 11;
+  p.task = 11;
   p.sequence = 123456789012;
-  p.sums.registered = 4;
-  p.sums.eligible = 3;
-  p.sums.resumed = 2;
-  p.sums.recovered_kwh.Add(12.5);
-  p.sums.baseline_kwh.Add(30.25);
-  EXPECT_EQ(PartialKey(p), "2020-02-18|county_industry|330102:I07|11");
-  auto decoded = DecodePartialMessage(PartialKey(p), PartialValue(p));
+  ExactGroupSums a;
+  a.eligible = 3;
+  a.resumed = 2;
+  a.recovered_kwh.Add(12.5);
+  a.baseline_kwh.Add(30.25);
+  ExactGroupSums b;
+  b.eligible = 1;
+  b.baseline_kwh.Add(1e-9);
+  p.groups = {{"county_industry|330102:I07", a}, {"province|33", b}};
+  EXPECT_EQ(PartialKey(p), "2020-02-18|11");
+  const std::string value = PartialValue(p);
+  auto decoded = DecodePartialMessage(PartialKey(p), value);
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
-  const GroupPartial& back = std::get<GroupPartial>(*decoded);
+  const TaskDayPartial& back = std::get<TaskDayPartial>(*decoded);
   EXPECT_EQ(back.day, p.day);
-  EXPECT_EQ(back.group, p.group);
-  EXPECT_EQ(back.input_partition, 11);
+  EXPECT_EQ(back.task, 11);
   EXPECT_EQ(back.sequence, p.sequence);
-  EXPECT_EQ(back.sums, p.sums);
+  EXPECT_EQ(back.groups, p.groups);
+  EXPECT_EQ(PartialValue(back), value) << "canonical";
+  // A partial with no groups (the task's enterprises left every group of this partition).
+  TaskDayPartial empty = p;
+  empty.groups.clear();
+  auto none = DecodePartialMessage(PartialKey(empty), PartialValue(empty));
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(std::get<TaskDayPartial>(*none).groups.empty());
 
-  const PartitionWatermark w{7, 99, kDay};
+  TaskWatermark w{7, 99, kDay, std::make_pair(kDay - 30, kDay)};
   EXPECT_EQ(WatermarkKey(7), "~watermark|7");
   auto mark = DecodePartialMessage(WatermarkKey(7), WatermarkValue(w));
   ASSERT_TRUE(mark.ok());
-  EXPECT_EQ(std::get<PartitionWatermark>(*mark).closed_through, kDay);
-  EXPECT_EQ(std::get<PartitionWatermark>(*mark).sequence, 99);
-  EXPECT_EQ(std::get<PartitionWatermark>(*mark).input_partition, 7);
+  EXPECT_EQ(std::get<TaskWatermark>(*mark), w);
+  TaskWatermark no_data{7, 100, kDay, std::nullopt};
+  auto quiet = DecodePartialMessage(WatermarkKey(7), WatermarkValue(no_data));
+  ASSERT_TRUE(quiet.ok());
+  EXPECT_EQ(std::get<TaskWatermark>(*quiet), no_data);
 
-  const std::string value = PartialValue(p);
+  // Unsorted groups, a registered count, a zero sum: not what PartialValue writes.
+  TaskDayPartial unsorted = p;
+  std::swap(unsorted.groups[0], unsorted.groups[1]);
+  TaskDayPartial registered = p;
+  registered.groups[0].second.registered = 1;
+  TaskDayPartial zero = p;
+  zero.groups[1].second = ExactGroupSums();
+  TaskWatermark backwards{7, 99, kDay, std::make_pair(kDay, kDay - 1)};
   for (const auto& [key, bytes] : std::vector<std::pair<std::string, std::string>>{
-           {"2020-02-18|county_industry|330102:I07|011", value},  // not as written
-           {"2020-02-18|county_industry|330102:I07|-1", value},
-           {"2020-02-18|county_industry|330102:I07|", value},
-           {"2020-02-30|county|330102|1", value},
-           {"2020-02-18||1", value},
-           {"2020-02-18|county|330102|1", value.substr(0, value.size() - 1)},
-           {"2020-02-18|county|330102|1", WatermarkValue(w)},
+           {"2020-02-18|011", value},  // not as written
+           {"2020-02-18|-1", value},
+           {"2020-02-18|", value},
+           {"2020-02-30|1", value},
+           {"2020-02-18|1|2", value},
+           {"2020-02-18|1", value.substr(0, value.size() - 1)},
+           {"2020-02-18|1", value + "x"},
+           {"2020-02-18|1", PartialValue(unsorted)},
+           {"2020-02-18|1", PartialValue(registered)},
+           {"2020-02-18|1", PartialValue(zero)},
+           {"2020-02-18|1", WatermarkValue(w)},
            {"~watermark|7", value},
            {"~watermark|x", WatermarkValue(w)},
            {"~watermark|7", WatermarkValue(w) + "x"},
+           {"~watermark|7", WatermarkValue(backwards)},
            {"", ""}}) {
     EXPECT_FALSE(DecodePartialMessage(key, bytes).ok()) << key;
   }
-  // Owners: every partition gets some group-days, and a key always the same one.
+  // A count of groups larger than the bytes could hold is refused before anything is reserved.
+  std::string huge = value;
+  huge[10] = huge[11] = huge[12] = huge[13] = static_cast<char>(0xff);
+  EXPECT_FALSE(DecodePartialMessage("2020-02-18|1", huge).ok());
+
+  // Owners by group, not by group-day: every partition gets some groups, and a group always
+  // the same one.
   std::vector<int> owned(6);
   for (const std::string& county : RegionTable::Zhejiang().counties()) {
-    const int32_t owner = PartialsPartitionOf("2020-02-18|county|" + county, 6);
+    const int32_t owner = PartialsPartitionOf("county|" + county, 6);
     ASSERT_GE(owner, 0);
     ASSERT_LT(owner, 6);
-    EXPECT_EQ(owner, PartialsPartitionOf("2020-02-18|county|" + county, 6));
+    EXPECT_EQ(owner, PartialsPartitionOf("county|" + county, 6));
     ++owned[owner];
   }
   for (int n : owned) EXPECT_GT(n, 5);
 }
 
-// Partials of 5 input partitions over three days, each sent twice or three times as late data
-// changes it, delivered in a random order with stale and repeated messages mixed in (replays,
-// a zombie instance): the combiner's totals are the whole province's sums, its days complete
-// only once every partition's watermark has passed them.
+// Partials of 5 tasks over three days, each sent three times as late data changes it, cut by
+// partials partition, delivered in a random order with stale and repeated messages mixed in
+// (replays, a zombie instance): the combiners' totals are the whole province's sums, their days
+// complete only once every task's watermark has passed them.
 TEST(PartialSumsCombinerTest, TotalsAreTheWholeSumsWhateverTheArrivalOrder) {
-  constexpr int kPartitions = 5;
+  constexpr int kTasks = 5;
+  constexpr int kOwners = 3;  // partials partitions
   const Province province = MakeProvince(1500, 99);
   Result<std::vector<GroupLevel>> levels = ParseLevels({"province", "county", "county_industry"});
   ASSERT_TRUE(levels.ok());
   GroupCatalog catalog(RegionTable::Zhejiang(), IndustryTable::Standard(), *levels);
   GroupMembership membership(&catalog);
   const std::vector<Day> days = {kDay, kDay + 1, kDay + 2};
-  const auto partials_of = [&](Day day, int p, int64_t sequence, double scale) {
-    std::vector<ScoredEnterprise> scores = province.scores;
-    for (ScoredEnterprise& s : scores) s.score.recovered_kwh *= scale;  // late data
-    bool has_data = false;
-    const std::vector<ExactGroupSums> sums =
-        SumDayExact(day, province.registry, scores, &membership, &has_data,
-                    [&](const Enterprise& e) { return PartitionOf(e, kPartitions) == p; });
-    std::vector<GroupPartial> out;
-    for (uint32_t g = 0; g < sums.size(); ++g) {
-      if (sums[g].IsZero()) continue;  // groups without enterprises in the partition: nothing
-      const Group& group = catalog.group(g);
-      out.push_back({day, std::string(LevelName(group.key.level)) + "|" + group.key.code, p,
-                     sequence, sums[g]});
+  const auto partials_of = [&](Day day, int task, int64_t sequence, double scale) {
+    std::vector<ScoredEnterprise> scores;
+    for (ScoredEnterprise s : province.scores) {
+      if (PartitionOf(*province.registry.Find(s.id), kTasks) != task) continue;
+      s.score.recovered_kwh *= scale;  // late data
+      scores.push_back(s);
     }
-    return out;
+    bool has_data = false;
+    return SplitByPartialsPartition(
+        day, task, sequence, ScoredSums(day, province.registry, scores, &membership, &has_data),
+        catalog, kOwners);
   };
-  // What each day's totals must be: the final version (scale 1) over the whole province.
+  // What each day's totals must be: the final version (scale 1) over the whole province, less
+  // the registered counts (the owner takes those from the registry).
   std::map<Day, std::map<std::string, ExactGroupSums>> expected;
   for (Day day : days) {
     bool has_data = false;
     const std::vector<ExactGroupSums> whole =
         SumDayExact(day, province.registry, province.scores, &membership, &has_data);
     for (uint32_t g = 0; g < whole.size(); ++g) {
-      if (whole[g].IsZero()) continue;
-      const Group& group = catalog.group(g);
-      expected[day][std::string(LevelName(group.key.level)) + "|" + group.key.code] = whole[g];
+      ExactGroupSums terms = whole[g];
+      terms.registered = 0;
+      if (terms.IsZero()) continue;
+      expected[day][GroupKeyText(catalog.group(g).key)] = terms;
     }
   }
-  // Every message, through the codec as the topic would carry it: earlier versions (0.5, 0.8)
-  // with lower sequences, the final one (1.0), and watermarks.
-  std::vector<std::pair<std::string, std::string>> messages;
-  for (int p = 0; p < kPartitions; ++p) {
-    int64_t sequence = 1000 * p;
+  // Every message, through the codec as the topic would carry it, by partials partition:
+  // earlier versions (0.5, 0.8) with lower sequences, the final one (1.0), and watermarks.
+  std::vector<std::vector<std::pair<std::string, std::string>>> messages(kOwners);
+  for (int task = 0; task < kTasks; ++task) {
+    int64_t sequence = 1000 * task;
     for (Day day : days) {
       for (double scale : {0.5, 0.8, 1.0}) {
         ++sequence;
-        for (const GroupPartial& partial : partials_of(day, p, sequence, scale)) {
-          messages.emplace_back(PartialKey(partial), PartialValue(partial));
+        const std::vector<TaskDayPartial> cut = partials_of(day, task, sequence, scale);
+        ASSERT_EQ(cut.size(), static_cast<size_t>(kOwners));
+        for (int q = 0; q < kOwners; ++q) {
+          messages[q].emplace_back(PartialKey(cut[q]), PartialValue(cut[q]));
         }
       }
-      messages.emplace_back(WatermarkKey(p), WatermarkValue({p, ++sequence, day}));
+      ++sequence;
+      for (int q = 0; q < kOwners; ++q) {
+        messages[q].emplace_back(WatermarkKey(task),
+                                 WatermarkValue({task, sequence, day, std::make_pair(kDay, day)}));
+      }
     }
   }
   std::mt19937 rng(3);
   for (int round = 0; round < 4; ++round) {
     SCOPED_TRACE("round " + std::to_string(round));
-    std::vector<std::pair<std::string, std::string>> arrival = messages;
-    // Repeats: a tenth of the messages delivered twice.
-    for (size_t i = 0; i < messages.size(); i += 10) arrival.push_back(messages[i]);
-    std::shuffle(arrival.begin(), arrival.end(), rng);
-    PartialSumsCombiner combiner(kPartitions);
-    EXPECT_FALSE(combiner.ClosedThrough()) << "no partition has reported";
-    for (const auto& [key, value] : arrival) {
-      auto decoded = DecodePartialMessage(key, value);
-      ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
-      if (auto* partial = std::get_if<GroupPartial>(&*decoded)) {
-        combiner.Add(*partial);
-      } else {
-        combiner.AddWatermark(std::get<PartitionWatermark>(*decoded));
+    std::map<std::string, ExactGroupSums> seen;  // every owner's groups, to check they are disjoint
+    for (int q = 0; q < kOwners; ++q) {
+      std::vector<std::pair<std::string, std::string>> arrival = messages[q];
+      // Repeats: a tenth of the messages delivered twice.
+      for (size_t i = 0; i < messages[q].size(); i += 10) arrival.push_back(messages[q][i]);
+      std::shuffle(arrival.begin(), arrival.end(), rng);
+      PartialSumsCombiner combiner(kTasks);
+      EXPECT_FALSE(combiner.ClosedThrough()) << "no task has reported";
+      for (const auto& [key, value] : arrival) {
+        auto decoded = DecodePartialMessage(key, value);
+        ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+        if (auto* partial = std::get_if<TaskDayPartial>(&*decoded)) {
+          combiner.Add(std::move(*partial));
+        } else {
+          combiner.AddWatermark(std::get<TaskWatermark>(*decoded));
+        }
+      }
+      ASSERT_EQ(combiner.ClosedThrough(), kDay + 2);
+      ASSERT_EQ(combiner.DataSpan(), std::make_pair(kDay, kDay + 2));
+      EXPECT_EQ(combiner.Days(), days);
+      for (Day day : days) {
+        for (const auto& [group, sums] : combiner.Totals(day)) {
+          EXPECT_EQ(PartialsPartitionOf(group, kOwners), q) << group;
+          EXPECT_TRUE(seen.emplace(FormatDate(day) + "|" + group, sums).second) << group;
+        }
       }
     }
-    ASSERT_EQ(combiner.ClosedThrough(), kDay + 2);
-    EXPECT_EQ(combiner.Days(), days);
+    size_t want = 0;
     for (Day day : days) {
-      const std::map<std::string, ExactGroupSums> totals = combiner.Totals(day);
-      ASSERT_EQ(totals.size(), expected[day].size());
       for (const auto& [group, sums] : expected[day]) {
-        ASSERT_TRUE(totals.count(group)) << group;
-        ASSERT_EQ(totals.at(group), sums) << FormatDate(day) << " " << group;
+        ++want;
+        auto it = seen.find(FormatDate(day) + "|" + group);
+        ASSERT_NE(it, seen.end()) << group;
+        ASSERT_EQ(it->second, sums) << FormatDate(day) << " " << group;
       }
     }
+    EXPECT_EQ(seen.size(), want);
   }
 
-  // A day is complete only when the slowest partition has closed it.
+  // A day is complete only when the slowest task has closed it; the data span is every task's.
   PartialSumsCombiner combiner(3);
-  EXPECT_TRUE(combiner.AddWatermark({0, 5, kDay + 2}));
-  EXPECT_TRUE(combiner.AddWatermark({1, 5, kDay}));
+  EXPECT_TRUE(combiner.AddWatermark({0, 5, kDay + 2, std::make_pair(kDay - 3, kDay + 2)}));
+  EXPECT_TRUE(combiner.AddWatermark({1, 5, kDay, std::nullopt}));
   EXPECT_FALSE(combiner.ClosedThrough());
-  EXPECT_TRUE(combiner.AddWatermark({2, 5, kDay + 1}));
+  EXPECT_FALSE(combiner.DataSpan()) << "task 2 has not reported";
+  EXPECT_TRUE(combiner.AddWatermark({2, 5, kDay + 1, std::make_pair(kDay - 5, kDay)}));
   EXPECT_EQ(combiner.ClosedThrough(), kDay);
-  EXPECT_FALSE(combiner.AddWatermark({1, 4, kDay + 3})) << "an older watermark";
-  EXPECT_FALSE(combiner.AddWatermark({3, 9, kDay + 3})) << "no such input partition";
+  EXPECT_EQ(combiner.DataSpan(), std::make_pair(kDay - 5, kDay + 2));
+  EXPECT_FALSE(combiner.AddWatermark({1, 4, kDay + 3, std::nullopt})) << "an older watermark";
+  EXPECT_FALSE(combiner.AddWatermark({3, 9, kDay + 3, std::nullopt})) << "no such task";
   EXPECT_EQ(combiner.ClosedThrough(), kDay);
 }
 

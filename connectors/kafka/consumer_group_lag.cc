@@ -1,5 +1,7 @@
 #include "connectors/kafka/consumer_group_lag.h"
 
+#include "connectors/kafka/topic_metadata.h"
+
 #include <vector>
 
 namespace fugong {
@@ -45,22 +47,9 @@ Result<std::unique_ptr<ConsumerGroupLag>> ConsumerGroupLag::Create(const KafkaCo
 }
 
 Status ConsumerGroupLag::LoadPartitions(std::chrono::milliseconds timeout) {
-  KafkaTopicPtr topic(rd_kafka_topic_new(handle_.get(), topic_.c_str(), nullptr));
-  if (topic == nullptr) return Status::InvalidArgument("bad topic name " + topic_);
-  const rd_kafka_metadata_t* raw = nullptr;
-  const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(handle_.get(), 0, topic.get(), &raw, static_cast<int>(timeout.count()));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::IOError("metadata of " + topic_ + ": " + rd_kafka_err2str(err));
-  }
-  KafkaMetadataPtr metadata(raw);
-  if (metadata->topic_cnt != 1 || metadata->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
-      metadata->topics[0].partition_cnt < 1) {
-    const rd_kafka_resp_err_t topic_err =
-        metadata->topic_cnt == 1 ? metadata->topics[0].err : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
-    return Status::NotFound("topic " + topic_ + ": " + rd_kafka_err2str(topic_err));
-  }
-  partitions_ = metadata->topics[0].partition_cnt;
+  Result<std::vector<int32_t>> ids = TopicPartitions(handle_.get(), topic_, timeout);
+  if (!ids.ok()) return ids.status();
+  partitions_ = static_cast<int>(ids->size());
   return Status::OK();
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "connectors/kafka/client_defaults.h"
+#include "connectors/kafka/topic_metadata.h"
 
 namespace fugong {
 
@@ -365,27 +366,20 @@ void KafkaStreamConsumer::RefreshGlobalAssignment() {
   // (the mock does) create it, with a partition count nobody chose.
   bool missing = false;
   bool added = false;
-  const rd_kafka_metadata_t* md = nullptr;
-  const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(handle_.get(), 1, nullptr, &md, kMetadataTimeoutMs);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    Log(std::string("metadata of the global topics: ") + rd_kafka_err2str(err) +
-        " (looking again)");
-    next_refresh_ = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  Result<std::map<std::string, std::vector<int32_t>>> found = ExistingTopicPartitions(
+      handle_.get(), global_topics_, std::chrono::milliseconds(kMetadataTimeoutMs));
+  if (!found.ok()) {
+    Log(found.status().message() + " (looking again)");
+    next_refresh_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     return;
   }
-  KafkaMetadataPtr metadata(md);
   for (const std::string& topic : global_topics_) {
-    const rd_kafka_metadata_topic_t* t = nullptr;
-    for (int i = 0; i < md->topic_cnt; ++i) {
-      if (topic == md->topics[i].topic) t = &md->topics[i];
-    }
-    if (t == nullptr || t->err != RD_KAFKA_RESP_ERR_NO_ERROR || t->partition_cnt == 0) {
+    const auto ids = found->find(topic);
+    if (ids == found->end()) {
       missing = true;
       continue;
     }
-    for (int i = 0; i < t->partition_cnt; ++i) {
-      const int32_t id = t->partitions[i].id;
+    for (const int32_t id : ids->second) {
       if (partitions_.count(Key(topic, id)) > 0) continue;
       const int64_t start = start_(topic, id);
       if (start < -1) {
@@ -569,18 +563,9 @@ void KafkaStreamConsumer::OnLog(const rd_kafka_t* rk, int level, const char* fac
 
 Result<int> KafkaStreamConsumer::PartitionCount(const std::string& topic,
                                                 std::chrono::milliseconds timeout) {
-  KafkaTopicPtr handle(rd_kafka_topic_new(handle_.get(), topic.c_str(), nullptr));
-  const rd_kafka_metadata_t* md = nullptr;
-  const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(handle_.get(), 0, handle.get(), &md, static_cast<int>(timeout.count()));
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::IOError("metadata of " + topic + ": " + rd_kafka_err2str(err));
-  }
-  KafkaMetadataPtr metadata(md);
-  if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::NotFound("topic " + topic);
-  }
-  return md->topics[0].partition_cnt;
+  Result<std::vector<int32_t>> ids = TopicPartitions(handle_.get(), topic, timeout);
+  if (!ids.ok()) return ids.status();
+  return static_cast<int>(ids->size());
 }
 
 }  // namespace fugong

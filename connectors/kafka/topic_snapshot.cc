@@ -1,6 +1,7 @@
 #include "connectors/kafka/topic_snapshot.h"
 
 #include "connectors/kafka/kafka_handles.h"
+#include "connectors/kafka/topic_metadata.h"
 
 namespace fugong {
 
@@ -18,20 +19,12 @@ Result<std::vector<TopicRecord>> ReadTopicSnapshot(const KafkaConfig& config,
   if (rk == nullptr) return Status::InvalidArgument(std::string("Kafka consumer: ") + errstr);
   conf->release();
   const int ms = static_cast<int>(timeout.count());
-  KafkaTopicPtr handle(rd_kafka_topic_new(rk.get(), topic.c_str(), nullptr));
-  const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk.get(), 0, handle.get(), &md, ms);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::IOError("metadata of " + topic + ": " + rd_kafka_err2str(err));
-  }
-  KafkaMetadataPtr metadata(md);
-  if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::NotFound("topic " + topic);
-  }
-  KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt));
+  Result<std::vector<int32_t>> ids = TopicPartitions(rk.get(), topic, timeout);
+  if (!ids.ok()) return ids.status();
+  KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(ids->size())));
   std::map<int32_t, int64_t> end;  // partitions still to read, and their end offsets
-  for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
-    const int32_t p = md->topics[0].partitions[i].id;
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (const int32_t p : *ids) {
     int64_t low = 0, high = 0;
     err = rd_kafka_query_watermark_offsets(rk.get(), topic.c_str(), p, &low, &high, ms);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -1,5 +1,7 @@
 #include "connectors/kafka/whole_topic_reader.h"
 
+#include "connectors/kafka/topic_metadata.h"
+
 namespace fugong {
 
 Result<std::unique_ptr<WholeTopicReader>> WholeTopicReader::Open(
@@ -24,20 +26,11 @@ Result<std::unique_ptr<WholeTopicReader>> WholeTopicReader::Open(
   conf->release();
   rd_kafka_t* rk = reader->consumer_.get();
   const int ms = static_cast<int>(timeout.count());
-  KafkaTopicPtr handle(rd_kafka_topic_new(rk, topic.c_str(), nullptr));
-  const rd_kafka_metadata_t* md = nullptr;
-  rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, handle.get(), &md, ms);
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    return Status::IOError("metadata of " + topic + ": " + rd_kafka_err2str(err));
-  }
-  KafkaMetadataPtr metadata(md);
-  if (md->topic_cnt != 1 || md->topics[0].err != RD_KAFKA_RESP_ERR_NO_ERROR ||
-      md->topics[0].partition_cnt == 0) {
-    return Status::NotFound("topic " + topic + " does not exist (yet)");
-  }
-  KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt));
-  for (int i = 0; i < md->topics[0].partition_cnt; ++i) {
-    const int32_t p = md->topics[0].partitions[i].id;
+  Result<std::vector<int32_t>> ids = TopicPartitions(rk, topic, timeout);
+  if (!ids.ok()) return ids.status();
+  KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(ids->size())));
+  rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (const int32_t p : *ids) {
     int64_t low = 0, high = 0;
     err = rd_kafka_query_watermark_offsets(rk, topic.c_str(), p, &low, &high, ms);
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {

@@ -1,24 +1,24 @@
 #include "engine/groups/partial_sums_combiner.h"
 
+#include <algorithm>
+
 namespace fugong {
 
-PartialSumsCombiner::PartialSumsCombiner(int32_t input_partitions)
-    : input_partitions_(input_partitions), watermarks_(input_partitions) {}
+PartialSumsCombiner::PartialSumsCombiner(int32_t tasks)
+    : tasks_(tasks), watermarks_(std::max(tasks, 0)) {}
 
-bool PartialSumsCombiner::Add(const GroupPartial& partial) {
-  if (partial.input_partition < 0 || partial.input_partition >= input_partitions_) return false;
-  auto& by_partition = partials_[partial.day][partial.group];
-  auto it = by_partition.find(partial.input_partition);
-  if (it != by_partition.end() && it->second.sequence >= partial.sequence) return false;
-  by_partition[partial.input_partition] = Held{partial.sequence, partial.sums};
+bool PartialSumsCombiner::Add(TaskDayPartial partial) {
+  if (partial.task < 0 || partial.task >= tasks_) return false;
+  std::map<int32_t, TaskDayPartial>& by_task = partials_[partial.day];
+  auto it = by_task.find(partial.task);
+  if (it != by_task.end() && it->second.sequence >= partial.sequence) return false;
+  by_task[partial.task] = std::move(partial);
   return true;
 }
 
-bool PartialSumsCombiner::AddWatermark(const PartitionWatermark& watermark) {
-  if (watermark.input_partition < 0 || watermark.input_partition >= input_partitions_) {
-    return false;
-  }
-  std::optional<PartitionWatermark>& held = watermarks_[watermark.input_partition];
+bool PartialSumsCombiner::AddWatermark(const TaskWatermark& watermark) {
+  if (watermark.task < 0 || watermark.task >= tasks_) return false;
+  std::optional<TaskWatermark>& held = watermarks_[watermark.task];
   if (held && held->sequence >= watermark.sequence) return false;
   held = watermark;
   return true;
@@ -26,27 +26,41 @@ bool PartialSumsCombiner::AddWatermark(const PartitionWatermark& watermark) {
 
 std::optional<Day> PartialSumsCombiner::ClosedThrough() const {
   std::optional<Day> through;
-  for (const std::optional<PartitionWatermark>& w : watermarks_) {
+  for (const std::optional<TaskWatermark>& w : watermarks_) {
     if (!w) return std::nullopt;
     through = through ? std::min(*through, w->closed_through) : w->closed_through;
   }
   return through;
 }
 
+std::optional<std::pair<Day, Day>> PartialSumsCombiner::DataSpan() const {
+  std::optional<std::pair<Day, Day>> span;
+  for (const std::optional<TaskWatermark>& w : watermarks_) {
+    if (!w) return std::nullopt;
+    if (!w->data_span) continue;
+    if (!span) {
+      span = w->data_span;
+    } else {
+      span->first = std::min(span->first, w->data_span->first);
+      span->second = std::max(span->second, w->data_span->second);
+    }
+  }
+  return span;
+}
+
 std::map<std::string, ExactGroupSums> PartialSumsCombiner::Totals(Day day) const {
   std::map<std::string, ExactGroupSums> totals;
   auto it = partials_.find(day);
   if (it == partials_.end()) return totals;
-  for (const auto& [group, by_partition] : it->second) {
-    ExactGroupSums& total = totals[group];
-    for (const auto& [partition, held] : by_partition) total.Add(held.sums);
+  for (const auto& [task, partial] : it->second) {
+    for (const auto& [group, sums] : partial.groups) totals[group].Add(sums);
   }
   return totals;
 }
 
 std::vector<Day> PartialSumsCombiner::Days() const {
   std::vector<Day> days;
-  for (const auto& [day, groups] : partials_) days.push_back(day);
+  for (const auto& [day, by_task] : partials_) days.push_back(day);
   return days;
 }
 
