@@ -14,6 +14,7 @@
 #include <set>
 
 #include "app/backfill_runner.h"
+#include "app/bulletin/pdf_printer.h"
 #include "app/http/http_service.h"
 #include "app/render/bulletin_html.h"
 #include "app/run_config.h"
@@ -138,7 +139,11 @@ TEST_F(BulletinPrintTest, PdfHasOneOrTwoPagesAndNamesTheProvinceFigureAndBothLis
   std::printf("%s: %zu held back, %zu ahead of their risk\n", date.c_str(), held_back.size(),
               ahead.size());
 
-  const fs::path out = *dir_ / "print";
+  // A directory name with characters a URL gives a meaning ('#' a fragment, '%' an escape):
+  // the page is still found and printed.
+  const fs::path out = *dir_ / "print #1 100%";
+  EXPECT_EQ(FileUrlOf("/a b/#1/100%/\xe6\x9d\xad.html"),
+            "file:///a%20b/%231/100%25/%E6%9D%AD.html");
   std::string output;
   ASSERT_EQ(Bulletin("--date " + date + " --index " + Quoted((*dir_ / "index.jsonl").string()) +
                          " --out " + Quoted(out.string()),

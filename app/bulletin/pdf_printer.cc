@@ -53,6 +53,25 @@ Result<fs::path> MakeProfile() {
 
 }  // namespace
 
+std::string FileUrlOf(const std::string& absolute_path) {
+  // RFC 3986: a path keeps its unreserved characters and '/'; everything else, '#', '%', '?',
+  // spaces and each byte of a UTF-8 name among them, is percent-encoded.
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string url = "file://";
+  for (const unsigned char c : absolute_path) {
+    const bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~' || c == '/';
+    if (keep) {
+      url += static_cast<char>(c);
+    } else {
+      url += '%';
+      url += kHex[c >> 4];
+      url += kHex[c & 0xf];
+    }
+  }
+  return url;
+}
+
 std::string DefaultChromium() {
   const char* env = std::getenv("FUGONG_CHROMIUM");
   return env != nullptr && *env != '\0' ? env : "/usr/bin/chromium";
@@ -90,7 +109,7 @@ Status PrintHtmlToPdf(const std::string& html_path, const std::string& pdf_path,
                                    "--user-data-dir=" + profile->string(),
                                    "--no-pdf-header-footer",
                                    "--print-to-pdf=" + pdf.string(),
-                                   "file://" + html.string()};
+                                   FileUrlOf(html.string())};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

@@ -19,6 +19,10 @@ struct PdfPrintOptions {
 
 std::string DefaultChromium();
 
+// The file:// URL of an absolute path, percent-encoded, so that a directory named "print #1"
+// or "100%" is the file it names and not a fragment or an escape.
+std::string FileUrlOf(const std::string& absolute_path);
+
 // Writes `pdf_path` from `html_path` (both paths on this machine). IOError with Chromium's last
 // output lines when it is missing, fails, times out or writes no PDF.
 Status PrintHtmlToPdf(const std::string& html_path, const std::string& pdf_path,
