@@ -34,7 +34,7 @@ void IndexFollower::Pause(int ms) {
 void IndexFollower::Run() {
   IndexTopicFollower follower(state_, topic_);
   std::unique_ptr<WholeTopicReader> reader;
-  std::map<int32_t, int64_t> positions, caught_up_at;
+  std::map<int32_t, int64_t> caught_up_at;
   bool caught_up = false, said_missing = false;
   std::vector<LogRecord> polled;
   std::vector<std::pair<std::string, std::string>> current;
@@ -45,9 +45,8 @@ void IndexFollower::Run() {
         log_("index follower stopped: " + stored.status().ToString());
         return;
       }
-      positions = std::move(stored).value();
       Result<std::unique_ptr<WholeTopicReader>> opened =
-          WholeTopicReader::Open(kafka_, topic_, positions, std::chrono::seconds(5));
+          WholeTopicReader::Open(kafka_, topic_, *stored, std::chrono::seconds(5));
       if (!opened.ok()) {
         if (!said_missing) log_("index follower waits: " + opened.status().ToString());
         said_missing = true;
@@ -63,13 +62,13 @@ void IndexFollower::Run() {
       reader.reset();
       continue;
     }
-    for (const LogRecord& m : polled) positions[m.partition] = m.offset + 1;
     current.clear();
     if (Status st = follower.Apply(polled, &current); !st.ok()) {
       log_("index follower stopped: " + st.ToString());
       return;
     }
     if (!caught_up) {
+      const std::map<int32_t, int64_t>& positions = follower.applied_positions();
       caught_up = true;
       for (const auto& [partition, end] : caught_up_at) {
         auto at = positions.find(partition);

@@ -113,8 +113,14 @@ TEST_F(IndexTopicFollowerTest, PositionsAreKeptWithTheRecordsAndARestartResumesT
   ASSERT_TRUE(positions.ok());
   EXPECT_EQ(*positions, (std::map<int32_t, int64_t>{{0, 1}, {3, 8}}));
   // Delivered again from before the positions: skipped, not even counted.
+  EXPECT_TRUE(again.applied_positions().empty()) << "nothing applied yet";
   ASSERT_TRUE(again.Apply({Message(3, 7, kKey, Record("41.0000", 2, 200))}, nullptr).ok());
   EXPECT_EQ(again.counts().read, 0u);
+  // What the service's follower thread checks its catch-up against: the stored positions.
+  EXPECT_EQ(again.applied_positions(), *positions);
+  ASSERT_TRUE(again.Apply({Message(3, 8, kKey, Record("42.0000", 3, 300))}, nullptr).ok());
+  EXPECT_EQ(again.applied_positions(), (std::map<int32_t, int64_t>{{0, 1}, {3, 9}}));
+  EXPECT_EQ(*again.Positions(), again.applied_positions());
   // Another topic's positions are its own.
   IndexTopicFollower other(store_.get(), "other.topic");
   EXPECT_TRUE(other.Positions()->empty());

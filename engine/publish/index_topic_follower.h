@@ -46,6 +46,10 @@ class IndexTopicFollower {
   Status Apply(const std::vector<LogRecord>& messages,
                std::vector<std::pair<std::string, std::string>>* current);
 
+  // The next offset to read of each partition, as the last Apply wrote them (empty before the
+  // first Apply).
+  const std::map<int32_t, int64_t>& applied_positions() const { return positions_; }
+
   const FollowCounts& counts() const { return counts_; }
 
  private:
