@@ -75,6 +75,7 @@ void IndexFollower::Run() {
         if (end > 0 && (at == positions.end() || at->second < end)) caught_up = false;
       }
       if (caught_up) {
+        caught_up_ = true;
         log_("index follower caught up with " + topic_ + " (" +
              std::to_string(follower.counts().read) + " records read, " +
              std::to_string(follower.counts().applied) + " new to this instance)");

@@ -27,6 +27,10 @@ class IndexFollower {
   IndexFollower(StateStore* state, std::string topic, KafkaConfig kafka, StreamObserver* observer,
                 std::function<void(const std::string&)> log);
   ~IndexFollower();  // stops and joins
+
+  // Whether it has read the topic as it was at start (any thread). An owner of totals publishes
+  // only then: its revisions continue those the topic holds (docs/scale-out.md).
+  bool caught_up() const { return caught_up_.load(); }
   IndexFollower(const IndexFollower&) = delete;
   IndexFollower& operator=(const IndexFollower&) = delete;
 
@@ -41,6 +45,7 @@ class IndexFollower {
   StreamObserver* observer_;
   std::function<void(const std::string&)> log_;
   std::atomic<bool> stop_{false};
+  std::atomic<bool> caught_up_{false};
   std::thread thread_;
 };
 

@@ -54,6 +54,7 @@ Status TakeStreamKeys(YAML::Node& root, RunConfig* config) {
   take("topic_enterprises", &s.enterprises_topic);
   take("topic_weather", &s.weather_topic);
   take("topic_risk", &s.risk_topic);
+  take("topic_partials", &s.partials_topic);
   take("topic_index", &config->index_topic);
   take("topic_deadletter", &config->deadletter_topic);
   take("group_id", &config->group_id);

@@ -18,6 +18,7 @@
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/kafka_producer.h"
 #include "connectors/kafka/kafka_stream_consumer.h"
+#include "connectors/kafka/topic_metadata.h"
 #include "engine/common/clock.h"
 #include "engine/common/decimal.h"
 #include "engine/state/state_store.h"
@@ -38,8 +39,12 @@ double SecondsSince(Steady::time_point t) {
 class OutboxSender {
  public:
   OutboxSender(StreamJob* job, KafkaProducer* index, KafkaProducer* dead_letters,
-               StreamObserver* observer)
-      : job_(job), index_(index), dead_letters_(dead_letters), observer_(observer) {}
+               StreamObserver* observer, KafkaProducer* partials = nullptr)
+      : job_(job),
+        index_(index),
+        dead_letters_(dead_letters),
+        partials_(partials),
+        observer_(observer) {}
 
   // Adds what it sent to `index_sent` and `dead_sent`.
   Status SendAll(uint64_t* index_sent, uint64_t* dead_sent) {
@@ -47,12 +52,19 @@ class OutboxSender {
     while (true) {
       FUGONG_RETURN_IF_ERROR(job_->PendingOutput(20000, &records));
       if (records.empty()) return Status::OK();
-      const uint64_t failed_before = index_->counts().failed + dead_letters_->counts().failed;
+      const uint64_t failed_before = index_->counts().failed + dead_letters_->counts().failed +
+                                     (partials_ != nullptr ? partials_->counts().failed : 0);
       uint64_t index = 0, dead = 0;
       for (const OutboxRecord& r : records) {
         if (r.kind == OutputKind::kIndex) {
           FUGONG_RETURN_IF_ERROR(index_->Produce(r.key, r.value));
           ++index;
+        } else if (r.kind == OutputKind::kPartial) {
+          if (partials_ == nullptr) {
+            return Status::InvalidArgument(
+                "the outbox holds partials but no partials topic is configured (topic_partials)");
+          }
+          FUGONG_RETURN_IF_ERROR(partials_->ProduceToPartition(r.partition, r.key, r.value));
         } else {
           FUGONG_RETURN_IF_ERROR(dead_letters_->ProduceWithoutKey(r.value));
           ++dead;
@@ -60,7 +72,9 @@ class OutboxSender {
       }
       FUGONG_RETURN_IF_ERROR(index_->Flush(std::chrono::minutes(5)));
       FUGONG_RETURN_IF_ERROR(dead_letters_->Flush(std::chrono::minutes(5)));
-      const uint64_t failed = index_->counts().failed + dead_letters_->counts().failed;
+      if (partials_ != nullptr) FUGONG_RETURN_IF_ERROR(partials_->Flush(std::chrono::minutes(5)));
+      const uint64_t failed = index_->counts().failed + dead_letters_->counts().failed +
+                              (partials_ != nullptr ? partials_->counts().failed : 0);
       if (failed != failed_before) {
         return Status::IOError("the brokers refused " + std::to_string(failed - failed_before) +
                                " output messages: " + index_->counts().first_error +
@@ -77,6 +91,7 @@ class OutboxSender {
   StreamJob* job_;
   KafkaProducer* index_;
   KafkaProducer* dead_letters_;
+  KafkaProducer* partials_;  // null: totals are local
   StreamObserver* observer_;
 };
 
@@ -140,6 +155,11 @@ std::string StatusLine(const ServeSummary& s, double seconds) {
   if (st.watermark) line += ", watermark " + FormatUtcInstant(*st.watermark);
   if (st.closed_through) line += ", closed through " + FormatDate(*st.closed_through);
   line += ", published " + std::to_string(s.published_index);
+  if (st.partials_sent + st.partials_read > 0) {
+    line += ", partials sent " + std::to_string(st.partials_sent) + " read " +
+            std::to_string(st.partials_read);
+    if (st.partials_bad > 0) line += " (" + std::to_string(st.partials_bad) + " BAD)";
+  }
   if (st.gaps > 0) line += ", PARTITION GAPS " + std::to_string(st.gaps);
   return line;
 }
@@ -205,6 +225,19 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       state_store};
   StreamObserver* observer = options.observer;
   StreamJob job(context);
+  const std::string& partials_topic = config.stream.partials_topic;
+  if (!partials_topic.empty()) {
+    // Totals through the partials topic (docs/scale-out.md): the tasks and owners need both
+    // topics' partition counts, fixed for the service's life.
+    Result<std::vector<int32_t>> readings =
+        TopicPartitionsOf(base, config.stream.readings_topic, std::chrono::seconds(10));
+    if (!readings.ok()) return readings.status();
+    Result<std::vector<int32_t>> partials =
+        TopicPartitionsOf(base, partials_topic, std::chrono::seconds(10));
+    if (!partials.ok()) return partials.status();
+    job.EnablePartials(static_cast<int32_t>(readings->size()),
+                       static_cast<int32_t>(partials->size()));
+  }
   FUGONG_RETURN_IF_ERROR(job.Open());
   StartOffsets start_offsets;
   start_offsets.Refresh(job);
@@ -223,7 +256,15 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       KafkaProducer::Create(producer_config, config.deadletter_topic, warn);
   if (!dead_producer.ok()) return dead_producer.status();
   ServeSummary summary;
-  OutboxSender sender(&job, index_producer->get(), dead_producer->get(), observer);
+  std::unique_ptr<KafkaProducer> partials_producer;
+  if (!partials_topic.empty()) {
+    Result<std::unique_ptr<KafkaProducer>> made =
+        KafkaProducer::Create(producer_config, partials_topic, warn);
+    if (!made.ok()) return made.status();
+    partials_producer = std::move(made).value();
+  }
+  OutboxSender sender(&job, index_producer->get(), dead_producer->get(), observer,
+                      partials_producer.get());
   // What a crash left in the outbox.
   FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary.published_index, &summary.published_dead_letters));
   // The index topic, whole, into group_day: before the observer is told the state is open, so
@@ -332,15 +373,19 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   };
   KafkaConfig consumer_config = base;
   consumer_config.Set("group.id", config.group_id, "group_id");
-  const auto start_offset = [&](const std::string& topic, int32_t partition) {
+  const auto start_offset = [&](const std::string& topic, int32_t partition) -> int64_t {
+    // The partials topic is read whole at every assignment: it is the owners' store.
+    if (!partials_topic.empty() && topic == partials_topic) return -1;
     return start_offsets.Of(topic, partition);
   };
   // The readings through the group, which spreads their partitions over the instances; the
   // registry, the weather and the risk chart whole, on every instance (global tables,
   // docs/scale-out.md): every instance needs every enterprise's groups and every county's
   // weather, whichever readings partitions it holds.
-  Result<std::unique_ptr<KafkaStreamConsumer>> consumer = KafkaStreamConsumer::Create(
-      consumer_config, {config.stream.readings_topic}, start_offset, warn);
+  std::vector<std::string> group_topics = {config.stream.readings_topic};
+  if (!partials_topic.empty()) group_topics.push_back(partials_topic);
+  Result<std::unique_ptr<KafkaStreamConsumer>> consumer =
+      KafkaStreamConsumer::Create(consumer_config, group_topics, start_offset, warn);
   if (!consumer.ok()) return consumer.status();
   std::vector<std::string> global_topics = {config.stream.enterprises_topic};
   if (!config.stream.weather_topic.empty()) global_topics.push_back(config.stream.weather_topic);
@@ -381,12 +426,16 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
         readings_partitions.status().ToString());
   }
   bool said_held = false;
+  bool references_loaded = false;  // the global tables were read up to their ends once
   const auto hold_closes_unless_all_readings = [&] {
-    if (!readings_partitions.ok()) return;
     int owned = 0;
     for (const PartitionStatus& p : partitions) owned += p.topic == config.stream.readings_topic;
     std::string why;
-    if (owned < *readings_partitions) {
+    if (!references_loaded) {
+      why = "the registry, weather and risk topics are not read up to their ends yet";
+    } else if (!readings_partitions.ok() || !partials_topic.empty()) {
+      // Through the partials topic each instance sends only its tasks' sums: nothing to hold.
+    } else if (owned < *readings_partitions) {
       why = "this instance holds " + std::to_string(owned) + " of the " +
             std::to_string(*readings_partitions) + " partitions of " +
             config.stream.readings_topic + ": another instance is in group " + config.group_id +
@@ -394,8 +443,8 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     }
     if (why == job.status().closes_held) return;
     // With no partition yet (before the first assignment, in a rebalance) nothing could close:
-    // not worth a line.
-    if (!why.empty() && owned > 0) {
+    // not worth a line; nor is the moment the global tables take to read.
+    if (!why.empty() && owned > 0 && references_loaded) {
       log("CLOSES HELD: " + why);
       said_held = true;
     }
@@ -412,6 +461,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   auto last_message = Steady::now();
   const auto commit_interval = std::chrono::milliseconds(config.commit_interval_ms);
   bool idle_exit = false;
+  bool closed_all = false;  // partials: the first idle closed everything (see below)
   poller.Start();
   while (options.stop == nullptr || !options.stop->load()) {
     std::optional<PolledBatch> polled = poller.Next(std::chrono::milliseconds(200), revoke_commit);
@@ -420,7 +470,33 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     if (!polled) continue;  // a Poll that takes long (a rebalance): nothing new yet
     FUGONG_RETURN_IF_ERROR(polled->status);
     partitions = std::move(polled->partitions);
+    // As Kafka Streams restores its global stores before it processes anything: a close scores
+    // the enterprises of the registry and an owner's records count them, so nothing closes or
+    // is published before the global tables have been read up to their ends once.
+    if (!references_loaded) {
+      bool read = !partitions.empty();
+      for (const PartitionStatus& p : partitions) {
+        if (p.topic == config.stream.readings_topic || p.topic == partials_topic) continue;
+        read = read && p.high_watermark >= 0 && p.position >= p.high_watermark;
+      }
+      references_loaded = read;
+    }
     hold_closes_unless_all_readings();
+    if (!partials_topic.empty()) {
+      std::set<int32_t> readings;
+      std::map<int32_t, bool> partials;
+      for (const PartitionStatus& p : partitions) {
+        if (p.topic == config.stream.readings_topic) readings.insert(p.partition);
+        if (p.topic == partials_topic) {
+          partials[p.partition] = p.high_watermark >= 0 && p.position >= p.high_watermark;
+        }
+      }
+      // An owner's revisions continue those in group_day, which the index follower fills from
+      // the topic: a partition's new owner that published before it had read them could give a
+      // second revision 1 to a record another owner published.
+      job.SetAssignment(std::move(readings), std::move(partials),
+                        references_loaded && (!follower || follower->caught_up()));
+    }
     if (polled->assignment_generation != assignment_generation) {
       // Input can only come once partitions are assigned: --exit-when-idle counts from there (a
       // join that waits out a crashed member's session must not count as idle time).
@@ -483,6 +559,19 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
           behind += " " + p.topic + "[" + std::to_string(p.partition) + "] at " +
                     std::to_string(p.position) + " of " + std::to_string(p.high_watermark);
         }
+      }
+      if (behind.empty() && !partials_topic.empty() && !closed_all) {
+        // Through the partials topic the end of input is two steps: close everything and send
+        // the last partials, then go on until their owners (this instance or another) have
+        // read and published them, and the input is quiet again.
+        FUGONG_RETURN_IF_ERROR(finish_commit());
+        FUGONG_RETURN_IF_ERROR(job.CloseAll());
+        start_offsets.Refresh(job);
+        FUGONG_RETURN_IF_ERROR(
+            sender.SendAll(&summary.published_index, &summary.published_dead_letters));
+        closed_all = true;
+        last_message = Steady::now();
+        continue;
       }
       if (behind.empty()) {
         idle_exit = true;

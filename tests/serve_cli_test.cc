@@ -209,6 +209,86 @@ TEST_F(ServeTest, StreamAndBackfillGiveIdenticalRecords) {
   EXPECT_EQ(messages, backfill_->size()) << "every record published exactly once";
 }
 
+// Totals through the partials topic (issue 12, docs/scale-out.md, sub-topology 1): one instance
+// sends each task's partials to the topic, reads them back as the owner of its 3 partitions and
+// publishes exactly the backfill's records, each once.
+TEST_F(ServeTest, ThroughThePartialsTopicOneInstanceGivesTheBackfillsRecords) {
+  ASSERT_TRUE(cluster_->CreateTopic("fugong.partials", 3).ok());
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  std::unique_ptr<ChildProcess> serve =
+      Serve({"--exit-when-idle", "4", "--set", "topic_partials=fugong.partials"});
+  Produce("fugong.readings", "readings", *readings_);
+  ASSERT_EQ(serve->Wait(), 0) << ReadFile(log_);
+  size_t messages = 0;
+  ExpectSameRecords(PublishedIndex(&messages), *backfill_);
+  EXPECT_EQ(messages, backfill_->size()) << "every record published exactly once";
+  EXPECT_FALSE(ReadTopic("fugong.partials").empty());
+}
+
+// Two instances in one group through the partials topic: the group spreads the readings and the
+// partials partitions over both, each sends its tasks' partials and publishes the groups of its
+// partials partitions, and together they publish exactly the backfill's records, never one
+// (key, revision) with two contents.
+TEST_F(ServeTest, ThroughThePartialsTopicTwoInstancesGiveTheBackfillsRecords) {
+  ASSERT_TRUE(cluster_->CreateTopic("fugong.partials", 3).ok());
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  const std::vector<std::string> extra = {"--exit-when-idle", "4", "--set",
+                                          "topic_partials=fugong.partials"};
+  const std::string other_log = (*dir_ / (name_ + "-other.log")).string();
+  std::unique_ptr<ChildProcess> one = Serve(extra);
+  auto other = std::make_unique<ChildProcess>(
+      ServeCommand((*dir_ / "config.yaml").string(), state_ + "-other", bootstrap(), extra),
+      other_log, "/dev/null");
+  Produce("fugong.readings", "readings", *readings_);
+  ASSERT_EQ(one->Wait(), 0) << ReadFile(log_);
+  ASSERT_EQ(other->Wait(), 0) << ReadFile(other_log);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+  // Both took part: each read readings and published records of its own groups.
+  for (const std::string& log : {ReadFile(log_), ReadFile(other_log)}) {
+    const size_t at = log.rfind("published ");
+    ASSERT_NE(at, std::string::npos) << log;
+    EXPECT_GT(std::strtoll(log.c_str() + at + 10, nullptr, 10), 0) << log;
+  }
+}
+
+// Three instances through the partials topic, one of them killed (kill -9) mid-stream and not
+// restarted: once its session expires, the other two are given its readings and partials
+// partitions, read them (its readings again from their start, as nothing of its state moves
+// yet), and together publish exactly the backfill's records, never one (key, revision) with two
+// contents.
+TEST_F(ServeTest, ThroughThePartialsTopicAKillNineOfOneOfThreeEndsInTheBackfillsRecords) {
+  ASSERT_TRUE(cluster_->CreateTopic("fugong.partials", 3).ok());
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  // Idle for longer than the session timeout (6 s): the survivors must not leave before the
+  // group gives them the killed instance's partitions.
+  const std::vector<std::string> extra = {"--exit-when-idle", "12", "--set",
+                                          "topic_partials=fugong.partials"};
+  std::vector<std::unique_ptr<ChildProcess>> serve;
+  std::vector<std::string> logs = {log_};
+  serve.push_back(Serve(extra));
+  for (const char* which : {"-b", "-c"}) {
+    logs.push_back((*dir_ / (name_ + which + ".log")).string());
+    serve.push_back(std::make_unique<ChildProcess>(
+        ServeCommand((*dir_ / "config.yaml").string(), state_ + which, bootstrap(), extra),
+        logs.back(), "/dev/null"));
+  }
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), "/dev/null",
+                        "/dev/null");
+  // Until the third has consumed something, then kill it.
+  for (int i = 0; i < 600 && ReadFile(logs[2]).find("consumed ") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  serve[2]->Signal(SIGKILL);
+  EXPECT_EQ(serve[2]->Wait(), 128 + SIGKILL);
+  EXPECT_EQ(producer.Wait(), 0);
+  ASSERT_EQ(serve[0]->Wait(), 0) << ReadFile(logs[0]);
+  ASSERT_EQ(serve[1]->Wait(), 0) << ReadFile(logs[1]);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+}
+
 // Every instance answers for the whole index (issue 12, docs/scale-out.md): a second instance
 // whose readings topic is empty publishes nothing, yet its API serves every record the first one
 // published, with the same bytes (revision and computed_at included), once /readyz says it has

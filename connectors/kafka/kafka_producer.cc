@@ -81,12 +81,18 @@ Status KafkaProducer::ProduceWithoutKey(std::string_view value) {
   return ProduceOne(nullptr, 0, value);
 }
 
-Status KafkaProducer::ProduceOne(const void* key, size_t key_size, std::string_view value) {
+Status KafkaProducer::ProduceToPartition(int32_t partition, std::string_view key,
+                                         std::string_view value) {
+  return ProduceOne(key.data() != nullptr ? key.data() : "", key.size(), value, partition);
+}
+
+Status KafkaProducer::ProduceOne(const void* key, size_t key_size, std::string_view value,
+                                 int32_t partition) {
   while (true) {
     if (!fatal_.ok()) return fatal_;
-    const int rc =
-        rd_kafka_produce(topic_.get(), RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
-                         const_cast<char*>(value.data()), value.size(), key, key_size, nullptr);
+    const int rc = rd_kafka_produce(
+        topic_.get(), partition >= 0 ? partition : RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
+        const_cast<char*>(value.data()), value.size(), key, key_size, nullptr);
     if (rc == 0) {
       ++counts_.produced;
       return Status::OK();

@@ -44,6 +44,9 @@ class KafkaProducer {
   // librdkafka refuses at once (e.g. too large) is counted as failed.
   Status Produce(std::string_view key, std::string_view value);
   Status ProduceWithoutKey(std::string_view value);
+  // To the given partition rather than by the key's hash (the partials topic: the partition is
+  // the owner of the groups in the message).
+  Status ProduceToPartition(int32_t partition, std::string_view key, std::string_view value);
 
   // Called on each acknowledged message with its key and value (on the thread that calls
   // Produce, Poll or Flush), for callers that must remember what the brokers hold.
@@ -70,7 +73,8 @@ class KafkaProducer {
 
  private:
   KafkaProducer() = default;
-  Status ProduceOne(const void* key, size_t key_size, std::string_view value);
+  Status ProduceOne(const void* key, size_t key_size, std::string_view value,
+                    int32_t partition = -1);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 

@@ -36,6 +36,17 @@ Result<std::vector<int32_t>> TopicPartitions(rd_kafka_t* rk, const std::string& 
   return PartitionIds(raw->topics[0]);
 }
 
+Result<std::vector<int32_t>> TopicPartitionsOf(const KafkaConfig& config, const std::string& topic,
+                                               std::chrono::milliseconds timeout) {
+  Result<KafkaConfPtr> conf = config.Build();
+  if (!conf.ok()) return conf.status();
+  char errstr[512];
+  KafkaHandlePtr rk(rd_kafka_new(RD_KAFKA_PRODUCER, conf->get(), errstr, sizeof errstr));
+  if (rk == nullptr) return Status::InvalidArgument(std::string("Kafka client: ") + errstr);
+  conf->release();
+  return TopicPartitions(rk.get(), topic, timeout);
+}
+
 Result<std::map<std::string, std::vector<int32_t>>> ExistingTopicPartitions(
     rd_kafka_t* rk, const std::vector<std::string>& topics, std::chrono::milliseconds timeout) {
   const rd_kafka_metadata_t* raw = nullptr;

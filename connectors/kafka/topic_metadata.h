@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/kafka/kafka_config.h"
 #include "connectors/kafka/kafka_handles.h"
 #include "engine/common/status.h"
 
@@ -21,6 +22,11 @@ namespace fugong {
 // ExistingTopicPartitions.
 Result<std::vector<int32_t>> TopicPartitions(rd_kafka_t* rk, const std::string& topic,
                                              std::chrono::milliseconds timeout);
+
+// TopicPartitions through a short-lived client of its own (`config` needs bootstrap.servers):
+// for a caller that has no client yet.
+Result<std::vector<int32_t>> TopicPartitionsOf(const KafkaConfig& config, const std::string& topic,
+                                               std::chrono::milliseconds timeout);
 
 // The partition ids of those of `topics` that exist (with at least one partition), from the
 // metadata of every topic of the cluster, so that no topic is created by asking. IOError when

@@ -35,6 +35,7 @@ class EventTimeWatermark {
   // The partitions that have unread messages, as the source last saw them (replaces the last
   // call's). Partitions not named are caught up, or of unknown state (a replay that is not told).
   void SetBacklog(std::set<int32_t> partitions) { backlog_ = std::move(partitions); }
+  bool InBacklog(int32_t partition) const { return backlog_.count(partition) > 0; }
 
   // nullopt until some partition has a reading, and while a partition with a backlog has none.
   std::optional<EpochSeconds> Watermark(EpochSeconds now) const;

@@ -107,6 +107,13 @@ void LiveIndex::AddPending(const std::string& id, Day day, StateBatch* batch) {
   if (pending_.emplace(day, id).second) batch->Put(Store::kRescore, RescoreKey(id, day), "");
 }
 
+void LiveIndex::SumAllAgain(StateBatch* batch) {
+  if (!republish_all_ && !days_.empty()) {
+    republish_all_ = true;
+    batch->Put(Store::kMeta, kRepublishAll, "");
+  }
+}
+
 void LiveIndex::RegistryChanged(const std::string& id, bool rescore, StateBatch* batch) {
   membership_->Forget(id);
   if (rescore && (!fitted_.empty() || !days_.empty())) AddPending(id, kAllDays, batch);
@@ -131,6 +138,15 @@ void LiveIndex::PutDayState(Day day, StateBatch* batch) const {
   const DayState& s = days_.at(day);
   batch->Put(Store::kMeta, DayMetaKey(day),
              std::string(1, static_cast<char>((s.has_data ? 1 : 0) | (s.published ? 2 : 0))));
+}
+
+std::optional<Day> LiveIndex::ScoredThrough() const {
+  if (days_.empty()) return std::nullopt;
+  Day through = days_.begin()->first;
+  for (auto it = std::next(days_.begin()); it != days_.end() && it->first == through + 1; ++it) {
+    through = it->first;
+  }
+  return through;
 }
 
 std::optional<std::pair<Day, Day>> LiveIndex::DataSpan() const {
@@ -329,6 +345,12 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
     sums[d] = SumDay(d, *registry_, scores, &*membership_, &has_data);
     ++work->days_summed;
     days_[d] = DayState{has_data, false};
+    if (partials_ != nullptr) {
+      // Totals through the partials topic: the day's share of each held task goes to the
+      // owners, who publish the records (TotalsPublisher).
+      partials_->SendDay(d, scores, *registry_, &*membership_, &batch);
+      days_[d].published = true;
+    }
     PutDayState(d, &batch);
     FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
   }
@@ -338,9 +360,24 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
     if (s.published || sums.count(day)) continue;
     FUGONG_RETURN_IF_ERROR(ReadScores(day, &scores, work));
     bool has_data = false;
-    sums[day] = SumDay(day, *registry_, scores, &*membership_, &has_data);
+    std::vector<GroupDaySums> day_sums = SumDay(day, *registry_, scores, &*membership_, &has_data);
     ++work->days_summed;
     s.has_data = has_data;
+    if (partials_ != nullptr) {
+      StateBatch batch(state_);
+      partials_->SendDay(day, scores, *registry_, &*membership_, &batch);
+      s.published = true;
+      PutDayState(day, &batch);
+      FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
+      continue;
+    }
+    sums[day] = std::move(day_sums);
+  }
+  if (partials_ != nullptr) {
+    // Sent, not published: the owners publish (and republish the days a changed composite is
+    // the last_year of).
+    work->group_lookups += membership_->lookups() - lookups_before;
+    return Status::OK();
   }
 
   // Publish the days from the first to the last with data, in ascending order: a day's records

@@ -23,6 +23,7 @@
 #include "engine/groups/group_membership.h"
 #include "engine/job/day_scoring.h"
 #include "engine/job/engine_references.h"
+#include "engine/job/task_partials_sender.h"
 #include "engine/publish/index_publisher.h"
 #include "engine/reference/enterprise_registry.h"
 #include "engine/reference/risk_chart.h"
@@ -81,6 +82,21 @@ class LiveIndex {
   // are written in one batch.
   Status Close(Day first_day, Day closed_through, IndexPublisher* publisher, CloseWork* work);
 
+  // Every published day is summed (and its partials sent) again at the next close: the tasks
+  // held grew, and a task new to this instance has no partials of the days closed before (a day
+  // closed while another instance held the task may never have been sent). Marked in `batch`.
+  void SumAllAgain(StateBatch* batch);
+
+  // Totals through the partials topic (docs/scale-out.md): each summed day's partials go to
+  // `sender` instead of records to the publisher. Set before Open; null (the default): local
+  // totals.
+  void SendPartialsTo(TaskPartialsSender* sender) { partials_ = sender; }
+
+  // The last day up to which every day from the first scored one has been scored (and, with
+  // partials, sent): a day waits for its baseline window, so this can be behind the closed
+  // days. None before the first day is scored.
+  std::optional<Day> ScoredThrough() const;
+
   // The first and last closed day on which a registered enterprise has data.
   std::optional<std::pair<Day, Day>> DataSpan() const;
   size_t pending() const { return pending_.size(); }
@@ -121,6 +137,7 @@ class LiveIndex {
   std::map<Day, DayState> days_;                   // scored days
   std::set<std::pair<Day, std::string>> pending_;  // mirrors the pending_rescore store
   bool republish_all_ = false;                     // mirrors stream.republish_all
+  TaskPartialsSender* partials_ = nullptr;
 };
 
 }  // namespace fugong

@@ -28,8 +28,7 @@ void AddMeterDayCounts(const ScoringCounts& c, ScoringCounts* to);
 
 // Counts the rows of `rows` on the days [first, last] into `counts` (the meter-day fields);
 // whether there was one.
-bool CountMeterDayRows(const EnterpriseMeterRows& rows, Day first, Day last,
-                       ScoringCounts* counts);
+bool CountMeterDayRows(const EnterpriseMeterRows& rows, Day first, Day last, ScoringCounts* counts);
 
 // Counts the rows of the days `span` into `counts` (the meter-day fields) and the registered
 // enterprises with rows into `enterprises_with_readings`, on `threads` threads.

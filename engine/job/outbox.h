@@ -16,6 +16,7 @@ namespace fugong {
 enum class OutputKind : char {
   kIndex = 'i',       // to the index topic, keyed DATE|LEVEL|CODE
   kDeadLetter = 'd',  // to the dead-letter topic, without key
+  kPartial = 'p',     // to the partials topic, partition `partition`, keyed DATE|T or ~watermark|T
 };
 
 struct OutboxRecord {
@@ -23,12 +24,18 @@ struct OutboxRecord {
   std::string key;    // the message key (empty for dead letters)
   std::string value;  // the message value
   std::string outbox_key;
+  int32_t partition = -1;  // kPartial: the partials partition; otherwise by key
 };
 
 // An index record (key `DATE|LEVEL|CODE`): a later revision replaces one not yet sent.
 void PutIndexRecord(StateBatch* batch, std::string_view key, std::string_view record);
 // A dead letter under its dead_letter store key (unique per input record).
 void PutDeadLetter(StateBatch* batch, std::string_view dead_letter_key, std::string_view json);
+
+// A partials message for partials partition `partition` (a later one of the same key replaces
+// one not yet sent). Within a partition, messages are sent in key order, so a task's partials
+// (dated keys) go before its watermark (`~watermark|T`) written with them.
+void PutPartial(StateBatch* batch, int32_t partition, std::string_view key, std::string_view value);
 
 // Up to `max` records, in key order (dead letters, then index records by date, level, code).
 Status ReadOutbox(const StateStore& state, size_t max, std::vector<OutboxRecord>* out);

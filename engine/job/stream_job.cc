@@ -88,10 +88,18 @@ StreamJob::StreamJob(const StreamContext& context)
       index_(context, &registry_, &weather_, &risk_, context.state, ThreadCount(context.threads)),
       pending_(context.state) {}
 
+void StreamJob::EnablePartials(int32_t readings_partitions, int32_t partials_partitions) {
+  readings_partitions_ = readings_partitions;
+  partials_partitions_ = partials_partitions;
+  sender_.emplace(ctx_.state, partials_partitions);
+  index_.SendPartialsTo(&*sender_);
+}
+
 Status StreamJob::Open() {
   FUGONG_RETURN_IF_ERROR(ctx_.config->Validate());
   FUGONG_RETURN_IF_ERROR(CheckStateFits(*ctx_.config, "stream", ctx_.state));
   FUGONG_RETURN_IF_ERROR(index_.Open());
+  if (sender_) FUGONG_RETURN_IF_ERROR(sender_->Load());
   ingestor_.LoadCounters();
   status_.readings = ingestor_.counters();
   LoadIngestCounters(*ctx_.state, "enterprises", &status_.enterprises);
@@ -196,12 +204,27 @@ void StreamJob::AddDeadLetter(DeadLetterReason reason, std::string detail, const
   PutDeadLetter(&pending_, key, json);
 }
 
+void StreamJob::AddPartial(const StreamMessage& m) {
+  ++uncommitted_;  // a commit's close publishes what it changed
+  ++status_.partials_read;
+  std::unique_ptr<TotalsPublisher>& owner = owners_[m.partition];
+  if (owner == nullptr) {
+    owner = std::make_unique<TotalsPublisher>(
+        EngineReferences{ctx_.config, ctx_.regions, ctx_.industries, ctx_.calendar}, &risk_,
+        readings_partitions_, m.partition, partials_partitions_);
+    // The levels were checked at Open (LiveIndex): this cannot fail.
+    if (!owner->Open().ok()) return;
+  }
+  if (!owner->Add(m.key.value_or(""), m.value).ok()) ++status_.partials_bad;
+}
+
 void StreamJob::AddEnterprise(const StreamMessage& m) {
   ++status_.enterprises.records;
   if (m.key && m.value.empty()) {
     // A tombstone: the enterprise left the registry.
     const std::string id(*m.key);
     registry_.Erase(id);
+    for (auto& [q, owner] : owners_) owner->ReferencesChanged();
     pending_.Delete(Store::kRegistry, id);
     index_.RegistryChanged(id, /*rescore=*/false, &pending_);
     ++status_.enterprises.used;
@@ -222,6 +245,7 @@ void StreamJob::AddEnterprise(const StreamMessage& m) {
   const bool rescore = before == nullptr || before->county != enterprise.county;
   const std::string id = enterprise.id;
   registry_.Upsert(std::move(enterprise));
+  for (auto& [q, owner] : owners_) owner->ReferencesChanged();
   index_.RegistryChanged(id, rescore, &pending_);
   ++status_.enterprises.used;
 }
@@ -257,6 +281,7 @@ void StreamJob::AddRisk(const StreamMessage& m) {
   pending_.Put(Store::kRisk, CountyDayKey(row.county, row.day), m.value);
   // An entry for days already published revises their county records at the next close.
   index_.RiskChanged(risk_.Set(row.county, row.day, row.level), &pending_);
+  for (auto& [q, owner] : owners_) owner->ReferencesChanged();
   ++status_.risk.used;
 }
 
@@ -271,7 +296,7 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
   readings_.clear();
   // Messages come in runs of one partition: look its progress and its topic up once a run, not
   // once a message.
-  enum class Input { kReadings, kEnterprises, kWeather, kRisk };
+  enum class Input { kReadings, kEnterprises, kWeather, kRisk, kPartials };
   PartitionProgress* run = nullptr;
   Input run_input = Input::kReadings;
   bool run_heard = false;  // the run's partition was marked as heard from
@@ -287,6 +312,8 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
         run_input = Input::kWeather;
       } else if (!s.risk_topic.empty() && m.topic == s.risk_topic) {
         run_input = Input::kRisk;
+      } else if (sender_ && m.topic == s.partials_topic) {
+        run_input = Input::kPartials;
       } else {
         return Status::InvalidArgument("a message of topic " + std::string(m.topic) +
                                        ", which the job does not consume");
@@ -296,6 +323,12 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
       run_topic = m.topic;
       run_partition = m.partition;
     }
+    if (run_input == Input::kPartials) {
+      // Read from the log start at every assignment (the compacted topic is the owners' store):
+      // no offsets are kept, and a repeat is recognised by its sequence.
+      AddPartial(m);
+      continue;
+    }
     PartitionProgress& p = *run;
     if (m.offset < std::max({p.next_offset, p.sealed_offset, p.pending_offset})) {
       continue;  // already taken
@@ -303,7 +336,16 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
     p.pending_offset = m.offset + 1;
     ++uncommitted_;
     switch (run_input) {
+      case Input::kPartials:
+        break;
       case Input::kReadings:
+        // The task of the enterprise (the message key): noted when it changes from the
+        // previous message's, so a run of one enterprise's readings costs one lookup.
+        if (sender_ && m.key &&
+            (readings_.empty() || readings_.back().key != m.key ||
+             readings_.back().partition != m.partition)) {
+          sender_->Note(*m.key, m.partition, &pending_);
+        }
         readings_.push_back(m);
         if (!run_heard) watermark_.Heard(m.partition, now);
         run_heard = true;
@@ -368,6 +410,16 @@ StreamJob::CloseInputs StreamJob::TakeCloseInputs() const {
   in.watermark = watermark_.Watermark(in.now);
   in.span = ingestor_.day_span();
   in.held = !status_.closes_held.empty();
+  if (sender_) {
+    for (int32_t p : held_readings_) {
+      if (!watermark_.InBacklog(p)) continue;
+      const std::optional<EpochSeconds> t = watermark_.EventTime(p);
+      // The day before the one its latest reading is in, less the grace a day gets.
+      in.task_limits[p] =
+          t ? ctx_.config->time_zone.LocalDayOf(*t - ctx_.settings->close_grace_seconds) - 1
+            : INT32_MIN;
+    }
+  }
   return in;
 }
 
@@ -417,6 +469,39 @@ Status StreamJob::Seal() {
     }
     PutCounters(&batch);
     uncommitted_ = 0;
+  }
+  if (sender_) {
+    sender_->ApplyNoted();
+    if (next_readings_ != held_readings_) {
+      // A task new to this instance: the days closed before may have no partial of it (closed
+      // while another instance held it, before that one sent it), so they are all sent again.
+      const bool grew = std::any_of(next_readings_.begin(), next_readings_.end(),
+                                    [&](int32_t p) { return held_readings_.count(p) == 0; });
+      if (grew) index_.SumAllAgain(sealed.has_input ? &sealed.batch : &pending_);
+      held_readings_ = next_readings_;
+      held_changed_ = true;
+    }
+    std::map<int32_t, int64_t> held;
+    for (int32_t p : held_readings_) {
+      auto it = progress_.find({ctx_.settings->readings_topic, p});
+      held[p] =
+          it == progress_.end() ? 0 : std::max(it->second.next_offset, it->second.sealed_offset);
+    }
+    sender_->SetHeld(std::move(held));
+    for (auto it = owners_.begin(); it != owners_.end();) {
+      if (next_partials_.count(it->first) == 0) {
+        publishing_.erase(it->first);
+        it = owners_.erase(it);  // revoked: its next owner reads the partition again
+      } else {
+        ++it;
+      }
+    }
+    for (const auto& [q, caught_up] : next_partials_) {
+      if (caught_up && owners_may_publish_ && owners_.count(q) > 0) publishing_.insert(q);
+    }
+    for (auto it = publishing_.begin(); it != publishing_.end();) {
+      it = next_partials_.count(*it) > 0 ? std::next(it) : publishing_.erase(it);
+    }
   }
   sealed.close_inputs = TakeCloseInputs();
   sealed.close.watermark = sealed.close_inputs.watermark;  // also if the write fails
@@ -487,9 +572,16 @@ Status StreamJob::CloseAndPublish(bool close_all, const CloseInputs& in, CloseOu
   const auto started = std::chrono::steady_clock::now();
   const std::optional<std::pair<Day, Day>>& span = in.span;
   out->watermark = in.watermark;
-  if (!span) return Status::OK();  // no reading yet: nothing to score
-  // Without every readings partition, sums would lack enterprises: late work waits in state.
-  if (in.held) return Status::OK();
+  IndexPublisher owned_publisher(ctx_.state, ctx_.clock->Now());
+  if (!span || in.held) {
+    // No reading yet: nothing to score. Held: without every readings partition, local sums
+    // would lack enterprises, and late work waits in state. The owners publish all the same.
+    FUGONG_RETURN_IF_ERROR(PublishOwned(&owned_publisher));
+    out->records_new = owned_publisher.new_records();
+    out->records_revised = owned_publisher.revised_records();
+    out->completed = owned_publisher.new_records() + owned_publisher.revised_records() > 0;
+    return Status::OK();
+  }
   const Day closed = closed_through_.value_or(span->first - 1);
   const Day new_closed = LastClosable(closed, span->second, close_all, in);
   const bool closing = new_closed > closed;
@@ -509,15 +601,38 @@ Status StreamJob::CloseAndPublish(bool close_all, const CloseInputs& in, CloseOu
     out->days_closed = new_closed - closed;
     closed_through_ = new_closed;
   }
+  const std::optional<Day> sent_through = index_.ScoredThrough();
+  if (sender_ && closed_through_ && sent_through &&
+      (closing || work.days_summed > 0 || held_changed_ || !in.task_limits.empty())) {
+    // After the partials they cover: the outbox sends in key order, and `~watermark` sorts
+    // after the dates. Through the days whose partials were sent, which a closed day waiting
+    // for its baseline window is not.
+    StateBatch batch(ctx_.state);
+    sender_->SendWatermarks(std::min(*closed_through_, *sent_through), in.task_limits, &batch);
+    FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
+    held_changed_ = false;
+  }
+  FUGONG_RETURN_IF_ERROR(PublishOwned(&owned_publisher));
   out->completed = true;
-  out->records_new = publisher.new_records();
-  out->records_revised = publisher.revised_records();
+  out->records_new = publisher.new_records() + owned_publisher.new_records();
+  out->records_revised = publisher.revised_records() + owned_publisher.revised_records();
   out->data_span = index_.DataSpan();
   out->pending_rescores = index_.pending();
   if (work.days_summed > 0 || work.enterprises_rescored > 0 || work.windows_fitted > 0) {
     out->work = work;
     out->publish_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  }
+  return Status::OK();
+}
+
+Status StreamJob::PublishOwned(IndexPublisher* publisher) {
+  for (int32_t q : publishing_) {
+    FUGONG_RETURN_IF_ERROR(owners_.at(q)->Publish(
+        registry_, publisher, ctx_.state,
+        [](StateBatch* batch, const std::string& key, const std::string& record) {
+          PutIndexRecord(batch, key, record);
+        }));
   }
   return Status::OK();
 }
@@ -531,6 +646,7 @@ void StreamJob::ApplyClose(const CloseOutcome& outcome) {
   status_.records_revised += outcome.records_revised;
   status_.data_span = outcome.data_span;
   status_.pending_rescores = outcome.pending_rescores;
+  if (sender_) status_.partials_sent = sender_->partials_sent();
   if (outcome.work) {
     status_.last_close = *outcome.work;
     status_.last_publish_seconds = outcome.publish_seconds;

@@ -36,6 +36,8 @@
 #include "engine/job/reading_ingestor.h"
 #include "engine/job/stream_message.h"
 #include "engine/job/stream_settings.h"
+#include "engine/job/task_partials_sender.h"
+#include "engine/publish/totals_publisher.h"
 #include "engine/reference/enterprise_registry.h"
 #include "engine/reference/risk_chart.h"
 #include "engine/reference/weather_table.h"
@@ -69,6 +71,9 @@ struct StreamStatus {
   CloseWork last_close;                  // what the last close that did something did
   uint64_t pending_rescores = 0;         // late input waiting for the next close
   std::string closes_held;               // why closes are held (SetClosesHeld); empty: they run
+  uint64_t partials_sent = 0;            // partials messages put in the outbox (this run)
+  uint64_t partials_read = 0;            // partials messages read by this instance's owners
+  uint64_t partials_bad = 0;             // of them, not partials messages (counted, skipped)
 };
 
 class StreamJob {
@@ -102,6 +107,24 @@ class StreamJob {
   // (a second instance in the consumer group; docs/scale-out.md). Takes effect from the next
   // Seal; an empty `why` releases the hold.
   void SetClosesHeld(std::string why) { status_.closes_held = std::move(why); }
+
+  // Totals through the partials topic (settings.partials_topic; docs/scale-out.md): the closes
+  // send each held task's partials, and the partials partitions this instance is given are
+  // combined and published here. Called before Open, with the partition counts of the readings
+  // and partials topics.
+  void EnablePartials(int32_t readings_partitions, int32_t partials_partitions);
+  bool partials_enabled() const { return sender_.has_value(); }
+  // The source's assignment: the readings partitions held (their tasks send partials), and each
+  // partials partition held with whether it has read up to its end once (an owner publishes
+  // only then: before, it may hold an old partial whose newer one it has not read yet), and
+  // whether owners may publish at all (the service says when: once the global tables and the
+  // published index have been read up to their ends). Takes effect at the next Seal.
+  void SetAssignment(std::set<int32_t> readings, std::map<int32_t, bool> partials_caught_up,
+                     bool owners_may_publish) {
+    next_readings_ = std::move(readings);
+    next_partials_ = std::move(partials_caught_up);
+    owners_may_publish_ = owners_may_publish;
+  }
 
   // Whether enough is held in memory to be worth a commit (the service also commits on time).
   bool ShouldCommit() const { return ingestor_.ShouldCommit(); }
@@ -163,6 +186,9 @@ class StreamJob {
     std::optional<EpochSeconds> watermark;
     std::optional<std::pair<Day, Day>> span;  // the ingestor's day span
     bool held = false;                        // SetClosesHeld: close and publish nothing
+    // Partials: the readings partitions still behind (unread messages), and the last day each
+    // could close by its own event time (none read yet: INT32_MIN).
+    std::map<int32_t, Day> task_limits;
   };
   // What a close changed of the status, applied on the job thread.
   struct CloseOutcome {
@@ -192,6 +218,9 @@ class StreamJob {
   void AddEnterprise(const StreamMessage& m);
   void AddWeather(const StreamMessage& m);
   void AddRisk(const StreamMessage& m);
+  void AddPartial(const StreamMessage& m);
+  // The owners' step of a close: publishes what their partials completed or changed.
+  Status PublishOwned(IndexPublisher* publisher);
   void AddDeadLetter(DeadLetterReason reason, std::string detail, const StreamMessage& m,
                      IngestCounters* counters);
   Status LoadReference();
@@ -224,6 +253,18 @@ class StreamJob {
   std::vector<StreamMessage> readings_;  // scratch: the readings of one Add
 
   std::unique_ptr<SealedCommit> sealed_;  // between Seal and FinishSealed
+
+  // Totals through the partials topic (EnablePartials); changed on the job thread only when no
+  // commit is being written (at Seal, or by Add with partials, which waits for the commit).
+  std::optional<TaskPartialsSender> sender_;
+  int32_t readings_partitions_ = 0;
+  int32_t partials_partitions_ = 0;
+  std::map<int32_t, std::unique_ptr<TotalsPublisher>> owners_;  // partials partition -> owner
+  std::set<int32_t> publishing_;  // owners that have read their partition up to its end once
+  std::set<int32_t> next_readings_, held_readings_;
+  std::map<int32_t, bool> next_partials_;
+  bool held_changed_ = false;  // the readings held changed: send their watermarks
+  bool owners_may_publish_ = false;
 
   std::optional<Day> closed_through_;
   std::set<Day> live_days_;  // days whose first reading came before their deadline

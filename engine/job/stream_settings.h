@@ -14,6 +14,10 @@ struct StreamSettings {
   std::string enterprises_topic = "fugong.enterprises";
   std::string weather_topic = "fugong.weather";  // empty: no weather input
   std::string risk_topic = "fugong.risk";        // empty: no epidemic risk chart input
+  // Totals through the partials topic (docs/scale-out.md, sub-topology 1), so that several
+  // instances can share a group: empty, each instance sums every enterprise itself and holds
+  // its closes unless it has every readings partition.
+  std::string partials_topic;
 
   // A day closes when the event-time watermark passes its end by this much...
   int64_t close_grace_seconds = 2 * 3600;
