@@ -22,7 +22,7 @@ bool IsValidTopicName(std::string_view name) {
 std::string DefaultTopicSpecs() {
   return "fugong.readings:48,fugong.enterprises:4,fugong.weather:1,fugong.risk:1,fugong.index."
          "daily:12,"
-         "fugong.deadletter:2";
+         "fugong.deadletter:2,fugong.partials:4";
 }
 
 Result<std::vector<TopicSpec>> ParseTopicSpecs(std::string_view text) {
