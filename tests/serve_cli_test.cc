@@ -289,6 +289,42 @@ TEST_F(ServeTest, ThroughThePartialsTopicAKillNineOfOneOfThreeEndsInTheBackfills
   ExpectSameRecords(PublishedIndex(), *backfill_);
 }
 
+// A third instance joins two mid-stream: the group gives it partitions of both (readings and
+// partials), it reads its readings partitions from their start, and the three end in exactly the
+// backfill's records, never one (key, revision) with two contents.
+TEST_F(ServeTest, ThroughThePartialsTopicAnInstanceJoiningMidStreamEndsInTheBackfillsRecords) {
+  ASSERT_TRUE(cluster_->CreateTopic("fugong.partials", 3).ok());
+  Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+  Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  const std::vector<std::string> extra = {"--exit-when-idle", "8", "--set",
+                                          "topic_partials=fugong.partials"};
+  std::vector<std::unique_ptr<ChildProcess>> serve;
+  std::vector<std::string> logs = {log_};
+  const auto start = [&](const char* which) {
+    logs.push_back((*dir_ / (name_ + which + ".log")).string());
+    serve.push_back(std::make_unique<ChildProcess>(
+        ServeCommand((*dir_ / "config.yaml").string(), state_ + which, bootstrap(), extra),
+        logs.back(), "/dev/null"));
+  };
+  serve.push_back(Serve(extra));
+  start("-b");
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), "/dev/null",
+                        "/dev/null");
+  // Once the first two have consumed readings, the third joins.
+  for (int i = 0; i < 600 && ReadFile(logs[1]).find("consumed ") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  start("-c");
+  EXPECT_EQ(producer.Wait(), 0);
+  for (size_t i = 0; i < serve.size(); ++i) ASSERT_EQ(serve[i]->Wait(), 0) << ReadFile(logs[i]);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+  // The one that joined read readings.
+  const std::string joined = ReadFile(logs[2]);
+  const size_t at = joined.rfind("readings used ");
+  ASSERT_NE(at, std::string::npos) << joined;
+  EXPECT_GT(std::strtoll(joined.c_str() + at + 14, nullptr, 10), 0) << joined;
+}
+
 // Every instance answers for the whole index (issue 12, docs/scale-out.md): a second instance
 // whose readings topic is empty publishes nothing, yet its API serves every record the first one
 // published, with the same bytes (revision and computed_at included), once /readyz says it has
