@@ -306,6 +306,26 @@ void KafkaStreamConsumer::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
   }
 }
 
+KafkaStreamConsumer::Partition* KafkaStreamConsumer::AddPartition(const std::string& topic,
+                                                                  int32_t partition) {
+  const int64_t start = start_(topic, partition);
+  if (start < -1) {
+    // Left unassigned: reading it from a guessed offset could skip or repeat messages.
+    fatal_ =
+        Status::InvalidArgument("the start offset of " + PartitionName(topic, partition) + " is " +
+                                std::to_string(start) + ": an offset or -1 (log start)");
+    return nullptr;
+  }
+  Partition& p = partitions_[Key(topic, partition)];
+  p.topic = topic;
+  p.partition = partition;
+  p.start = start;
+  p.next = start;  // -1 stays "not known" until the first message
+  p.gap_checked = std::find(gap_checked_topics_.begin(), gap_checked_topics_.end(), topic) !=
+                  gap_checked_topics_.end();
+  return &p;
+}
+
 void KafkaStreamConsumer::Assign(const rd_kafka_topic_partition_list_t* partitions) {
   partitions_.clear();
   out_of_range_.clear();
@@ -313,24 +333,11 @@ void KafkaStreamConsumer::Assign(const rd_kafka_topic_partition_list_t* partitio
   KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(partitions->cnt));
   for (int i = 0; i < partitions->cnt; ++i) {
     const rd_kafka_topic_partition_t& tp = partitions->elems[i];
-    const int64_t start = start_(tp.topic, tp.partition);
-    if (start < -1) {
-      // Left unassigned: reading it from a guessed offset could skip or repeat messages.
-      fatal_ =
-          Status::InvalidArgument("the start offset of " + PartitionName(tp.topic, tp.partition) +
-                                  " is " + std::to_string(start) + ": an offset or -1 (log start)");
-      continue;
-    }
-    Partition& p = partitions_[Key(tp.topic, tp.partition)];
-    p.topic = tp.topic;
-    p.partition = tp.partition;
-    p.start = start;
-    p.next = start;  // -1 stays "not known" until the first message
-    p.gap_checked = std::find(gap_checked_topics_.begin(), gap_checked_topics_.end(), p.topic) !=
-                    gap_checked_topics_.end();
+    const Partition* p = AddPartition(tp.topic, tp.partition);
+    if (p == nullptr) continue;
     // -1 is RD_KAFKA_OFFSET_END for librdkafka; the owner's -1 means the log start.
     rd_kafka_topic_partition_list_add(list.get(), tp.topic, tp.partition)->offset =
-        start >= 0 ? start : RD_KAFKA_OFFSET_BEGINNING;
+        p->start >= 0 ? p->start : RD_KAFKA_OFFSET_BEGINNING;
   }
   const rd_kafka_resp_err_t err = rd_kafka_assign(handle_.get(), list.get());
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -381,20 +388,7 @@ void KafkaStreamConsumer::RefreshGlobalAssignment() {
     }
     for (const int32_t id : ids->second) {
       if (partitions_.count(Key(topic, id)) > 0) continue;
-      const int64_t start = start_(topic, id);
-      if (start < -1) {
-        fatal_ =
-            Status::InvalidArgument("the start offset of " + PartitionName(topic, id) + " is " +
-                                    std::to_string(start) + ": an offset or -1 (log start)");
-        return;
-      }
-      Partition& p = partitions_[Key(topic, id)];
-      p.topic = topic;
-      p.partition = id;
-      p.start = start;
-      p.next = start;
-      p.gap_checked = std::find(gap_checked_topics_.begin(), gap_checked_topics_.end(), topic) !=
-                      gap_checked_topics_.end();
+      if (AddPartition(topic, id) == nullptr) return;
       added = true;
     }
   }

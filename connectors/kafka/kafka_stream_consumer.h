@@ -173,6 +173,9 @@ class KafkaStreamConsumer {
   static void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* line);
 
   void Assign(const rd_kafka_topic_partition_list_t* partitions);
+  // Adds `partition` of `topic` to the assignment at the owner's StartOffset; null (and the
+  // consumer failed) for an invalid start offset.
+  Partition* AddPartition(const std::string& topic, int32_t partition);
   void Revoke();
   // (Re)assigns every partition of the assignment at its next offset (or its start when
   // nothing was handed out yet), except those in `restart_at`, which start there.
