@@ -13,6 +13,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -283,6 +284,39 @@ TEST_F(TotalsPublisherTest, PartialsInAnyOrderPublishWhatOneSumPublishes) {
     ASSERT_EQ(got.at(key), record) << key;
   }
   EXPECT_GT(revised, 0u);
+}
+
+// The span and closed-through day of a watermark are bytes from the partials topic: one claiming
+// every day from year -5 million to +5 million makes the owner walk the days it has partials
+// of, not four billion days.
+TEST_F(TotalsPublisherTest, AWatermarkSpanningAllDaysWalksOnlyTheDaysWithPartials) {
+  const Day day = D("2020-02-18");
+  Season season = MakeSeason({day}, 7);
+  Result<std::vector<GroupLevel>> levels = ParseLevels(config_.levels);
+  ASSERT_TRUE(levels.ok());
+  GroupCatalog catalog(*refs_.regions, *refs_.industries, *levels);
+  GroupMembership membership(&catalog);
+  std::unique_ptr<StateStore> state = NewState("owner");
+  ASSERT_NE(state, nullptr);
+  TotalsPublisher owner(refs_, nullptr, /*tasks=*/1, 0, 1);
+  ASSERT_TRUE(owner.Open().ok());
+  bool has_data = false;
+  const std::vector<TaskDayPartial> cut = SplitByPartialsPartition(
+      day, 0, 1, ScoredSums(day, season.registry, season.scores[day], &membership, &has_data),
+      catalog, 1);
+  ASSERT_TRUE(owner.Add(PartialKey(cut[0]), PartialValue(cut[0])).ok());
+  const Day far = 2000000000;
+  ASSERT_TRUE(
+      owner.Add(WatermarkKey(0), WatermarkValue({0, 2, far, std::make_pair(-far, far)})).ok());
+  IndexPublisher publisher(state.get(), kNow);
+  std::set<std::string> dates;
+  ASSERT_TRUE(owner
+                  .Publish(season.registry, &publisher, state.get(),
+                           [&](StateBatch*, const std::string& key, const std::string&) {
+                             dates.insert(key.substr(0, 10));
+                           })
+                  .ok());
+  EXPECT_EQ(dates, std::set<std::string>{"2020-02-18"});
 }
 
 }  // namespace

@@ -69,8 +69,13 @@ Status TotalsPublisher::Publish(const EnterpriseRegistry& registry, IndexPublish
   const std::optional<Day> closed = combiner_.ClosedThrough();
   const std::optional<std::pair<Day, Day>> span = combiner_.DataSpan();
   if (!closed || !span) return Status::OK();
-  const Day first = span->first;
-  const Day last = std::min(span->second, *closed);
+  const std::vector<Day> held = combiner_.Days();
+  if (held.empty()) return Status::OK();
+  // Within the days partials were sent for: the span and the closed-through day are a
+  // watermark's bytes, which must not decide how many days are walked (a day of the span
+  // between two sent days is published, with its registered counts, as one sum publishes it).
+  const Day first = std::max(span->first, held.front());
+  const Day last = std::min({span->second, *closed, held.back()});
   std::set<Day> days;
   for (Day d = first; d <= last; ++d) {
     if (all_dirty_ || dirty_.count(d) > 0 || published_.count(d) == 0) days.insert(d);
