@@ -342,7 +342,7 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
     FUGONG_RETURN_IF_ERROR(ScoreNewDay(d, *w, &scores, work));
     StateBatch batch(state_);
     bool has_data = false;
-    sums[d] = SumDay(d, *registry_, scores, &*membership_, &has_data);
+    std::vector<GroupDaySums> day_sums = SumDay(d, *registry_, scores, &*membership_, &has_data);
     ++work->days_summed;
     days_[d] = DayState{has_data, false};
     if (partials_ != nullptr) {
@@ -350,6 +350,8 @@ Status LiveIndex::Close(Day first_day, Day closed_through, IndexPublisher* publi
       // owners, who publish the records (TotalsPublisher).
       partials_->SendDay(d, scores, *registry_, &*membership_, &batch);
       days_[d].published = true;
+    } else {
+      sums[d] = std::move(day_sums);
     }
     PutDayState(d, &batch);
     FUGONG_RETURN_IF_ERROR(state_->Write(&batch));

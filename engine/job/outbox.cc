@@ -1,13 +1,6 @@
 #include "engine/job/outbox.h"
 
-namespace {
-
-void AppendFixed32BigEndian(uint32_t v, std::string* out) {
-  for (int shift = 24; shift >= 0; shift -= 8)
-    out->push_back(static_cast<char>((v >> shift) & 0xff));
-}
-
-}  // namespace
+#include "engine/state/key_codec.h"
 
 namespace fugong {
 
@@ -26,7 +19,7 @@ void PutDeadLetter(StateBatch* batch, std::string_view dead_letter_key, std::str
 void PutPartial(StateBatch* batch, int32_t partition, std::string_view key,
                 std::string_view value) {
   std::string outbox_key(1, static_cast<char>(OutputKind::kPartial));
-  AppendFixed32BigEndian(static_cast<uint32_t>(partition), &outbox_key);
+  AppendFixed32(static_cast<uint32_t>(partition), &outbox_key);
   outbox_key += key;
   batch->Put(Store::kOutbox, outbox_key, value);
 }
@@ -43,9 +36,7 @@ Status ReadOutbox(const StateStore& state, size_t max, std::vector<OutboxRecord>
       r.key = key.substr(1);
     } else if (r.kind == OutputKind::kPartial) {
       if (key.size() < 6) return Status::Corruption("bad partial outbox key");
-      r.partition = static_cast<int32_t>(
-          (static_cast<uint8_t>(key[1]) << 24) | (static_cast<uint8_t>(key[2]) << 16) |
-          (static_cast<uint8_t>(key[3]) << 8) | static_cast<uint8_t>(key[4]));
+      r.partition = static_cast<int32_t>(ReadFixed32(key.data() + 1));
       r.key = key.substr(5);
     } else if (r.kind != OutputKind::kDeadLetter) {
       return Status::Corruption("unknown outbox record kind");

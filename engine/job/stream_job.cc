@@ -23,9 +23,7 @@ constexpr char kSeenMaxDay[] = "stream.seen_max_day";
 std::string ProgressKey(const std::string& topic, int32_t partition) {
   std::string key = topic;
   key.push_back('\0');
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    key.push_back(static_cast<char>((static_cast<uint32_t>(partition) >> shift) & 0xff));
-  }
+  AppendFixed32(static_cast<uint32_t>(partition), &key);
   return key;
 }
 
@@ -33,9 +31,7 @@ bool ParseProgressKey(std::string_view key, std::string* topic, int32_t* partiti
   const size_t zero = key.find('\0');
   if (zero == std::string_view::npos || key.size() != zero + 5) return false;
   topic->assign(key.substr(0, zero));
-  uint32_t p = 0;
-  for (size_t i = zero + 1; i < key.size(); ++i) p = (p << 8) | static_cast<uint8_t>(key[i]);
-  *partition = static_cast<int32_t>(p);
+  *partition = static_cast<int32_t>(ReadFixed32(key.data() + zero + 1));
   return true;
 }
 
@@ -212,8 +208,13 @@ void StreamJob::AddPartial(const StreamMessage& m) {
     owner = std::make_unique<TotalsPublisher>(
         EngineReferences{ctx_.config, ctx_.regions, ctx_.industries, ctx_.calendar}, &risk_,
         readings_partitions_, m.partition, partials_partitions_);
-    // The levels were checked at Open (LiveIndex): this cannot fail.
-    if (!owner->Open().ok()) return;
+    // The levels were checked at Open (LiveIndex), so this does not fail; if it did, the owner
+    // could not publish: it is not kept, and the message is counted bad.
+    if (!owner->Open().ok()) {
+      owners_.erase(m.partition);
+      ++status_.partials_bad;
+      return;
+    }
   }
   if (!owner->Add(m.key.value_or(""), m.value).ok()) ++status_.partials_bad;
 }
@@ -499,9 +500,6 @@ Status StreamJob::Seal() {
     for (const auto& [q, caught_up] : next_partials_) {
       if (caught_up && owners_may_publish_ && owners_.count(q) > 0) publishing_.insert(q);
     }
-    for (auto it = publishing_.begin(); it != publishing_.end();) {
-      it = next_partials_.count(*it) > 0 ? std::next(it) : publishing_.erase(it);
-    }
   }
   sealed.close_inputs = TakeCloseInputs();
   sealed.close.watermark = sealed.close_inputs.watermark;  // also if the write fails
@@ -580,6 +578,8 @@ Status StreamJob::CloseAndPublish(bool close_all, const CloseInputs& in, CloseOu
     out->records_new = owned_publisher.new_records();
     out->records_revised = owned_publisher.revised_records();
     out->completed = owned_publisher.new_records() + owned_publisher.revised_records() > 0;
+    out->data_span = index_.DataSpan();  // unchanged: ApplyClose takes them with the counts
+    out->pending_rescores = index_.pending();
     return Status::OK();
   }
   const Day closed = closed_through_.value_or(span->first - 1);

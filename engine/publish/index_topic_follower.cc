@@ -35,9 +35,7 @@ std::string IndexTopicFollower::PositionKey(int32_t partition) const {
   std::string key(kPositionPrefix);
   key += topic_;
   key.push_back('\0');
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    key.push_back(static_cast<char>((static_cast<uint32_t>(partition) >> shift) & 0xff));
-  }
+  AppendFixed32(static_cast<uint32_t>(partition), &key);
   return key;
 }
 
@@ -50,10 +48,7 @@ Result<std::map<int32_t, int64_t>> IndexTopicFollower::Positions() const {
     if (key.size() != prefix.size() + 4 || it->value().size() != 8) {
       return Status::Corruption("bad follow position in meta");
     }
-    uint32_t partition = 0;
-    for (size_t i = prefix.size(); i < key.size(); ++i) {
-      partition = (partition << 8) | static_cast<uint8_t>(key[i]);
-    }
+    const uint32_t partition = ReadFixed32(key.data() + prefix.size());
     positions[static_cast<int32_t>(partition)] =
         static_cast<int64_t>(ReadFixed64(it->value().data()));
   }

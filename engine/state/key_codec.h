@@ -41,5 +41,8 @@ std::string DeadLetterKey(std::string_view source, int32_t partition, int64_t po
 
 void AppendFixed64(uint64_t v, std::string* out);
 uint64_t ReadFixed64(const char* p);
+// Big-endian, as Fixed64 (a partition in a key).
+void AppendFixed32(uint32_t v, std::string* out);
+uint32_t ReadFixed32(const char* p);
 
 }  // namespace fugong
