@@ -55,6 +55,7 @@ Status TakeStreamKeys(YAML::Node& root, RunConfig* config) {
   take("topic_weather", &s.weather_topic);
   take("topic_risk", &s.risk_topic);
   take("topic_partials", &s.partials_topic);
+  take("changelogs", &s.changelogs);
   take("topic_index", &config->index_topic);
   take("topic_deadletter", &config->deadletter_topic);
   take("group_id", &config->group_id);
@@ -77,6 +78,11 @@ Status TakeStreamKeys(YAML::Node& root, RunConfig* config) {
   if (s.idle_partition_seconds < 1) return Status::InvalidArgument("idle_partition_seconds >= 1");
   if (config->commit_interval_ms < 1) return Status::InvalidArgument("commit_interval_ms >= 1");
   if (s.max_message_bytes < 64) return Status::InvalidArgument("max_message_bytes >= 64");
+  if (s.changelogs && s.partials_topic.empty()) {
+    return Status::InvalidArgument(
+        "changelogs: true needs topic_partials: state per task is for instances sharing a group "
+        "(docs/scale-out.md)");
+  }
   if (root["kafka"]) {
     if (!root["kafka"].IsMap()) return Status::InvalidArgument("kafka: must be a mapping");
     for (const auto& kv : root["kafka"]) {

@@ -52,14 +52,16 @@ void StreamPoller::CommitAsync(Offsets offsets) {
   to_commit_ = std::move(offsets);
 }
 
-Status StreamPoller::CommitOnJobThread() {
+Status StreamPoller::RunOnJobThread(std::function<Status()> work) {
   std::unique_lock<std::mutex> lock(mu_);
+  requested_work_ = std::move(work);
   revoke_requested_ = true;
   revoke_result_.reset();
   changed_.notify_all();
   changed_.wait(lock, [&] { return revoke_result_.has_value(); });
   Status result = std::move(*revoke_result_);
   revoke_requested_ = false;
+  requested_work_ = nullptr;
   revoke_result_.reset();
   return result;
 }

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -78,7 +79,11 @@ class StreamPoller {
 
   // Poller thread, inside Poll (the revoke callback): has the job thread commit what it has
   // added (every batch handed out before this one) and returns its result.
-  Status CommitOnJobThread();
+  Status CommitOnJobThread() { return RunOnJobThread(nullptr); }
+  // Poller thread, inside Poll (an assignment): has the job thread run `work` (null: the
+  // commit), after it has added every batch handed out before, and returns its result. How a
+  // task's changelogs are restored before its partition is read.
+  Status RunOnJobThread(std::function<Status()> work);
   bool OnPollerThread() const { return std::this_thread::get_id() == thread_.get_id(); }
 
   // Job thread: ends the poller thread, serving its revoke requests through `commit` until it
@@ -116,6 +121,7 @@ class StreamPoller {
   bool ended_ = false;
   std::optional<Offsets> to_commit_;
   bool revoke_requested_ = false;
+  std::function<Status()> requested_work_;  // null: the commit
   std::optional<Status> revoke_result_;
 };
 
@@ -126,8 +132,9 @@ void StreamPoller::ServeRevokeLocked(std::unique_lock<std::mutex>& lock, Commit&
   // inside a Poll whose batch is not queued yet, so the queue holds only earlier batches. The
   // job thread takes those before it commits (Next returns them first).
   if (!queue_.empty()) return;
+  std::function<Status()> work = requested_work_;
   lock.unlock();
-  Status result = commit();
+  Status result = work ? work() : commit();
   lock.lock();
   revoke_result_ = std::move(result);
   changed_.notify_all();

@@ -13,8 +13,10 @@
 
 #include "app/commit_thread.h"
 #include "app/index_follower.h"
+#include "app/outbox_sender.h"
 #include "app/run_kafka_config.h"
 #include "app/stream_poller.h"
+#include "app/task_restorer.h"
 #include "connectors/kafka/client_defaults.h"
 #include "connectors/kafka/kafka_producer.h"
 #include "connectors/kafka/kafka_stream_consumer.h"
@@ -32,68 +34,6 @@ using Steady = std::chrono::steady_clock;
 double SecondsSince(Steady::time_point t) {
   return std::chrono::duration<double>(Steady::now() - t).count();
 }
-
-// Sends the outbox until it is empty: each slice is produced, flushed, and deleted from the
-// outbox only when every message of it was acknowledged. A failure leaves the slice in the
-// outbox (sent again on the next call or after a restart: identical bytes, never lost).
-class OutboxSender {
- public:
-  OutboxSender(StreamJob* job, KafkaProducer* index, KafkaProducer* dead_letters,
-               StreamObserver* observer, KafkaProducer* partials = nullptr)
-      : job_(job),
-        index_(index),
-        dead_letters_(dead_letters),
-        partials_(partials),
-        observer_(observer) {}
-
-  // Adds what it sent to `index_sent` and `dead_sent`.
-  Status SendAll(uint64_t* index_sent, uint64_t* dead_sent) {
-    std::vector<OutboxRecord> records;
-    while (true) {
-      FUGONG_RETURN_IF_ERROR(job_->PendingOutput(20000, &records));
-      if (records.empty()) return Status::OK();
-      const uint64_t failed_before = index_->counts().failed + dead_letters_->counts().failed +
-                                     (partials_ != nullptr ? partials_->counts().failed : 0);
-      uint64_t index = 0, dead = 0;
-      for (const OutboxRecord& r : records) {
-        if (r.kind == OutputKind::kIndex) {
-          FUGONG_RETURN_IF_ERROR(index_->Produce(r.key, r.value));
-          ++index;
-        } else if (r.kind == OutputKind::kPartial) {
-          if (partials_ == nullptr) {
-            return Status::InvalidArgument(
-                "the outbox holds partials but no partials topic is configured (topic_partials)");
-          }
-          FUGONG_RETURN_IF_ERROR(partials_->ProduceToPartition(r.partition, r.key, r.value));
-        } else {
-          FUGONG_RETURN_IF_ERROR(dead_letters_->ProduceWithoutKey(r.value));
-          ++dead;
-        }
-      }
-      FUGONG_RETURN_IF_ERROR(index_->Flush(std::chrono::minutes(5)));
-      FUGONG_RETURN_IF_ERROR(dead_letters_->Flush(std::chrono::minutes(5)));
-      if (partials_ != nullptr) FUGONG_RETURN_IF_ERROR(partials_->Flush(std::chrono::minutes(5)));
-      const uint64_t failed = index_->counts().failed + dead_letters_->counts().failed +
-                              (partials_ != nullptr ? partials_->counts().failed : 0);
-      if (failed != failed_before) {
-        return Status::IOError("the brokers refused " + std::to_string(failed - failed_before) +
-                               " output messages: " + index_->counts().first_error +
-                               dead_letters_->counts().first_error);
-      }
-      FUGONG_RETURN_IF_ERROR(job_->Delivered(records));
-      if (observer_ != nullptr) observer_->OnDelivered(records);
-      *index_sent += index;
-      *dead_sent += dead;
-    }
-  }
-
- private:
-  StreamJob* job_;
-  KafkaProducer* index_;
-  KafkaProducer* dead_letters_;
-  KafkaProducer* partials_;  // null: totals are local
-  StreamObserver* observer_;
-};
 
 // Tells the observer the state is going away, however the service returns.
 class StateClosingNotice {
@@ -226,6 +166,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   StreamObserver* observer = options.observer;
   StreamJob job(context);
   const std::string& partials_topic = config.stream.partials_topic;
+  std::optional<ChangelogTopics> changelog_topics;  // changelogs: true
   if (!partials_topic.empty()) {
     // Totals through the partials topic (docs/scale-out.md): the tasks and owners need both
     // topics' partition counts, fixed for the service's life.
@@ -237,6 +178,13 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     if (!partials.ok()) return partials.status();
     job.EnablePartials(static_cast<int32_t>(readings->size()),
                        static_cast<int32_t>(partials->size()));
+    if (config.stream.changelogs) {
+      Result<ChangelogTopics> topics =
+          CheckChangelogTopics(base, config.group_id, readings->size());
+      if (!topics.ok()) return topics.status();
+      changelog_topics = std::move(topics).value();
+      job.EnableChangelogs();
+    }
   }
   FUGONG_RETURN_IF_ERROR(job.Open());
   StartOffsets start_offsets;
@@ -263,10 +211,21 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     if (!made.ok()) return made.status();
     partials_producer = std::move(made).value();
   }
+  std::unique_ptr<KafkaProducer> changelog_producer;
+  if (changelog_topics) {
+    Result<std::unique_ptr<KafkaProducer>> made =
+        KafkaProducer::Create(producer_config, (*changelog_topics)[0], warn);
+    if (!made.ok()) return made.status();
+    changelog_producer = std::move(made).value();
+    changelog_producer->TrackDeliveredOffsets();
+  }
   OutboxSender sender(&job, index_producer->get(), dead_producer->get(), observer,
                       partials_producer.get());
+  if (changelog_producer) {
+    sender.SendChangelogsThrough(changelog_producer.get(), &*changelog_topics);
+  }
   // What a crash left in the outbox.
-  FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary.published_index, &summary.published_dead_letters));
+  FUGONG_RETURN_IF_ERROR(sender.Drain(&summary.published_index, &summary.published_dead_letters));
   // The index topic, whole, into group_day: before the observer is told the state is open, so
   // that /readyz waits for it from the first answer.
   std::optional<IndexFollower> follower;
@@ -373,9 +332,53 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   };
   KafkaConfig consumer_config = base;
   consumer_config.Set("group.id", config.group_id, "group_id");
+  // Changelogs: a readings partition given to this instance is restored from its changelogs
+  // first, on the job thread (the poller asks from inside the assignment and waits), and read
+  // from where the restored progress says. A failed restore stops the service (restore_status).
+  std::optional<TaskRestorer> restorer;
+  if (changelog_topics) {
+    restorer.emplace(
+        base, *changelog_topics, &job,
+        [&] {
+          if (observer != nullptr) {
+            observer->OnProgress(job.status(), partitions, state_store->ApproximateSize(), 0);
+          }
+        },
+        log);
+  }
+  Status restore_status;
+  StreamPoller* poller_of_assignments = nullptr;  // set once the poller exists
+  // Called by the consumer with the whole assignment, before it asks where each partition starts.
+  const auto restore_assigned = [&](const std::vector<std::pair<std::string, int32_t>>& assigned) {
+    std::vector<int32_t> tasks;
+    for (const auto& [topic, partition] : assigned) {
+      if (topic == config.stream.readings_topic) tasks.push_back(partition);
+    }
+    if (tasks.empty()) return;
+    const auto work = [&]() -> Status {
+      if (!restore_status.ok()) return restore_status;
+      // No commit under way, and the outbox sent: a wiped row must not be read for a changelog
+      // record after this.
+      FUGONG_RETURN_IF_ERROR(finish_commit());
+      FUGONG_RETURN_IF_ERROR(
+          sender.Drain(&summary.published_index, &summary.published_dead_letters));
+      const Status restored = restorer->Restore(tasks);
+      if (!restored.ok()) return restore_status = restored;
+      start_offsets.Refresh(job);
+      return Status::OK();
+    };
+    // A failure is kept in restore_status, which the loop reports.
+    if (poller_of_assignments != nullptr && poller_of_assignments->OnPollerThread()) {
+      static_cast<void>(poller_of_assignments->RunOnJobThread(work));
+    } else {
+      static_cast<void>(work());
+    }
+  };
   const auto start_offset = [&](const std::string& topic, int32_t partition) -> int64_t {
     // The partials topic is read whole at every assignment: it is the owners' store.
     if (!partials_topic.empty() && topic == partials_topic) return -1;
+    // A readings partition whose restore failed is not read (an error for the consumer).
+    if (restorer && topic == config.stream.readings_topic && !restore_status.ok()) return -2;
     return start_offsets.Of(topic, partition);
   };
   // The readings through the group, which spreads their partitions over the instances; the
@@ -399,12 +402,33 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   // Declared after the consumer: stopped before it closes. Two batches wait at most: one being
   // added, one polled (~20 MB each at 100,000 messages).
   StreamPoller poller(consumer->get(), 100000, 2, global->get());
-  (*consumer)->SetOnRevoke([&](const std::vector<PartitionStatus>&) {
+  poller_of_assignments = &poller;
+  if (restorer) (*consumer)->SetOnAssign(restore_assigned);
+  (*consumer)->SetOnRevoke([&](const std::vector<PartitionStatus>& revoked) {
+    // With changelogs, the revoked tasks' last records are sent before the partitions go (the
+    // next owner restores from them), and they are logged no more. Not when the consumer closes
+    // (this instance stops: its copy stays as the changelogs have it, and a restart restores
+    // only their tails).
+    const bool rebalance = poller.OnPollerThread();
+    std::set<int32_t> tasks;
+    for (const PartitionStatus& p : revoked) {
+      if (restorer && rebalance && p.topic == config.stream.readings_topic) {
+        tasks.insert(p.partition);
+      }
+    }
+    const auto work = [&]() -> Status {
+      FUGONG_RETURN_IF_ERROR(revoke_commit());
+      if (tasks.empty()) return Status::OK();
+      const Status s = sender.Drain(&summary.published_index, &summary.published_dead_letters);
+      if (!s.ok() && revoke_status.ok()) revoke_status = s;  // the loop reports it
+      if (s.ok()) job.ReleaseTasks(tasks);
+      return s;
+    };
     // Inside Poll: on the poller thread while it runs, else (Close) on this one.
-    if (poller.OnPollerThread()) {
-      poller.CommitOnJobThread();
+    if (rebalance) {
+      static_cast<void>(poller.RunOnJobThread(work));
     } else {
-      revoke_commit();
+      static_cast<void>(work());
     }
   });
   std::string global_list;
@@ -466,6 +490,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   while (options.stop == nullptr || !options.stop->load()) {
     std::optional<PolledBatch> polled = poller.Next(std::chrono::milliseconds(200), revoke_commit);
     FUGONG_RETURN_IF_ERROR(revoke_status);
+    FUGONG_RETURN_IF_ERROR(restore_status);
     if (committer.done()) FUGONG_RETURN_IF_ERROR(finish_commit());
     if (!polled) continue;  // a Poll that takes long (a rebalance): nothing new yet
     FUGONG_RETURN_IF_ERROR(polled->status);
@@ -589,7 +614,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   } else {
     FUGONG_RETURN_IF_ERROR(commit());
   }
-  FUGONG_RETURN_IF_ERROR(sender.SendAll(&summary.published_index, &summary.published_dead_letters));
+  FUGONG_RETURN_IF_ERROR(sender.Drain(&summary.published_index, &summary.published_dead_letters));
   (*consumer)->CommitAsync(job.CommittedOffsets());
   partitions = (*consumer)->Partitions();
   for (PartitionStatus& p : (*global)->Partitions()) partitions.push_back(std::move(p));

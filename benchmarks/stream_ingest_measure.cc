@@ -46,6 +46,10 @@
 //                                                  median rates, their ratio, latencies, status
 //                                                  codes; the live stream must carry as many
 //                                                  events as the run's summary `published_index`
+//   StreamIngest.Changelogs2000Enterprises15Min   the same data through the partials topic,
+//                                                  with and without changelogs (issue 12):
+//                                                  the ingest ratio, the changelogs' bytes per
+//                                                  reading, the restore rate
 //   StreamIngest.FromEnvironment   skipped unless FUGONG_SBENCH_ENTERPRISES is set;
 //                                  FUGONG_SBENCH_{FROM,TO,INTERVAL,BASELINE_FROM,BASELINE_TO,
 //                                  LATER_DAYS}; FUGONG_SBENCH_BASELINE=default: the default window
@@ -85,6 +89,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -1292,6 +1297,120 @@ void RunApiLoad(const Scenario& s) {
       Env("FUGONG_SBENCH_PERF") != "1") {
     fs::remove_all(dir);
   }
+}
+
+// What changelogs cost (issue 12, docs/scale-out.md): the ingest rate of one instance with
+// `changelogs: true` against the same instance without (both through the partials topic, fresh
+// state and group each run, alternately, FUGONG_SBENCH_CL_PAIRS pairs, default 3; medians); the
+// bytes the changelogs hold per reading; and the restore rate of a fresh instance that restores
+// every task of the last changelog run from its changelogs alone (its "restored task" lines).
+void RunChangelogCost(const Scenario& s) {
+  PreparedTopics topics;
+  PrepareTopics(s, &topics);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const fs::path& dir = topics.dir;
+  ASSERT_TRUE(topics.cluster->CreateTopic("fugong.partials", 4).ok());
+  const int pairs = std::stoi(Env("FUGONG_SBENCH_CL_PAIRS", "3"));
+  std::vector<double> off_rates, on_rates, off_cpu, on_cpu;
+  std::string last_group;
+  for (int i = 0; i < 2 * pairs; ++i) {
+    const bool on = i % 2 == 1;
+    const std::string name =
+        std::string(on ? "changelogs-on-" : "changelogs-off-") + std::to_string(i / 2 + 1);
+    const std::string group = "cl-" + name;
+    std::vector<std::string> sets = {"topic_partials=fugong.partials"};
+    if (on) {
+      for (const char* store : {"meter_day", "task", "progress"}) {
+        ASSERT_TRUE(
+            topics.cluster
+                ->CreateTopic("fugong." + group + "." + store + "-changelog", topics.partitions)
+                .ok());
+      }
+      sets.push_back("changelogs=true");
+      last_group = group;
+    }
+    fs::remove_all(dir / "state");
+    const ServeRun run = RunServe(s, topics.bootstrap, dir, group, name, sets);
+    const double ingest = Number(run.summary, "ingest_seconds");
+    ASSERT_GT(ingest, 0) << name << ": " << run.child.last_line;
+    EXPECT_EQ(Number(run.summary, "readings_records"), static_cast<double>(topics.readings))
+        << name << ": the service did not use every reading";
+    const double rate = Number(run.summary, "readings_records") / ingest;
+    const double cpu = run.child.user_seconds + run.child.system_seconds;
+    (on ? on_rates : off_rates).push_back(rate);
+    (on ? on_cpu : off_cpu).push_back(cpu);
+    std::printf("[          ] %-18s %.3f M readings/s (ingest %.3f s), serve %.2f s CPU\n",
+                name.c_str(), rate / 1e6, ingest, cpu);
+    std::fflush(stdout);
+  }
+  const double off = Median(off_rates), on = Median(on_rates);
+  std::printf(
+      "[          ] ingest with changelogs / without (medians of %d): %.3f / %.3f M readings/s = "
+      "%.2f; serve CPU %.2f / %.2f s\n",
+      pairs, on / 1e6, off / 1e6, off > 0 ? on / off : 0, Median(on_cpu), Median(off_cpu));
+
+  // What the changelogs hold (the mock does not compact: every record sent is there).
+  KafkaConfig reader;
+  reader.Set("bootstrap.servers", topics.bootstrap);
+  uint64_t changelog_records = 0, changelog_bytes = 0;
+  for (const char* store : {"meter_day", "task", "progress"}) {
+    const std::string topic = "fugong." + last_group + "." + store + "-changelog";
+    Result<std::vector<TopicRecord>> records =
+        ReadTopicSnapshot(reader, topic, std::chrono::seconds(120));
+    ASSERT_TRUE(records.ok()) << records.status().ToString();
+    uint64_t bytes = 0;
+    for (const TopicRecord& r : *records) bytes += r.value.size() + r.key.value_or("").size();
+    std::printf("[          ] %-44s %8zu records, %6.1f MB (%.1f bytes per reading)\n",
+                topic.c_str(), records->size(), bytes / 1e6,
+                static_cast<double>(bytes) / topics.readings);
+    changelog_records += records->size();
+    changelog_bytes += bytes;
+  }
+  std::printf("[          ] changelogs: %llu records, %.1f bytes per reading\n",
+              static_cast<unsigned long long>(changelog_records),
+              static_cast<double>(changelog_bytes) / topics.readings);
+
+  // A fresh instance in the last changelog run's group: every task restored from the beginning.
+  fs::remove_all(dir / "state");
+  const ServeRun restore = RunServe(s, topics.bootstrap, dir, last_group, "restore",
+                                    {"topic_partials=fugong.partials", "changelogs=true"});
+  std::ifstream log(dir / "restore.err");
+  std::string line;
+  const std::regex restored(
+      R"(restored task 0_[0-9]+ from its changelogs \(from the beginning\): ([0-9]+) records, ([0-9]+) meter-days)");
+  const std::regex restored_all(
+      R"(restored ([0-9]+) tasks: ([0-9]+) changelog records in ([0-9.]+) s)");
+  double records = 0, meter_days = 0, seconds = 0;
+  int tasks = 0;
+  while (std::getline(log, line)) {
+    std::smatch m;
+    if (std::regex_search(line, m, restored)) {
+      ++tasks;
+      records += std::stod(m[1]);
+      meter_days += std::stod(m[2]);
+    } else if (std::regex_search(line, m, restored_all)) {
+      seconds += std::stod(m[3]);
+    }
+  }
+  EXPECT_EQ(tasks, topics.partitions) << "every task restored from the beginning";
+  ASSERT_GT(seconds, 0);
+  // The reference of this machine in this run: the ingest rate without changelogs.
+  std::printf(
+      "[          ] restore: %d tasks, %.0f records (%.0f meter-days) in %.2f s: %.0f records/s, "
+      "%.0f meter-days/s (%.2f of the readings ingest rate without changelogs, in rows); a task "
+      "of 100,000 meter-days would take %.1f s\n",
+      tasks, records, meter_days, seconds, records / seconds, meter_days / seconds,
+      off > 0 ? (records / seconds) / off : 0, 100000 / (meter_days / seconds));
+  std::printf("[          ] serve restore run: %.2f s CPU, %.1f s wall\n",
+              restore.child.user_seconds + restore.child.system_seconds,
+              restore.child.wall_seconds);
+}
+
+// Changelogs on against off (RunChangelogCost) on the data of Province2000Enterprises15Min.
+TEST(StreamIngest, Changelogs2000Enterprises15Min) {
+  RunChangelogCost({"changelogs-2000-15min", 2000, DayFromCivil(2020, 1, 6),
+                    DayFromCivil(2020, 1, 17), 15,
+                    std::make_pair(DayFromCivil(2020, 1, 6), DayFromCivil(2020, 1, 8))});
 }
 
 // 2,000 enterprises x 12 days of 15-minute readings (3.1 M readings; all 90 counties): the ingest

@@ -64,6 +64,8 @@ const std::set<std::string>& KnownMetrics() {
         "fugong_index_followed_records_total",
         "fugong_index_follow_caught_up",
         "fugong_closes_held",
+        "fugong_restored_records_total",
+        "fugong_restore_remaining_records",
         "up",
     };
     for (const char* histogram :

@@ -374,6 +374,31 @@ TEST_F(HttpApiTest, HealthAndReadinessFollowTheService) {
   service_->OnStateOpened(*state_);  // for TearDown's symmetry
 }
 
+// While a task is restored from its changelogs (issue 12), the instance is not ready, says what
+// it restores, and the metrics show the records still to read; once done, it is ready again.
+TEST_F(HttpApiTest, ARestoreUnderWayIsNotReadyAndShowsItsProgress) {
+  PartitionStatus partition;
+  partition.topic = "fugong.readings";
+  StreamStatus status;
+  status.restoring = "task 0_3: fugong.fugong.meter_day-changelog at offset 100 of 900";
+  status.restore_remaining = 800;
+  status.restored_records = 100;
+  service_->OnProgress(status, {partition}, 1000, 0);
+  const HttpResult restoring = Get("/readyz");
+  EXPECT_EQ(restoring.status, 503);
+  EXPECT_EQ(nlohmann::json::parse(restoring.body)["reason"], "restoring " + status.restoring);
+  const std::string metrics = Get("/metrics").body;
+  EXPECT_NE(metrics.find("fugong_restore_remaining_records 800"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("fugong_restored_records_total 100"), std::string::npos);
+  EXPECT_NE(metrics.find("fugong_ready 0"), std::string::npos);
+  status.restoring.clear();
+  status.restore_remaining = 0;
+  status.restored_records = 900;
+  service_->OnProgress(status, {partition}, 1000, 0);
+  EXPECT_EQ(Get("/readyz").status, 200);
+  EXPECT_NE(Get("/metrics").body.find("fugong_restored_records_total 900"), std::string::npos);
+}
+
 TEST_F(HttpApiTest, AFailedServiceIsUnhealthyAndNotReadyAndSaysWhy) {
   StreamStatus status;
   PartitionStatus partition;

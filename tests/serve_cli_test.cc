@@ -66,6 +66,7 @@ class ServeTest : public ::testing::Test {
     ASSERT_TRUE(config.ok()) << config.status().ToString();
     Result<BackfillSummary> summary = RunBackfillFromFiles(*config, files, nullptr);
     ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+    readings_used_ = summary->readings.used;
     backfill_ =
         new std::map<std::string, std::string>(ReadIndexRecordsWithoutComputedAt(files.out));
   }
@@ -185,10 +186,66 @@ class ServeTest : public ::testing::Test {
     return latest;
   }
 
+  // The changelog topics of group fugong, partitioned like the readings (24).
+  void CreateChangelogTopics() {
+    for (const char* store : {"meter_day", "task", "progress"}) {
+      ASSERT_TRUE(
+          cluster_->CreateTopic(std::string("fugong.fugong.") + store + "-changelog", 24).ok());
+    }
+  }
+  // The topics of a run through the partials topic with changelogs, and the registry and weather
+  // produced.
+  void PrepareChangelogRun() {
+    ASSERT_TRUE(cluster_->CreateTopic("fugong.partials", 3).ok());
+    ASSERT_NO_FATAL_FAILURE(CreateChangelogTopics());
+    Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
+    Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
+  }
+  // `extra` and the settings of such a run.
+  static std::vector<std::string> WithChangelogs(std::vector<std::string> extra) {
+    for (const char* arg :
+         {"--set", "topic_partials=fugong.partials", "--set", "changelogs=true"}) {
+      extra.push_back(arg);
+    }
+    return extra;
+  }
+  // Starts serve with `extra` and kills it (SIGKILL) once its log says it has closed days twice:
+  // it has consumed readings, committed them and sent changelog records, some of them maybe not
+  // acknowledged yet.
+  void KillNineOnceItClosedTwice(const std::string& state, const std::vector<std::string>& extra) {
+    const size_t before = ReadFile(log_).size();
+    ChildProcess serve(ServeCommand((*dir_ / "config.yaml").string(), state, bootstrap(), extra),
+                       log_, "/dev/null");
+    const auto closes = [&] {
+      const std::string log = ReadFile(log_).substr(before);
+      size_t n = 0;
+      for (size_t at = log.find("closed through "); at != std::string::npos;
+           at = log.find("closed through ", at + 1)) {
+        n += at >= 7 && log.compare(at - 7, 7, "serve: ") == 0;  // close lines, not status lines
+      }
+      return n;
+    };
+    for (int i = 0; i < 1200 && closes() < 2 && !serve.Exited(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_GE(closes(), 2u) << ReadFile(log_).substr(before);
+    serve.Signal(SIGKILL);
+    ASSERT_EQ(serve.Wait(), 128 + SIGKILL);
+  }
+  // Whether a serve log says a task was restored with at least one changelog record.
+  static bool RestoredRecords(const std::string& log) {
+    return std::regex_search(
+        log, std::regex(R"(restored task 0_[0-9]+ from its changelogs \([^)]*\): [1-9])"));
+  }
+  // The multi-instance scenarios, with `more` arguments for every instance.
+  void KillNineOfOneOfThree(const std::vector<std::string>& more);
+  void AnInstanceJoiningMidStream(const std::vector<std::string>& more);
+
   static fs::path* dir_;
   static std::vector<std::string>* readings_;
   static std::map<std::string, std::string>* backfill_;
   static uint64_t readings_lines_;
+  static uint64_t readings_used_;  // readings the backfill applied
   std::string name_, state_, log_;
   std::unique_ptr<EmbeddedCluster> cluster_;
 };
@@ -197,6 +254,7 @@ fs::path* ServeTest::dir_ = nullptr;
 std::vector<std::string>* ServeTest::readings_ = nullptr;
 std::map<std::string, std::string>* ServeTest::backfill_ = nullptr;
 uint64_t ServeTest::readings_lines_ = 0;
+uint64_t ServeTest::readings_used_ = 0;
 
 TEST_F(ServeTest, StreamAndBackfillGiveIdenticalRecords) {
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
@@ -259,13 +317,30 @@ TEST_F(ServeTest, ThroughThePartialsTopicTwoInstancesGiveTheBackfillsRecords) {
 // yet), and together publish exactly the backfill's records, never one (key, revision) with two
 // contents.
 TEST_F(ServeTest, ThroughThePartialsTopicAKillNineOfOneOfThreeEndsInTheBackfillsRecords) {
+  KillNineOfOneOfThree({});
+}
+
+// The same with changelogs: the survivors restore the killed instance's tasks from their
+// changelogs (what it had sent before the kill) and read its readings partitions on from there.
+TEST_F(ServeTest, WithChangelogsAKillNineOfOneOfThreeEndsInTheBackfillsRecords) {
+  ASSERT_NO_FATAL_FAILURE(CreateChangelogTopics());
+  KillNineOfOneOfThree({"--set", "changelogs=true"});
+  // The survivors restored what they were given (how much the killed one had acknowledged by
+  // then is timing; the records above are not).
+  for (const std::string& log : {ReadFile(log_), ReadFile((*dir_ / (name_ + "-b.log")).string())}) {
+    EXPECT_NE(log.find("restored task 0_"), std::string::npos) << log;
+  }
+}
+
+void ServeTest::KillNineOfOneOfThree(const std::vector<std::string>& more) {
   ASSERT_TRUE(cluster_->CreateTopic("fugong.partials", 3).ok());
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
   // Idle for longer than the session timeout (6 s): the survivors must not leave before the
   // group gives them the killed instance's partitions.
-  const std::vector<std::string> extra = {"--exit-when-idle", "12", "--set",
-                                          "topic_partials=fugong.partials"};
+  std::vector<std::string> extra = {"--exit-when-idle", "12", "--set",
+                                    "topic_partials=fugong.partials"};
+  extra.insert(extra.end(), more.begin(), more.end());
   std::vector<std::unique_ptr<ChildProcess>> serve;
   std::vector<std::string> logs = {log_};
   serve.push_back(Serve(extra));
@@ -293,11 +368,35 @@ TEST_F(ServeTest, ThroughThePartialsTopicAKillNineOfOneOfThreeEndsInTheBackfills
 // partials), it reads its readings partitions from their start, and the three end in exactly the
 // backfill's records, never one (key, revision) with two contents.
 TEST_F(ServeTest, ThroughThePartialsTopicAnInstanceJoiningMidStreamEndsInTheBackfillsRecords) {
+  AnInstanceJoiningMidStream({});
+  // The one that joined read readings (without changelogs, its partitions from their start).
+  const std::string joined = ReadFile((*dir_ / (name_ + "-c.log")).string());
+  const size_t at = joined.rfind("readings used ");
+  ASSERT_NE(at, std::string::npos) << joined;
+  EXPECT_GT(std::strtoll(joined.c_str() + at + 14, nullptr, 10), 0) << joined;
+}
+
+// The same with changelogs: the instance that joins restores the tasks it is given from their
+// changelogs first.
+TEST_F(ServeTest, WithChangelogsAnInstanceJoiningMidStreamEndsInTheBackfillsRecords) {
+  ASSERT_NO_FATAL_FAILURE(CreateChangelogTopics());
+  AnInstanceJoiningMidStream({"--set", "changelogs=true"});
+  // It took part: it restored state of the tasks it was given, or (when it joined before their
+  // first changelog records were acknowledged) read their readings.
+  const std::string joined = ReadFile((*dir_ / (name_ + "-c.log")).string());
+  const size_t at = joined.rfind("readings used ");
+  ASSERT_NE(at, std::string::npos) << joined;
+  EXPECT_TRUE(RestoredRecords(joined) || std::strtoll(joined.c_str() + at + 14, nullptr, 10) > 0)
+      << joined;
+}
+
+void ServeTest::AnInstanceJoiningMidStream(const std::vector<std::string>& more) {
   ASSERT_TRUE(cluster_->CreateTopic("fugong.partials", 3).ok());
   Produce("fugong.enterprises", "enterprises", {(*dir_ / "input/enterprises.csv").string()});
   Produce("fugong.weather", "weather", {(*dir_ / "input/weather.csv").string()});
-  const std::vector<std::string> extra = {"--exit-when-idle", "8", "--set",
-                                          "topic_partials=fugong.partials"};
+  std::vector<std::string> extra = {"--exit-when-idle", "8", "--set",
+                                    "topic_partials=fugong.partials"};
+  extra.insert(extra.end(), more.begin(), more.end());
   std::vector<std::unique_ptr<ChildProcess>> serve;
   std::vector<std::string> logs = {log_};
   const auto start = [&](const char* which) {
@@ -318,11 +417,77 @@ TEST_F(ServeTest, ThroughThePartialsTopicAnInstanceJoiningMidStreamEndsInTheBack
   EXPECT_EQ(producer.Wait(), 0);
   for (size_t i = 0; i < serve.size(); ++i) ASSERT_EQ(serve[i]->Wait(), 0) << ReadFile(logs[i]);
   ExpectSameRecords(PublishedIndex(), *backfill_);
-  // The one that joined read readings.
-  const std::string joined = ReadFile(logs[2]);
-  const size_t at = joined.rfind("readings used ");
-  ASSERT_NE(at, std::string::npos) << joined;
-  EXPECT_GT(std::strtoll(joined.c_str() + at + 14, nullptr, 10), 0) << joined;
+}
+
+// State in changelogs (issue 12, docs/scale-out.md, "Changelogs and restore"): an instance with
+// `changelogs: true` is killed (kill -9) mid-stream, once it has closed days twice, and its state
+// directory is deleted. A new instance with no state
+// restores every task from the changelogs alone, reads each readings partition on from where
+// the restored progress says (not from the start) and ends in exactly the backfill's records. A
+// restart of it with its state then restores only the changelogs' tails: nothing is read again.
+TEST_F(ServeTest, ARestoreFromTheChangelogsAloneGivesTheBackfillsRecords) {
+  ASSERT_NO_FATAL_FAILURE(PrepareChangelogRun());
+  const auto with = WithChangelogs;
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), "/dev/null",
+                        "/dev/null");
+  ASSERT_NO_FATAL_FAILURE(KillNineOnceItClosedTwice(state_, with({})));
+  const std::string first_log = ReadFile(log_);
+  // What it had acknowledged is in the changelogs.
+  EXPECT_FALSE(ReadTopic("fugong.fugong.meter_day-changelog").empty());
+  EXPECT_FALSE(ReadTopic("fugong.fugong.progress-changelog").empty());
+  fs::remove_all(state_);
+  std::unique_ptr<ChildProcess> second = Serve(with({"--exit-when-idle", "4"}));
+  EXPECT_EQ(producer.Wait(), 0);
+  ASSERT_EQ(second->Wait(), 0) << ReadFile(log_);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+  const std::string restored = ReadFile(log_).substr(first_log.size());
+  EXPECT_NE(restored.find("restored task 0_"), std::string::npos) << restored;
+  EXPECT_NE(restored.find("(from the beginning): "), std::string::npos) << restored;
+  // It did not read every reading again: the restored tasks went on where the first left off
+  // (readings the first applied are not counted again).
+  const size_t used_at = restored.rfind("readings used ");
+  ASSERT_NE(used_at, std::string::npos) << restored;
+  const long long used = std::strtoll(restored.c_str() + used_at + 14, nullptr, 10);
+  EXPECT_GT(used, 0);
+  EXPECT_LT(static_cast<uint64_t>(used), readings_used_) << restored;
+
+  // A restart with its state: each task restores the tail after its own records, which is empty.
+  const size_t before_restart = ReadFile(log_).size();
+  std::unique_ptr<ChildProcess> again = Serve(with({"--exit-when-idle", "4"}));
+  ASSERT_EQ(again->Wait(), 0) << ReadFile(log_);
+  const std::string restarted = ReadFile(log_).substr(before_restart);
+  EXPECT_NE(restarted.find("(the tail after this instance's copy): 0 records"), std::string::npos)
+      << restarted;
+  EXPECT_EQ(restarted.find("(from the beginning)"), std::string::npos) << restarted;
+  ExpectSameRecords(PublishedIndex(), *backfill_);
+}
+
+// A kill -9 (once days have closed twice) leaves changes this instance had not sent to the
+// changelogs, or not seen acknowledged. Another instance then
+// takes every task, goes on and writes the changelogs past it; when the first comes back with its
+// old state, it must not send those older rows after the newer ones: it restores its tasks from
+// the beginning (the changelogs moved past its positions) and drops what it had not sent. A
+// fresh instance restoring from the changelogs alone then still finds exactly the state that
+// gives the backfill's records.
+TEST_F(ServeTest, WithChangelogsAnInstanceBackAfterOthersTookItsTasksSendsNoOlderRows) {
+  ASSERT_NO_FATAL_FAILURE(PrepareChangelogRun());
+  const auto serve = [&](const std::string& state, const std::vector<std::string>& extra) {
+    return std::make_unique<ChildProcess>(
+        ServeCommand((*dir_ / "config.yaml").string(), state, bootstrap(), WithChangelogs(extra)),
+        log_, "/dev/null");
+  };
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), "/dev/null",
+                        "/dev/null");
+  ASSERT_NO_FATAL_FAILURE(KillNineOnceItClosedTwice(state_, WithChangelogs({})));
+  ASSERT_EQ(serve(state_ + "-b", {"--exit-when-idle", "4"})->Wait(), 0) << ReadFile(log_);
+  EXPECT_EQ(producer.Wait(), 0);
+  const size_t before_back = ReadFile(log_).size();
+  ASSERT_EQ(serve(state_, {"--exit-when-idle", "4"})->Wait(), 0) << ReadFile(log_);
+  const std::string back = ReadFile(log_).substr(before_back);
+  EXPECT_NE(back.find("(from the beginning): "), std::string::npos) << back;
+  EXPECT_EQ(back.find("(the tail after this instance's copy)"), std::string::npos) << back;
+  ASSERT_EQ(serve(state_ + "-fresh", {"--exit-when-idle", "4"})->Wait(), 0) << ReadFile(log_);
+  ExpectSameRecords(PublishedIndex(), *backfill_);
 }
 
 // Every instance answers for the whole index (issue 12, docs/scale-out.md): a second instance

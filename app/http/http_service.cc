@@ -184,6 +184,14 @@ HttpResponse HttpService::Readiness() const {
     r.body = StatusBody("not_ready", "the index topic is still being read");
     return r;
   }
+  {
+    std::lock_guard<std::mutex> lock(restoring_mutex_);
+    if (!restoring_.empty()) {
+      r.status = 503;
+      r.body = StatusBody("not_ready", "restoring " + restoring_);
+      return r;
+    }
+  }
   r.body = "{\"status\":\"ready\"}\n";
   return r;
 }
@@ -246,12 +254,18 @@ void HttpService::OnProgress(const StreamStatus& status,
   metrics_.SetStateBytes(state_bytes);
   if (last_input_unix_seconds > 0) metrics_.SetLastInput(last_input_unix_seconds);
   assigned_ = !partitions.empty();
+  bool restoring;
+  {
+    std::lock_guard<std::mutex> lock(restoring_mutex_);
+    restoring_ = status.restoring;
+    restoring = !restoring_.empty();
+  }
   bool state_open;
   {
     std::shared_lock<std::shared_mutex> lock(state_mutex_);
     state_open = state_ != nullptr;
   }
-  metrics_.SetReady(state_open && assigned_.load() && !failed_.load() &&
+  metrics_.SetReady(state_open && assigned_.load() && !failed_.load() && !restoring &&
                     (!following_.load() || index_caught_up_.load()));
 }
 

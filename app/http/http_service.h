@@ -66,6 +66,8 @@ class HttpService : public StreamObserver {
   mutable std::shared_mutex state_mutex_;
   const StateStore* state_ = nullptr;
   std::atomic<bool> assigned_{false};
+  mutable std::mutex restoring_mutex_;
+  std::string restoring_;  // the restore under way (StreamStatus::restoring)
   // An index follower runs (serve): the live feed then takes records from it, once it has
   // caught up, and /readyz waits for that.
   std::atomic<bool> following_{false};

@@ -123,6 +123,20 @@ ServiceMetrics::ServiceMetrics(const RegionTable* regions)
                           "the log says which), else 0.")
                       .Register(*registry_)
                       .Add({});
+  restored_records_ = &BuildCounter()
+                           .Name("fugong_restored_records_total")
+                           .Help(
+                               "Changelog records applied by restores of tasks (readings "
+                               "partitions given to this instance; docs/scale-out.md).")
+                           .Register(*registry_)
+                           .Add({});
+  restore_remaining_ = &BuildGauge()
+                            .Name("fugong_restore_remaining_records")
+                            .Help(
+                                "Records of the changelog being restored still to read (0 when no "
+                                "restore runs; /readyz is not ready while one does).")
+                            .Register(*registry_)
+                            .Add({});
   follow_caught_up_ = &BuildGauge()
                            .Name("fugong_index_follow_caught_up")
                            .Help(
@@ -225,6 +239,8 @@ void ServiceMetrics::SetStatus(const StreamStatus& status,
   if (status.watermark) watermark_->Set(static_cast<double>(*status.watermark));
   if (closed_through_end) closed_through_->Set(static_cast<double>(*closed_through_end));
   closes_held_->Set(status.closes_held.empty() ? 0 : 1);
+  Advance(restored_records_, status.restored_records, &restored_shown_);
+  restore_remaining_->Set(static_cast<double>(status.restore_remaining));
 }
 
 void ServiceMetrics::SetPartitions(const std::vector<PartitionStatus>& partitions) {

@@ -100,6 +100,9 @@ class ServiceMetrics {
   FollowCounts followed_shown_;
   prometheus::Gauge* follow_caught_up_;
   prometheus::Gauge* closes_held_;
+  prometheus::Counter* restored_records_;
+  uint64_t restored_shown_ = 0;
+  prometheus::Gauge* restore_remaining_;
   prometheus::Family<prometheus::Gauge>* composite_;
   prometheus::Family<prometheus::Gauge>* tier_;
   std::map<std::pair<std::string, std::string>, Shown> shown_;  // (level, code)

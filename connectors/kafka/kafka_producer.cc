@@ -1,6 +1,7 @@
 #include "connectors/kafka/kafka_producer.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace fugong {
 
@@ -43,6 +44,11 @@ void KafkaProducer::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* message, v
   if (message->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
     ++self->counts_.delivered;
     self->counts_.delivered_bytes += message->len + message->key_len;
+    if (self->track_offsets_) {
+      int64_t& last =
+          self->delivered_offsets_[{rd_kafka_topic_name(message->rkt), message->partition}];
+      last = std::max(last, static_cast<int64_t>(message->offset));
+    }
     if (self->on_delivered_) {
       self->on_delivered_(
           std::string_view(static_cast<const char*>(message->key), message->key_len),
@@ -86,18 +92,40 @@ Status KafkaProducer::ProduceToPartition(int32_t partition, std::string_view key
   return ProduceOne(key.data() != nullptr ? key.data() : "", key.size(), value, partition);
 }
 
+Status KafkaProducer::ProduceTo(const std::string& topic, int32_t partition, std::string_view key,
+                                std::optional<std::string_view> value) {
+  // A null payload is a tombstone; an empty row is a non-null empty payload.
+  void* payload =
+      value ? const_cast<char*>(value->data() != nullptr ? value->data() : "") : nullptr;
+  const size_t payload_size = value ? value->size() : 0;
+  char* key_bytes = const_cast<char*>(key.data() != nullptr ? key.data() : "");
+  return ProduceRetrying(topic, [&] {
+    return rd_kafka_producev(
+        handle_.get(), RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_KEY(key_bytes, key.size()),
+        RD_KAFKA_V_VALUE(payload, payload_size), RD_KAFKA_V_END);
+  });
+}
+
 Status KafkaProducer::ProduceOne(const void* key, size_t key_size, std::string_view value,
                                  int32_t partition) {
-  while (true) {
-    if (!fatal_.ok()) return fatal_;
+  return ProduceRetrying(topic_name_, [&] {
     const int rc = rd_kafka_produce(
         topic_.get(), partition >= 0 ? partition : RD_KAFKA_PARTITION_UA, RD_KAFKA_MSG_F_COPY,
         const_cast<char*>(value.data()), value.size(), key, key_size, nullptr);
-    if (rc == 0) {
+    return rc == 0 ? RD_KAFKA_RESP_ERR_NO_ERROR : rd_kafka_last_error();
+  });
+}
+
+Status KafkaProducer::ProduceRetrying(const std::string& topic,
+                                      const std::function<rd_kafka_resp_err_t()>& produce) {
+  while (true) {
+    if (!fatal_.ok()) return fatal_;
+    const rd_kafka_resp_err_t err = produce();
+    if (err == RD_KAFKA_RESP_ERR_NO_ERROR) {
       ++counts_.produced;
       return Status::OK();
     }
-    const rd_kafka_resp_err_t err = rd_kafka_last_error();
     if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       // Back-pressure: wait for deliveries to make room.
       rd_kafka_poll(handle_.get(), 10);
@@ -113,7 +141,7 @@ Status KafkaProducer::ProduceOne(const void* key, size_t key_size, std::string_v
     ++counts_.produced;
     ++counts_.failed;
     if (counts_.first_error.empty()) {
-      counts_.first_error = std::string(rd_kafka_err2str(err)) + " (topic " + topic_name_ + ")";
+      counts_.first_error = std::string(rd_kafka_err2str(err)) + " (topic " + topic + ")";
     }
     return Status::OK();
   }

@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -48,6 +50,17 @@ class KafkaProducer {
   // the owner of the groups in the message).
   Status ProduceToPartition(int32_t partition, std::string_view key, std::string_view value);
 
+  // To `topic` (any topic, not only the producer's own) and `partition`, with no value when
+  // `value` is none (a tombstone): a store's changelog. With TrackDeliveredOffsets, the offset of
+  // each acknowledged message is kept per topic and partition.
+  Status ProduceTo(const std::string& topic, int32_t partition, std::string_view key,
+                   std::optional<std::string_view> value);
+  void TrackDeliveredOffsets() { track_offsets_ = true; }
+  // The highest acknowledged offset per (topic, partition) since the last call, and clears it.
+  std::map<std::pair<std::string, int32_t>, int64_t> TakeDeliveredOffsets() {
+    return std::exchange(delivered_offsets_, {});
+  }
+
   // Called on each acknowledged message with its key and value (on the thread that calls
   // Produce, Poll or Flush), for callers that must remember what the brokers hold.
   void SetOnDelivered(std::function<void(std::string_view key, std::string_view value)> hook) {
@@ -75,6 +88,10 @@ class KafkaProducer {
   KafkaProducer() = default;
   Status ProduceOne(const void* key, size_t key_size, std::string_view value,
                     int32_t partition = -1);
+  // Runs `produce` until librdkafka's queue takes the message (serving deliveries while it is
+  // full), and counts it; a refusal counts as a failed delivery, a fatal error is kept.
+  Status ProduceRetrying(const std::string& topic,
+                         const std::function<rd_kafka_resp_err_t()>& produce);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* message, void* opaque);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
 
@@ -85,6 +102,8 @@ class KafkaProducer {
   Status fatal_;
   std::function<void(std::string_view)> on_error_;
   std::function<void(std::string_view, std::string_view)> on_delivered_;
+  bool track_offsets_ = false;
+  std::map<std::pair<std::string, int32_t>, int64_t> delivered_offsets_;
 };
 
 }  // namespace fugong

@@ -330,6 +330,13 @@ void KafkaStreamConsumer::Assign(const rd_kafka_topic_partition_list_t* partitio
   partitions_.clear();
   out_of_range_.clear();
   last_ = nullptr;
+  if (on_assign_) {
+    std::vector<std::pair<std::string, int32_t>> assigned;
+    for (int i = 0; i < partitions->cnt; ++i) {
+      assigned.emplace_back(partitions->elems[i].topic, partitions->elems[i].partition);
+    }
+    on_assign_(assigned);
+  }
   KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(partitions->cnt));
   for (int i = 0; i < partitions->cnt; ++i) {
     const rd_kafka_topic_partition_t& tp = partitions->elems[i];

@@ -106,6 +106,11 @@ class KafkaStreamConsumer {
   // Set before the first Poll.
   void SetGapCheckedTopics(std::vector<std::string> topics);
   void SetOnRevoke(OnRevoke on_revoke) { on_revoke_ = std::move(on_revoke); }
+  // Called inside Poll on every assignment of the group, with all its partitions, before
+  // StartOffset is asked for each: an owner that must prepare its partitions first (restore
+  // their state from changelogs) does it for all of them at once there.
+  using OnAssign = std::function<void(const std::vector<std::pair<std::string, int32_t>>&)>;
+  void SetOnAssign(OnAssign on_assign) { on_assign_ = std::move(on_assign); }
 
   // Replaces *out with up to `max` messages, waiting at most `timeout` for the first (the call
   // returns when it has `max` or the timeout passed, so keep the timeout short where latency
@@ -190,6 +195,7 @@ class KafkaStreamConsumer {
   KafkaQueuePtr queue_;  // the consumer queue: messages, rebalances, errors, logs, commits
   StartOffset start_;
   OnRevoke on_revoke_;
+  OnAssign on_assign_;
   std::function<void(std::string_view)> on_log_;
   std::vector<std::string> gap_checked_topics_;
 

@@ -4,9 +4,7 @@
 
 namespace fugong {
 
-Result<std::unique_ptr<WholeTopicReader>> WholeTopicReader::Open(
-    const KafkaConfig& config, const std::string& topic,
-    const std::map<int32_t, int64_t>& positions, std::chrono::milliseconds timeout) {
+Result<KafkaHandlePtr> NewUngroupedConsumer(const KafkaConfig& config) {
   KafkaConfig c = config;
   // Required by librdkafka for a consumer; this one never joins the group or commits.
   c.SetDefault("group.id", "fugong-global-table");
@@ -17,13 +15,22 @@ Result<std::unique_ptr<WholeTopicReader>> WholeTopicReader::Open(
   Result<KafkaConfPtr> conf = c.Build();
   if (!conf.ok()) return conf.status();
   char errstr[512];
-  std::unique_ptr<WholeTopicReader> reader(new WholeTopicReader());
-  reader->topic_ = topic;
-  reader->consumer_.reset(rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr));
-  if (reader->consumer_ == nullptr) {
+  KafkaHandlePtr consumer(rd_kafka_new(RD_KAFKA_CONSUMER, conf->get(), errstr, sizeof errstr));
+  if (consumer == nullptr) {
     return Status::InvalidArgument(std::string("Kafka consumer: ") + errstr);
   }
   conf->release();
+  return consumer;
+}
+
+Result<std::unique_ptr<WholeTopicReader>> WholeTopicReader::Open(
+    const KafkaConfig& config, const std::string& topic,
+    const std::map<int32_t, int64_t>& positions, std::chrono::milliseconds timeout) {
+  std::unique_ptr<WholeTopicReader> reader(new WholeTopicReader());
+  reader->topic_ = topic;
+  Result<KafkaHandlePtr> consumer = NewUngroupedConsumer(config);
+  if (!consumer.ok()) return consumer.status();
+  reader->consumer_ = std::move(consumer).value();
   rd_kafka_t* rk = reader->consumer_.get();
   const int ms = static_cast<int>(timeout.count());
   Result<std::vector<int32_t>> ids = TopicPartitions(rk, topic, timeout);
@@ -52,11 +59,12 @@ WholeTopicReader::~WholeTopicReader() {
   if (consumer_ != nullptr) rd_kafka_consumer_close(consumer_.get());
 }
 
-Status WholeTopicReader::Poll(std::chrono::milliseconds timeout, size_t max,
-                              std::vector<LogRecord>* out) {
+Status PollMessages(rd_kafka_t* consumer, const std::string& what,
+                    std::chrono::milliseconds timeout, size_t max, std::string* last_error,
+                    const std::function<void(const rd_kafka_message_t&)>& take) {
   int wait = static_cast<int>(timeout.count());
   for (size_t n = 0; n < max; ++n) {
-    KafkaMessagePtr m(rd_kafka_consumer_poll(consumer_.get(), wait));
+    KafkaMessagePtr m(rd_kafka_consumer_poll(consumer, wait));
     if (m == nullptr) return Status::OK();
     wait = 0;  // after the first message, take only what is already fetched
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
@@ -64,21 +72,29 @@ Status WholeTopicReader::Poll(std::chrono::milliseconds timeout, size_t max,
       // librdkafka retries what it can (a broker down, a leader moving); only a fatal error
       // ends the reader.
       if (m->err == RD_KAFKA_RESP_ERR__FATAL) {
-        return Status::IOError("reading " + topic_ + ": " + rd_kafka_message_errstr(m.get()));
+        return Status::IOError("reading " + what + ": " + rd_kafka_message_errstr(m.get()));
       }
-      last_error_ = rd_kafka_message_errstr(m.get());
+      *last_error = rd_kafka_message_errstr(m.get());
       continue;
     }
-    LogRecord message;
-    message.partition = m->partition;
-    message.offset = m->offset;
-    if (m->key != nullptr) message.key.assign(static_cast<const char*>(m->key), m->key_len);
-    if (m->payload != nullptr) {
-      message.value = std::string(static_cast<const char*>(m->payload), m->len);
-    }
-    out->push_back(std::move(message));
+    take(*m);
   }
   return Status::OK();
+}
+
+LogRecord ToLogRecord(const rd_kafka_message_t& m) {
+  LogRecord record;
+  record.partition = m.partition;
+  record.offset = m.offset;
+  if (m.key != nullptr) record.key.assign(static_cast<const char*>(m.key), m.key_len);
+  if (m.payload != nullptr) record.value = std::string(static_cast<const char*>(m.payload), m.len);
+  return record;
+}
+
+Status WholeTopicReader::Poll(std::chrono::milliseconds timeout, size_t max,
+                              std::vector<LogRecord>* out) {
+  return PollMessages(consumer_.get(), topic_, timeout, max, &last_error_,
+                      [&](const rd_kafka_message_t& m) { out->push_back(ToLogRecord(m)); });
 }
 
 }  // namespace fugong

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +19,20 @@
 #include "engine/job/stream_message.h"
 
 namespace fugong {
+
+// A consumer handle for reading assigned partitions: it needs a group.id (librdkafka) but never
+// joins the group or commits; reads from the log start when told to start at an offset the log
+// no longer holds.
+Result<KafkaHandlePtr> NewUngroupedConsumer(const KafkaConfig& config);
+
+// Up to `max` messages of `consumer` (waiting up to `timeout` for the first), each given to
+// `take`. Errors librdkafka retries by itself are kept in `last_error`; IOError only for a fatal
+// one (`what` names what is read).
+Status PollMessages(rd_kafka_t* consumer, const std::string& what,
+                    std::chrono::milliseconds timeout, size_t max, std::string* last_error,
+                    const std::function<void(const rd_kafka_message_t&)>& take);
+// A message as a LogRecord (a null value is a tombstone).
+LogRecord ToLogRecord(const rd_kafka_message_t& m);
 
 class WholeTopicReader {
  public:

@@ -75,9 +75,12 @@ void ReadingIngestor::set_fresh_state(bool fresh) {
 
 void ReadingIngestor::LoadCounters() {
   LoadIngestCounters(*state_, "readings", &counters_);
-  if (counters_.used > 0) {
-    min_day_ = static_cast<Day>(state_->GetCounter("readings.min_day"));
-    max_day_ = static_cast<Day>(state_->GetCounter("readings.max_day"));
+  // Kept once a reading was used, or a restored task widened the span (ExtendDaySpan).
+  const Day min_day = static_cast<Day>(state_->GetCounter("readings.min_day"));
+  const Day max_day = static_cast<Day>(state_->GetCounter("readings.max_day"));
+  if (counters_.used > 0 || min_day != 0 || max_day != 0) {
+    min_day_ = min_day;
+    max_day_ = max_day;
   }
   UpdateRetention();
 }
@@ -250,6 +253,14 @@ void ReadingIngestor::AddMessages(const std::vector<StreamMessage>& messages,
   ParseInParts(messages.size(), topic, [&](size_t begin, size_t end, ParsePart* part) {
     ParseMessages(messages, begin, end, decoder, topic, part);
   });
+}
+
+void ReadingIngestor::ExtendDaySpan(Day first, Day last, StateBatch* batch) {
+  min_day_ = std::min(min_day_, first);
+  max_day_ = std::max(max_day_, last);
+  PutCounter(batch, "readings.min_day", static_cast<uint64_t>(static_cast<int64_t>(min_day_)));
+  PutCounter(batch, "readings.max_day", static_cast<uint64_t>(static_cast<int64_t>(max_day_)));
+  UpdateRetention();
 }
 
 std::optional<std::pair<Day, Day>> ReadingIngestor::day_span() const {

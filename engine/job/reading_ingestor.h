@@ -84,6 +84,9 @@ class ReadingIngestor {
   // The first and last local day any used reading was placed on (register readings count on
   // the day they open); empty before the first.
   std::optional<std::pair<Day, Day>> day_span() const;
+  // Widens the day span to [first, last] (a restored task's meter-days, read from its
+  // changelog rather than from readings), kept in `batch`.
+  void ExtendDaySpan(Day first, Day last, StateBatch* batch);
 
  private:
   // A line that decoded and validated, waiting for its meter shard. Written and read once per

@@ -20,21 +20,6 @@ constexpr char kLiveDays[] = "stream.live_days";
 constexpr char kSeenMaxDay[] = "stream.seen_max_day";
 
 // progress: topic \0 partition (big-endian, so partitions sort numerically)
-std::string ProgressKey(const std::string& topic, int32_t partition) {
-  std::string key = topic;
-  key.push_back('\0');
-  AppendFixed32(static_cast<uint32_t>(partition), &key);
-  return key;
-}
-
-bool ParseProgressKey(std::string_view key, std::string* topic, int32_t* partition) {
-  const size_t zero = key.find('\0');
-  if (zero == std::string_view::npos || key.size() != zero + 5) return false;
-  topic->assign(key.substr(0, zero));
-  *partition = static_cast<int32_t>(ReadFixed32(key.data() + zero + 1));
-  return true;
-}
-
 std::string Fixed64(int64_t v) {
   std::string out;
   AppendFixed64(static_cast<uint64_t>(v), &out);
@@ -91,6 +76,78 @@ void StreamJob::EnablePartials(int32_t readings_partitions, int32_t partials_par
   index_.SendPartialsTo(&*sender_);
 }
 
+StreamJob::~StreamJob() {
+  if (changelog_) ctx_.state->SetWriteTap(nullptr);
+}
+
+void StreamJob::EnableChangelogs() {
+  changelog_ =
+      std::make_unique<TaskChangelog>(ctx_.state, &*sender_, ctx_.settings->readings_topic);
+  ctx_.state->SetWriteTap(changelog_.get());
+}
+
+Result<ChangelogPositions> StreamJob::StartRestore(int32_t task, bool* from_start, bool wipe) {
+  if (!changelog_) return Status::InvalidArgument("changelogs are not enabled");
+  std::optional<ChangelogPositions> positions;
+  if (!wipe) positions = changelog_->Positions(task);
+  if (positions) {
+    *from_start = false;
+    return *positions;
+  }
+  // No copy of the task this instance can trust: what it has of it goes, the changelogs give it
+  // back whole.
+  *from_start = true;
+  FUGONG_RETURN_IF_ERROR(changelog_->Wipe(task));
+  sender_->ForgetTask(task);
+  progress_.erase({ctx_.settings->readings_topic, task});
+  return ChangelogPositions{0, 0, 0};
+}
+
+Status StreamJob::ApplyRestored(int32_t task, ChangelogStore store,
+                                const std::vector<LogRecord>& records, int64_t next_offset,
+                                RestoredTask* restored) {
+  FUGONG_RETURN_IF_ERROR(changelog_->Apply(task, store, records, next_offset, restored));
+  status_.restored_records += records.size();
+  return Status::OK();
+}
+
+Status StreamJob::FinishRestore(const RestoredTask& restored) {
+  const int32_t task = restored.task;
+  std::string value;
+  const Status got =
+      ctx_.state->Get(Store::kProgress, ProgressKey(ctx_.settings->readings_topic, task), &value);
+  if (got.ok()) {
+    if (value.size() < 8) return Status::Corruption("bad restored progress record");
+    PartitionProgress& p = progress_[{ctx_.settings->readings_topic, task}];
+    p.next_offset = static_cast<int64_t>(ReadFixed64(value.data()));
+    p.sealed_offset = p.pending_offset = -1;
+    if (value.size() >= 16) {
+      watermark_.Advance(task, static_cast<EpochSeconds>(ReadFixed64(value.data() + 8)));
+      watermark_.Heard(task, ctx_.clock->Now());
+    }
+  } else if (got.code() != Status::Code::kNotFound) {
+    return got;
+  }
+  FUGONG_RETURN_IF_ERROR(sender_->Load());
+  // As if its readings had been read again: what reaches closed work is done again.
+  StateBatch batch(ctx_.state);
+  for (const auto& [id, day] : restored.meter_days) {
+    if (index_.Reaches(day)) index_.AddPending(id, day, &batch);
+  }
+  if (restored.day_span) {
+    ingestor_.ExtendDaySpan(restored.day_span->first, restored.day_span->second, &batch);
+  }
+  FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
+  ++status_.restores;
+  status_.pending_rescores = index_.pending();
+  return Status::OK();
+}
+
+void StreamJob::ReleaseTasks(const std::set<int32_t>& tasks) {
+  if (!changelog_) return;
+  for (int32_t task : tasks) changelog_->Release(task);
+}
+
 Status StreamJob::Open() {
   FUGONG_RETURN_IF_ERROR(ctx_.config->Validate());
   FUGONG_RETURN_IF_ERROR(CheckStateFits(*ctx_.config, "stream", ctx_.state));
@@ -140,7 +197,7 @@ Status StreamJob::LoadReference() {
 Status StreamJob::LoadProgress() {
   const EpochSeconds now = ctx_.clock->Now();
   std::unique_ptr<rocksdb::Iterator> it = ctx_.state->NewIterator(Store::kProgress);
-  std::string topic;
+  std::string_view topic;
   int32_t partition;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
@@ -148,7 +205,8 @@ Status StreamJob::LoadProgress() {
     if (!ParseProgressKey(key, &topic, &partition) || value.size() < 8) {
       return Status::Corruption("bad progress record");
     }
-    progress_[{topic, partition}].next_offset = static_cast<int64_t>(ReadFixed64(value.data()));
+    progress_[{std::string(topic), partition}].next_offset =
+        static_cast<int64_t>(ReadFixed64(value.data()));
     if (value.size() >= 16) {
       // A restored partition counts as heard from now: it holds the watermark until it has
       // been quiet for the idle time, as it would have had the service not stopped.
@@ -473,6 +531,7 @@ Status StreamJob::Seal() {
   }
   if (sender_) {
     sender_->ApplyNoted();
+    if (changelog_) changelog_->SetLogged(next_readings_);
     if (next_readings_ != held_readings_) {
       // A task new to this instance: the days closed before may have no partial of it (closed
       // while another instance held it, before that one sent it), so they are all sent again.
@@ -670,6 +729,35 @@ Status StreamJob::PendingOutput(size_t max, std::vector<OutboxRecord>* out) {
 Status StreamJob::Delivered(const std::vector<OutboxRecord>& records) {
   StateBatch batch(ctx_.state);
   DeleteFromOutbox(&batch, records);
+  return ctx_.state->Write(&batch);
+}
+
+Status StreamJob::PendingChangelog(std::string_view after, size_t max,
+                                   std::vector<OutboxRecord>* out) {
+  const uint64_t writes = ctx_.state->WritesAddingTo(Store::kOutbox);
+  if (after.empty() && changelog_empty_at_ == writes) {
+    out->clear();
+    return Status::OK();
+  }
+  FUGONG_RETURN_IF_ERROR(ReadChangelogRecords(*ctx_.state, after, max, out));
+  if (after.empty() && out->empty()) changelog_empty_at_ = writes;
+  return Status::OK();
+}
+
+Status StreamJob::ChangelogSent(const std::vector<OutboxRecord>& sent,
+                                const std::map<std::pair<ChangelogStore, int32_t>, int64_t>& next) {
+  StateBatch batch(ctx_.state);
+  FUGONG_RETURN_IF_ERROR(DeleteSentChangelogMarkers(*ctx_.state, sent, &batch));
+  if (changelog_) {
+    std::map<int32_t, ChangelogPositions> by_task;
+    for (const auto& [store_task, offset] : next) {
+      auto [it, fresh] = by_task.try_emplace(store_task.second, ChangelogPositions{-1, -1, -1});
+      it->second[static_cast<size_t>(store_task.first)] = offset;
+    }
+    for (const auto& [task, positions] : by_task) {
+      if (changelog_->logged(task)) changelog_->Advance(task, positions, &batch);
+    }
+  }
   return ctx_.state->Write(&batch);
 }
 

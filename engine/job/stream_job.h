@@ -36,6 +36,7 @@
 #include "engine/job/reading_ingestor.h"
 #include "engine/job/stream_message.h"
 #include "engine/job/stream_settings.h"
+#include "engine/job/task_changelog.h"
 #include "engine/job/task_partials_sender.h"
 #include "engine/publish/totals_publisher.h"
 #include "engine/reference/enterprise_registry.h"
@@ -74,6 +75,11 @@ struct StreamStatus {
   uint64_t partials_sent = 0;            // partials messages put in the outbox (this run)
   uint64_t partials_read = 0;            // partials messages read by this instance's owners
   uint64_t partials_bad = 0;             // of them, not partials messages (counted, skipped)
+  // Changelogs (EnableChangelogs): the task being restored, if any, and what restores did.
+  std::string restoring;           // e.g. "task 0_3: meter_day changelog, 1200 of 5000 records"
+  uint64_t restores = 0;           // tasks restored (this run)
+  uint64_t restored_records = 0;   // changelog records applied (this run)
+  uint64_t restore_remaining = 0;  // records of the restore under way still to read
 };
 
 class StreamJob {
@@ -114,6 +120,37 @@ class StreamJob {
   // and partials topics.
   void EnablePartials(int32_t readings_partitions, int32_t partials_partitions);
   bool partials_enabled() const { return sender_.has_value(); }
+  // State per task in changelogs (docs/scale-out.md, "Changelogs and restore"): the rows of each
+  // held task's logged stores go to their changelogs through the outbox, and a task is restored
+  // before its readings are read. Requires EnablePartials; called before Open. The job must
+  // outlive no write: the destructor removes the tap from the state.
+  void EnableChangelogs();
+  bool changelogs_enabled() const { return changelog_ != nullptr; }
+  const std::string& readings_topic() const { return ctx_.settings->readings_topic; }
+  ~StreamJob();
+
+  // Restoring a task (the service's restore, with no commit under way): where to read its
+  // changelogs from. A task this instance has no trusted copy of is wiped first and read from
+  // the beginning (`from_start`).
+  // `wipe`: start from the beginning even with positions (the changelogs moved on past them).
+  Result<ChangelogPositions> StartRestore(int32_t task, bool* from_start, bool wipe = false);
+  // Applies a slice of records of one changelog (see TaskChangelog::Apply).
+  Status ApplyRestored(int32_t task, ChangelogStore store, const std::vector<LogRecord>& records,
+                       int64_t next_offset, RestoredTask* restored);
+  // The restore is complete: the task's progress (readings offset, event time), its enterprises
+  // and partials sequence are taken in, and the closed work its meter-days reach is made pending
+  // (as reading its readings again would). StartOffset then gives where its readings go on.
+  Status FinishRestore(const RestoredTask& restored);
+  // Whether `task`'s changes are logged (held): only those tasks' changelog records are sent.
+  bool ChangelogLogged(int32_t task) const { return changelog_ && changelog_->logged(task); }
+  // The source took `tasks` away (after their last commit and its outbox were sent): they are
+  // no longer logged.
+  void ReleaseTasks(const std::set<int32_t>& tasks);
+  // Reported while a restore runs (status().restoring), for /readyz and the metrics.
+  void SetRestoreProgress(std::string what, uint64_t remaining) {
+    status_.restoring = std::move(what);
+    status_.restore_remaining = remaining;
+  }
   // The source's assignment: the readings partitions held (their tasks send partials), and each
   // partials partition held with whether it has read up to its end once (an owner publishes
   // only then: before, it may hold an old partial whose newer one it has not read yet), and
@@ -165,6 +202,14 @@ class StreamJob {
   // days served (0.04 s after every commit by day 365 at 20,000 enterprises).
   Status PendingOutput(size_t max, std::vector<OutboxRecord>* out);
   Status Delivered(const std::vector<OutboxRecord>& records);
+  // The changelog records to send (outbox.h ReadChangelogRecords), read only when a write may
+  // have added some since they were last found none.
+  Status PendingChangelog(std::string_view after, size_t max, std::vector<OutboxRecord>* out);
+  // Changelog records the brokers acknowledged: their markers go (unless marked again since),
+  // and each task's positions move past its own records (`next`: the offset after the last one
+  // acknowledged, per store and task).
+  Status ChangelogSent(const std::vector<OutboxRecord>& sent,
+                       const std::map<std::pair<ChangelogStore, int32_t>, int64_t>& next);
   // Times PendingOutput read the outbox from RocksDB (the measure of the above).
   uint64_t outbox_reads() const { return outbox_reads_; }
 
@@ -257,6 +302,7 @@ class StreamJob {
   // Totals through the partials topic (EnablePartials); changed on the job thread only when no
   // commit is being written (at Seal, or by Add with partials, which waits for the commit).
   std::optional<TaskPartialsSender> sender_;
+  std::unique_ptr<TaskChangelog> changelog_;  // EnableChangelogs
   int32_t readings_partitions_ = 0;
   int32_t partials_partitions_ = 0;
   std::map<int32_t, std::unique_ptr<TotalsPublisher>> owners_;  // partials partition -> owner
@@ -272,6 +318,7 @@ class StreamJob {
   StreamStatus status_;
   // WritesAddingTo(kOutbox) when the outbox was last read empty (none: read it).
   std::optional<uint64_t> outbox_empty_at_;
+  std::optional<uint64_t> changelog_empty_at_;  // the same, for PendingChangelog
   uint64_t outbox_reads_ = 0;
 };
 

@@ -18,6 +18,10 @@ struct StreamSettings {
   // instances can share a group: empty, each instance sums every enterprise itself and holds
   // its closes unless it has every readings partition.
   std::string partials_topic;
+  // State per task backed by changelog topics `fugong.<group>.<store>-changelog`
+  // (docs/scale-out.md, "Changelogs and restore"), so that a readings partition and its state
+  // can move between instances: requires partials_topic.
+  bool changelogs = false;
 
   // A day closes when the event-time watermark passes its end by this much...
   int64_t close_grace_seconds = 2 * 3600;

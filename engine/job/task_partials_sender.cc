@@ -55,6 +55,35 @@ Status TaskPartialsSender::Load() {
   return Status::OK();
 }
 
+std::optional<int32_t> TaskPartialsSender::TaskOf(std::string_view id) const {
+  const auto it = task_of_.find(std::string(id));
+  if (it == task_of_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<int32_t> TaskPartialsSender::TaskOfMetaRow(std::string_view key,
+                                                         const std::string_view* value) const {
+  if (key.starts_with(kTaskOf)) {
+    if (value != nullptr) {
+      if (value->size() != 4) return std::nullopt;
+      return static_cast<int32_t>(ReadLittleEndian(*value));
+    }
+    return TaskOf(key.substr(kTaskOf.size()));
+  }
+  for (const std::string_view prefix : {kSpan, kSequence}) {
+    if (key.starts_with(prefix) && key.size() == prefix.size() + 4) {
+      return static_cast<int32_t>(ReadLittleEndian(key.substr(prefix.size())));
+    }
+  }
+  return std::nullopt;
+}
+
+void TaskPartialsSender::ForgetTask(int32_t task) {
+  std::erase_if(task_of_, [&](const auto& entry) { return entry.second == task; });
+  span_.erase(task);
+  sequence_.erase(task);
+}
+
 void TaskPartialsSender::Note(std::string_view id, int32_t task, StateBatch* batch) {
   const std::string key(id);
   if (auto it = noted_.find(key); it != noted_.end()) {

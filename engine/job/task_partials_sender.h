@@ -58,6 +58,14 @@ class TaskPartialsSender {
   // must not say those days are closed before then.
   void SendWatermarks(Day closed_through, const std::map<int32_t, Day>& limits, StateBatch* batch);
 
+  // The task of `id` as of the last ApplyNoted, if known.
+  std::optional<int32_t> TaskOf(std::string_view id) const;
+  // The task a meta row of this class belongs to (its task row, span or sequence); none for
+  // other meta rows. `value` is null for a delete.
+  std::optional<int32_t> TaskOfMetaRow(std::string_view key, const std::string_view* value) const;
+  // Forgets what it knows of `task` (its rows are being wiped); Load takes it in again.
+  void ForgetTask(int32_t task);
+
   int32_t owners() const { return owners_; }
   uint64_t partials_sent() const { return partials_sent_; }
 

@@ -90,4 +90,19 @@ std::string DeadLetterKey(std::string_view source, int32_t partition, int64_t po
   return key;
 }
 
+std::string ProgressKey(std::string_view topic, int32_t partition) {
+  std::string key(topic);
+  key.push_back('\0');
+  AppendFixed32(static_cast<uint32_t>(partition), &key);
+  return key;
+}
+
+bool ParseProgressKey(std::string_view key, std::string_view* topic, int32_t* partition) {
+  const size_t zero = key.find('\0');
+  if (zero == std::string_view::npos || key.size() != zero + 5) return false;
+  *topic = key.substr(0, zero);
+  *partition = static_cast<int32_t>(ReadFixed32(key.data() + zero + 1));
+  return true;
+}
+
 }  // namespace fugong

@@ -39,6 +39,10 @@ inline Day LeadingDay(std::string_view key) { return ReadDay(key.data()); }
 // dead_letter: source \0 partition(4) position(8)
 std::string DeadLetterKey(std::string_view source, int32_t partition, int64_t position);
 
+// progress: topic \0 partition(4)
+std::string ProgressKey(std::string_view topic, int32_t partition);
+bool ParseProgressKey(std::string_view key, std::string_view* topic, int32_t* partition);
+
 void AppendFixed64(uint64_t v, std::string* out);
 uint64_t ReadFixed64(const char* p);
 // Big-endian, as Fixed64 (a partition in a key).

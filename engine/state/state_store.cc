@@ -238,6 +238,7 @@ Status StateStore::Write(StateBatch* batch) {
   // used again (Debian's librocksdb asserts on it), and a write that succeeded after a lost one
   // would leave a state no run could have made.
   if (write_failed_.load()) return write_failure();
+  if (tap_ != nullptr) tap_->BeforeWrite(batch);
   const rocksdb::Status s = db_->Write(rocksdb::WriteOptions(), &batch->batch_);
   if (s.ok()) {
     for (int i = 0; i < static_cast<int>(Store::kCount); ++i) {
@@ -246,6 +247,15 @@ Status StateStore::Write(StateBatch* batch) {
     return Status::OK();
   }
   return RecordWriteFailure(s);
+}
+
+Store StateStore::StoreOf(uint32_t column_family_id) const {
+  for (int i = 0; i < static_cast<int>(Store::kCount); ++i) {
+    if (handles_[i] != nullptr && handles_[i]->GetID() == column_family_id) {
+      return static_cast<Store>(i);
+    }
+  }
+  return Store::kCount;
 }
 
 Status StateStore::RecordWriteFailure(const rocksdb::Status& s) {

@@ -66,8 +66,18 @@ enum class Store : int {
   kCount,
 };
 
+class StateBatch;
 class StateStore;
 class StateWriteErrorListener;
+
+// Sees every batch just before it is written, and may add to it: how the changelog of a task's
+// rows is kept (engine/job/task_changelog.h) without every writer of those rows knowing of it.
+// Called on the thread that writes; the tap must be safe for the store's writers.
+class StateWriteTap {
+ public:
+  virtual ~StateWriteTap() = default;
+  virtual void BeforeWrite(StateBatch* batch) = 0;
+};
 
 // How the state is opened; the defaults are what the commands use.
 struct StateStoreOptions {
@@ -104,6 +114,8 @@ class StateBatch {
     stores_added_to_ = 0;
   }
   size_t ByteSize() const { return batch_.GetDataSize(); }
+  // The changes, for a StateWriteTap to read (column family ids: StateStore::StoreOf).
+  const rocksdb::WriteBatch& changes() const { return batch_; }
 
  private:
   friend class StateStore;
@@ -151,6 +163,12 @@ class StateStore {
   Status CompactAll();
 
   rocksdb::ColumnFamilyHandle* handle(Store s) const { return handles_[static_cast<int>(s)]; }
+  // The store of a column family id (as a WriteBatch::Handler sees it); kCount if none.
+  Store StoreOf(uint32_t column_family_id) const;
+
+  // Installs `tap` (null: none) for every later Write. Set while nothing writes (before the
+  // job opens, after it stops); the tap must outlive its use.
+  void SetWriteTap(StateWriteTap* tap) { tap_ = tap; }
 
  private:
   StateStore() = default;
@@ -167,6 +185,7 @@ class StateStore {
   Status write_failure_;  // guarded by failure_mutex_
   std::array<rocksdb::ColumnFamilyHandle*, static_cast<int>(Store::kCount)> handles_{};
   std::array<std::atomic<uint64_t>, static_cast<int>(Store::kCount)> writes_adding_to_{};
+  StateWriteTap* tap_ = nullptr;
 };
 
 }  // namespace fugong

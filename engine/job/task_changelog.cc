@@ -1,0 +1,226 @@
+#include "engine/job/task_changelog.h"
+
+#include <rocksdb/write_batch.h>
+
+#include "engine/job/outbox.h"
+#include "engine/state/key_codec.h"
+
+namespace fugong {
+
+namespace {
+
+// meta: a task's changelog positions, BE32 task -> one BE64 next offset per changelog.
+constexpr std::string_view kPositionsPrefix("clog\0", 5);
+
+std::string PositionsKey(int32_t task) {
+  std::string key(kPositionsPrefix);
+  AppendFixed32(static_cast<uint32_t>(task), &key);
+  return key;
+}
+
+std::optional<ChangelogStore> LoggedStoreOf(Store store) {
+  for (ChangelogStore logged : kChangelogStores) {
+    if (StateStoreOf(logged) == store) return logged;
+  }
+  return std::nullopt;
+}
+
+// The rows of a batch, as RocksDB replays them.
+class RowVisitor final : public rocksdb::WriteBatch::Handler {
+ public:
+  using Visit = std::function<void(uint32_t, std::string_view, const std::string_view*)>;
+  explicit RowVisitor(Visit visit) : visit_(std::move(visit)) {}
+  rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    const std::string_view v(value.data(), value.size());
+    visit_(cf, std::string_view(key.data(), key.size()), &v);
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status MergeCF(uint32_t cf, const rocksdb::Slice& key,
+                          const rocksdb::Slice& value) override {
+    return PutCF(cf, key, value);
+  }
+  rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+    visit_(cf, std::string_view(key.data(), key.size()), nullptr);
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status SingleDeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+    return DeleteCF(cf, key);
+  }
+
+ private:
+  Visit visit_;
+};
+
+}  // namespace
+
+TaskChangelog::TaskChangelog(StateStore* state, const TaskPartialsSender* tasks,
+                             std::string readings_topic)
+    : state_(state), tasks_(tasks), readings_topic_(std::move(readings_topic)) {}
+
+std::optional<int32_t> TaskChangelog::TaskOfRow(Store store, std::string_view key,
+                                                const std::string_view* value) const {
+  switch (store) {
+    case Store::kMeterDay: {
+      MeterDayKeyParts parts;
+      if (!ParseMeterDayKey(key, &parts)) return std::nullopt;
+      return tasks_->TaskOf(parts.enterprise);
+    }
+    case Store::kMeta:
+      return tasks_->TaskOfMetaRow(key, value);
+    case Store::kProgress: {
+      std::string_view topic;
+      int32_t partition = 0;
+      if (!ParseProgressKey(key, &topic, &partition) || topic != readings_topic_) {
+        return std::nullopt;
+      }
+      return partition;
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+void TaskChangelog::BeforeWrite(StateBatch* batch) {
+  struct Marker {
+    int32_t task;
+    ChangelogStore store;
+    std::string key;
+  };
+  std::vector<Marker> markers;
+  std::string last_enterprise;  // meter-days come by enterprise: one lookup for its meters
+  std::optional<int32_t> last_task;
+  RowVisitor visitor([&](uint32_t cf, std::string_view key, const std::string_view* value) {
+    const Store store = state_->StoreOf(cf);
+    const std::optional<ChangelogStore> logged = LoggedStoreOf(store);
+    if (!logged) return;
+    std::optional<int32_t> task;
+    if (store == Store::kMeterDay) {
+      MeterDayKeyParts parts;
+      if (!ParseMeterDayKey(key, &parts)) return;
+      if (parts.enterprise != last_enterprise) {
+        last_enterprise.assign(parts.enterprise);
+        last_task = tasks_->TaskOf(parts.enterprise);
+      }
+      task = last_task;
+    } else {
+      task = TaskOfRow(store, key, value);
+    }
+    if (!task || logged_.count(*task) == 0) return;
+    markers.push_back({*task, *logged, std::string(key)});
+  });
+  // The batch's own Iterate cannot fail on the handler above (every column family op is
+  // served); a malformed batch would fail its write just after with RocksDB's error.
+  batch->changes().Iterate(&visitor).PermitUncheckedError();
+  if (markers.empty()) return;
+  const uint64_t write = ++writes_;
+  for (const Marker& m : markers) PutChangelogMarker(batch, m.task, m.store, m.key, write);
+}
+
+Status TaskChangelog::DropUnsent(int32_t task, StateBatch* batch) const {
+  std::string prefix(1, static_cast<char>(OutputKind::kChangelog));
+  AppendFixed32(static_cast<uint32_t>(task), &prefix);
+  std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(Store::kOutbox);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    batch->Delete(Store::kOutbox, std::string_view(it->key().data(), it->key().size()));
+  }
+  if (!it->status().ok()) return Status::IOError(it->status().ToString());
+  return Status::OK();
+}
+
+std::optional<ChangelogPositions> TaskChangelog::Positions(int32_t task) const {
+  std::string bytes;
+  if (!state_->Get(Store::kMeta, PositionsKey(task), &bytes).ok() ||
+      bytes.size() != 8 * kChangelogStores.size()) {
+    return std::nullopt;
+  }
+  ChangelogPositions positions;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    positions[i] = static_cast<int64_t>(ReadFixed64(bytes.data() + 8 * i));
+  }
+  return positions;
+}
+
+void TaskChangelog::Advance(int32_t task, const ChangelogPositions& next, StateBatch* batch) const {
+  ChangelogPositions positions = Positions(task).value_or(ChangelogPositions{0, 0, 0});
+  for (size_t i = 0; i < positions.size(); ++i) {
+    if (next[i] > positions[i]) positions[i] = next[i];
+  }
+  std::string bytes;
+  for (int64_t p : positions) AppendFixed64(static_cast<uint64_t>(p), &bytes);
+  batch->Put(Store::kMeta, PositionsKey(task), bytes);
+}
+
+Status TaskChangelog::Wipe(int32_t task) {
+  if (logged_.count(task) > 0) {
+    return Status::InvalidArgument("task 0_" + std::to_string(task) +
+                                   " is held: its rows cannot be wiped");
+  }
+  constexpr size_t kRowsPerBatch = 50000;
+  for (const ChangelogStore logged : kChangelogStores) {
+    const Store store = StateStoreOf(logged);
+    StateBatch batch(state_);
+    std::unique_ptr<rocksdb::Iterator> it = state_->NewIterator(store);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string_view key(it->key().data(), it->key().size());
+      const std::string_view value(it->value().data(), it->value().size());
+      if (TaskOfRow(store, key, &value) != task) continue;
+      batch.Delete(store, key);
+      if (batch.Count() >= kRowsPerBatch) {
+        FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
+        batch.Clear();
+      }
+    }
+    if (!it->status().ok()) return Status::IOError(it->status().ToString());
+    batch.Delete(Store::kMeta, PositionsKey(task));
+    FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
+  }
+  // Markers of rows that are gone would send tombstones.
+  StateBatch markers(state_);
+  FUGONG_RETURN_IF_ERROR(DropUnsent(task, &markers));
+  return state_->Write(&markers);
+}
+
+Status TaskChangelog::Apply(int32_t task, ChangelogStore store,
+                            const std::vector<LogRecord>& records, int64_t next_offset,
+                            RestoredTask* restored) {
+  if (logged_.count(task) > 0) {
+    return Status::InvalidArgument("task 0_" + std::to_string(task) +
+                                   " is held: it cannot be restored");
+  }
+  const Store target = StateStoreOf(store);
+  StateBatch batch(state_);
+  for (const LogRecord& r : records) {
+    if (!r.value) {
+      batch.Delete(target, r.key);
+    } else if (r.value->empty() || (*r.value)[0] != kChangelogFormat) {
+      return Status::Corruption("a record of the " + std::string(ChangelogStoreName(store)) +
+                                " changelog of task 0_" + std::to_string(task) + " at offset " +
+                                std::to_string(r.offset) +
+                                " is not in a format this version reads");
+    } else {
+      batch.Put(target, r.key, std::string_view(*r.value).substr(1));
+    }
+    ++restored->records;
+    if (store != ChangelogStore::kMeterDay || !r.value) continue;
+    MeterDayKeyParts parts;
+    if (!ParseMeterDayKey(r.key, &parts)) {
+      return Status::Corruption("a meter_day changelog record of task 0_" + std::to_string(task) +
+                                " has a malformed key (offset " + std::to_string(r.offset) + ")");
+    }
+    restored->meter_days.emplace_back(std::string(parts.enterprise), parts.day);
+    if (!restored->day_span) {
+      restored->day_span = std::make_pair(parts.day, parts.day);
+    } else {
+      restored->day_span->first = std::min(restored->day_span->first, parts.day);
+      restored->day_span->second = std::max(restored->day_span->second, parts.day);
+    }
+  }
+  ChangelogPositions next{-1, -1, -1};
+  next[static_cast<size_t>(store)] = next_offset;
+  Advance(task, next, &batch);
+  restored->task = task;
+  return state_->Write(&batch);
+}
+
+}  // namespace fugong
