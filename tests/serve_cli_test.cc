@@ -209,9 +209,10 @@ class ServeTest : public ::testing::Test {
     }
     return extra;
   }
-  // Starts serve with `extra` and kills it (SIGKILL) once its log says it has closed days twice:
-  // it has consumed readings, committed them and sent changelog records, some of them maybe not
-  // acknowledged yet.
+  // Starts serve with `extra` and kills it (SIGKILL) once its log says it has closed days twice
+  // and its progress changelog holds records: it has consumed readings, committed them and had
+  // changelog records acknowledged (a progress record only follows its rows' acknowledgement),
+  // more maybe in flight.
   void KillNineOnceItClosedTwice(const std::string& state, const std::vector<std::string>& extra) {
     const size_t before = ReadFile(log_).size();
     ChildProcess serve(ServeCommand((*dir_ / "config.yaml").string(), state, bootstrap(), extra),
@@ -225,10 +226,14 @@ class ServeTest : public ::testing::Test {
       }
       return n;
     };
-    for (int i = 0; i < 1200 && closes() < 2 && !serve.Exited(); ++i) {
+    const auto progress_logged = [&] {
+      return !ReadTopic("fugong.fugong.progress-changelog").empty();
+    };
+    for (int i = 0; i < 1200 && (closes() < 2 || !progress_logged()) && !serve.Exited(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     ASSERT_GE(closes(), 2u) << ReadFile(log_).substr(before);
+    ASSERT_TRUE(progress_logged()) << ReadFile(log_).substr(before);
     serve.Signal(SIGKILL);
     ASSERT_EQ(serve.Wait(), 128 + SIGKILL);
   }
@@ -488,6 +493,30 @@ TEST_F(ServeTest, WithChangelogsAnInstanceBackAfterOthersTookItsTasksSendsNoOlde
   EXPECT_EQ(back.find("(the tail after this instance's copy)"), std::string::npos) << back;
   ASSERT_EQ(serve(state_ + "-fresh", {"--exit-when-idle", "4"})->Wait(), 0) << ReadFile(log_);
   ExpectSameRecords(PublishedIndex(), *backfill_);
+}
+
+// An instance whose changelogs were deleted (here: the whole cluster replaced by an empty one,
+// topics created again) cannot restore its tasks: its positions lie past the changelogs' ends.
+// It says so and stops before reading a reading, and publishes nothing (issue 12, item 5).
+TEST_F(ServeTest, WithChangelogsDeletedAnInstanceSaysItCannotRestoreAndPublishesNothing) {
+  ASSERT_NO_FATAL_FAILURE(PrepareChangelogRun());
+  ChildProcess producer(ProduceArgs("fugong.readings", "readings", *readings_), "/dev/null",
+                        "/dev/null");
+  ASSERT_EQ(Serve(WithChangelogs({"--exit-when-idle", "4"}))->Wait(), 0) << ReadFile(log_);
+  EXPECT_EQ(producer.Wait(), 0);
+  ASSERT_FALSE(ReadTopic("fugong.fugong.meter_day-changelog").empty());
+
+  // The changelogs (and everything else) gone: a new, empty cluster with the same topics.
+  cluster_.reset();
+  ASSERT_NO_FATAL_FAILURE(SetUp());
+  ASSERT_NO_FATAL_FAILURE(PrepareChangelogRun());
+  const size_t before = ReadFile(log_).size();
+  const int exit_code = Serve(WithChangelogs({"--exit-when-idle", "4"}))->Wait();
+  const std::string log = ReadFile(log_).substr(before);
+  EXPECT_NE(exit_code, 0) << log;
+  EXPECT_NE(log.find("cannot restore task(s) 0_"), std::string::npos) << log;
+  EXPECT_NE(log.find("the topic was deleted, recreated or truncated"), std::string::npos) << log;
+  EXPECT_TRUE(ReadTopic("fugong.index.daily").empty()) << "nothing published";
 }
 
 // Every instance answers for the whole index (issue 12, docs/scale-out.md): a second instance
