@@ -383,7 +383,12 @@ TEST_F(ServeTest, ThroughThePartialsTopicAnInstanceJoiningMidStreamEndsInTheBack
 
 // The same with changelogs: the instance that joins restores the tasks it is given from their
 // changelogs first.
-TEST_F(ServeTest, WithChangelogsAnInstanceJoiningMidStreamEndsInTheBackfillsRecords) {
+//
+// DISABLED, a known bug (docs/scale-out.md, "Changelogs and restore", limits): it passed 9 runs,
+// then failed once in a clean clone at 5f1a0d2 with the 70 records of the last day
+// (2020-02-20) of one partials owner's groups missing (the day never published) while the three
+// instances left as idle. Until the cause is found the scenario is not claimed to work.
+TEST_F(ServeTest, DISABLED_WithChangelogsAnInstanceJoiningMidStreamEndsInTheBackfillsRecords) {
   ASSERT_NO_FATAL_FAILURE(CreateChangelogTopics());
   AnInstanceJoiningMidStream({"--set", "changelogs=true"});
   // It took part: it restored state of the tasks it was given, or (when it joined before their
