@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -49,15 +50,17 @@ Status TaskRestorer::Restore(const std::vector<int32_t>& tasks) {
     if (!made.ok()) return made.status();
     reader_ = std::move(made).value();
   }
+  // A task without positions is wiped and read from the beginning.
   std::vector<ChangelogPositions> positions;
   std::vector<bool> from_start;
+  std::set<int32_t> wipe;
   for (int32_t task : tasks) {
-    bool fresh = false;
-    Result<ChangelogPositions> at = job_->StartRestore(task, &fresh);
-    if (!at.ok()) return at.status();
-    positions.push_back(*at);
-    from_start.push_back(fresh);
+    const std::optional<ChangelogPositions> at = job_->RestorePositions(task);
+    positions.push_back(at.value_or(ChangelogPositions{0, 0, 0}));
+    from_start.push_back(!at);
+    if (!at) wipe.insert(task);
   }
+  FUGONG_RETURN_IF_ERROR(job_->WipeTasks(wipe));
   std::vector<int64_t> ends;
   Status read = Assign(tasks, positions, &ends);
   // A copy whose changelogs were written past its positions (another instance held the task
@@ -65,21 +68,21 @@ Status TaskRestorer::Restore(const std::vector<int32_t>& tasks) {
   // completed from the tail: its own unsent changes may be newer or older than what is there, and
   // its progress may be ahead of the changelogs'. It is read again whole, and the changelogs'
   // progress says where its readings go on.
-  bool wiped = false;
+  wipe.clear();
   for (size_t i = 0; read.ok() && i < tasks.size(); ++i) {
     bool moved_on = false;
     for (size_t k = 0; k < kChangelogStores.size(); ++k) {
       moved_on |= ends[i * kChangelogStores.size() + k] > positions[i][k];
     }
     if (from_start[i] || !moved_on) continue;
-    bool fresh = false;
-    Result<ChangelogPositions> at = job_->StartRestore(tasks[i], &fresh, /*wipe=*/true);
-    if (!at.ok()) return at.status();
-    positions[i] = *at;
+    positions[i] = ChangelogPositions{0, 0, 0};
     from_start[i] = true;
-    wiped = true;
+    wipe.insert(tasks[i]);
   }
-  if (read.ok() && wiped) read = Assign(tasks, positions, &ends);
+  if (read.ok() && !wipe.empty()) {
+    FUGONG_RETURN_IF_ERROR(job_->WipeTasks(wipe));
+    read = Assign(tasks, positions, &ends);
+  }
   std::vector<RestoredTask> restored(tasks.size());
   if (read.ok()) read = ReadChangelogs(tasks, positions, ends, &restored);
   job_->SetRestoreProgress("", 0);
@@ -92,9 +95,9 @@ Status TaskRestorer::Restore(const std::vector<int32_t>& tasks) {
                            read.message());
   }
   uint64_t records = 0;
+  for (size_t i = 0; i < tasks.size(); ++i) restored[i].task = tasks[i];
+  FUGONG_RETURN_IF_ERROR(job_->FinishRestore(restored));
   for (size_t i = 0; i < tasks.size(); ++i) {
-    restored[i].task = tasks[i];
-    FUGONG_RETURN_IF_ERROR(job_->FinishRestore(restored[i]));
     records += restored[i].records;
     log_("restored task 0_" + std::to_string(tasks[i]) + " from its changelogs (" +
          (from_start[i] ? "from the beginning" : "the tail after this instance's copy") +

@@ -112,9 +112,9 @@ TEST_F(TaskChangelogTest, AWipeRemovesOneTasksRowsAndARestoreBringsThemBackWithP
   marked.Put(Store::kMeterDay, MeterDayKey("e2", "m2", day), "row-e2-v2");
   ASSERT_TRUE(store_->Write(&marked).ok());
   ASSERT_EQ(Changelog().size(), 1u);
-  EXPECT_FALSE(changelog_->Wipe(1).ok()) << "a held task is never wiped";
+  EXPECT_FALSE(changelog_->Wipe({1}).ok()) << "a held task is never wiped";
   changelog_->SetLogged({});
-  ASSERT_TRUE(changelog_->Wipe(1).ok());
+  ASSERT_TRUE(changelog_->Wipe({1}).ok());
   EXPECT_TRUE(Changelog().empty()) << "a wiped row's marker would send a tombstone";
   std::string value;
   EXPECT_FALSE(store_->Get(Store::kMeterDay, MeterDayKey("e2", "m2", day), &value).ok());

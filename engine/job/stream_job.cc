@@ -86,21 +86,18 @@ void StreamJob::EnableChangelogs() {
   ctx_.state->SetWriteTap(changelog_.get());
 }
 
-Result<ChangelogPositions> StreamJob::StartRestore(int32_t task, bool* from_start, bool wipe) {
-  if (!changelog_) return Status::InvalidArgument("changelogs are not enabled");
-  std::optional<ChangelogPositions> positions;
-  if (!wipe) positions = changelog_->Positions(task);
-  if (positions) {
-    *from_start = false;
-    return *positions;
+std::optional<ChangelogPositions> StreamJob::RestorePositions(int32_t task) const {
+  return changelog_->Positions(task);
+}
+
+Status StreamJob::WipeTasks(const std::set<int32_t>& tasks) {
+  if (tasks.empty()) return Status::OK();
+  FUGONG_RETURN_IF_ERROR(changelog_->Wipe(tasks));
+  for (int32_t task : tasks) {
+    sender_->ForgetTask(task);
+    progress_.erase({ctx_.settings->readings_topic, task});
   }
-  // No copy of the task this instance can trust: what it has of it goes, the changelogs give it
-  // back whole.
-  *from_start = true;
-  FUGONG_RETURN_IF_ERROR(changelog_->Wipe(task));
-  sender_->ForgetTask(task);
-  progress_.erase({ctx_.settings->readings_topic, task});
-  return ChangelogPositions{0, 0, 0};
+  return Status::OK();
 }
 
 Status StreamJob::ApplyRestored(int32_t task, ChangelogStore store,
@@ -111,34 +108,28 @@ Status StreamJob::ApplyRestored(int32_t task, ChangelogStore store,
   return Status::OK();
 }
 
-Status StreamJob::FinishRestore(const RestoredTask& restored) {
-  const int32_t task = restored.task;
-  std::string value;
-  const Status got =
-      ctx_.state->Get(Store::kProgress, ProgressKey(ctx_.settings->readings_topic, task), &value);
-  if (got.ok()) {
-    if (value.size() < 8) return Status::Corruption("bad restored progress record");
-    PartitionProgress& p = progress_[{ctx_.settings->readings_topic, task}];
-    p.next_offset = static_cast<int64_t>(ReadFixed64(value.data()));
-    p.sealed_offset = p.pending_offset = -1;
-    if (value.size() >= 16) {
-      watermark_.Advance(task, static_cast<EpochSeconds>(ReadFixed64(value.data() + 8)));
-      watermark_.Heard(task, ctx_.clock->Now());
-    }
-  } else if (got.code() != Status::Code::kNotFound) {
-    return got;
-  }
-  FUGONG_RETURN_IF_ERROR(sender_->Load());
-  // As if its readings had been read again: what reaches closed work is done again.
+Status StreamJob::FinishRestore(const std::vector<RestoredTask>& restored) {
+  const std::string& readings = ctx_.settings->readings_topic;
   StateBatch batch(ctx_.state);
-  for (const auto& [id, day] : restored.meter_days) {
-    if (index_.Reaches(day)) index_.AddPending(id, day, &batch);
+  for (const RestoredTask& task : restored) {
+    std::string value;
+    const Status got = ctx_.state->Get(Store::kProgress, ProgressKey(readings, task.task), &value);
+    if (got.ok()) {
+      FUGONG_RETURN_IF_ERROR(TakeProgressRow(readings, task.task, value, ctx_.clock->Now()));
+    } else if (got.code() != Status::Code::kNotFound) {
+      return got;
+    }
+    // As if its readings had been read again: what reaches closed work is done again.
+    for (const auto& [id, day] : task.meter_days) {
+      if (index_.Reaches(day)) index_.AddPending(id, day, &batch);
+    }
+    if (task.day_span) {
+      ingestor_.ExtendDaySpan(task.day_span->first, task.day_span->second, &batch);
+    }
   }
-  if (restored.day_span) {
-    ingestor_.ExtendDaySpan(restored.day_span->first, restored.day_span->second, &batch);
-  }
+  // Once for all of them: it reads every enterprise's task row.
+  FUGONG_RETURN_IF_ERROR(sender_->Load());
   FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
-  ++status_.restores;
   status_.pending_rescores = index_.pending();
   return Status::OK();
 }
@@ -194,6 +185,21 @@ Status StreamJob::LoadReference() {
   return Status::OK();
 }
 
+Status StreamJob::TakeProgressRow(std::string_view topic, int32_t partition, std::string_view value,
+                                  EpochSeconds now) {
+  if (value.size() < 8) return Status::Corruption("bad progress record");
+  PartitionProgress& p = progress_[{std::string(topic), partition}];
+  p.next_offset = static_cast<int64_t>(ReadFixed64(value.data()));
+  p.sealed_offset = p.pending_offset = -1;
+  if (value.size() >= 16) {
+    // A restored partition counts as heard from now: it holds the watermark until it has been
+    // quiet for the idle time, as it would have had the service not stopped.
+    watermark_.Advance(partition, static_cast<EpochSeconds>(ReadFixed64(value.data() + 8)));
+    watermark_.Heard(partition, now);
+  }
+  return Status::OK();
+}
+
 Status StreamJob::LoadProgress() {
   const EpochSeconds now = ctx_.clock->Now();
   std::unique_ptr<rocksdb::Iterator> it = ctx_.state->NewIterator(Store::kProgress);
@@ -202,17 +208,8 @@ Status StreamJob::LoadProgress() {
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const std::string_view key(it->key().data(), it->key().size());
     const std::string_view value(it->value().data(), it->value().size());
-    if (!ParseProgressKey(key, &topic, &partition) || value.size() < 8) {
-      return Status::Corruption("bad progress record");
-    }
-    progress_[{std::string(topic), partition}].next_offset =
-        static_cast<int64_t>(ReadFixed64(value.data()));
-    if (value.size() >= 16) {
-      // A restored partition counts as heard from now: it holds the watermark until it has
-      // been quiet for the idle time, as it would have had the service not stopped.
-      watermark_.Advance(partition, static_cast<EpochSeconds>(ReadFixed64(value.data() + 8)));
-      watermark_.Heard(partition, now);
-    }
+    if (!ParseProgressKey(key, &topic, &partition)) return Status::Corruption("bad progress key");
+    FUGONG_RETURN_IF_ERROR(TakeProgressRow(topic, partition, value, now));
   }
   std::string bytes;
   if (ctx_.state->Get(Store::kMeta, kClosedThrough, &bytes).ok() && bytes.size() == 4) {

@@ -77,7 +77,6 @@ struct StreamStatus {
   uint64_t partials_bad = 0;             // of them, not partials messages (counted, skipped)
   // Changelogs (EnableChangelogs): the task being restored, if any, and what restores did.
   std::string restoring;           // e.g. "task 0_3: meter_day changelog, 1200 of 5000 records"
-  uint64_t restores = 0;           // tasks restored (this run)
   uint64_t restored_records = 0;   // changelog records applied (this run)
   uint64_t restore_remaining = 0;  // records of the restore under way still to read
 };
@@ -129,18 +128,20 @@ class StreamJob {
   const std::string& readings_topic() const { return ctx_.settings->readings_topic; }
   ~StreamJob();
 
-  // Restoring a task (the service's restore, with no commit under way): where to read its
-  // changelogs from. A task this instance has no trusted copy of is wiped first and read from
-  // the beginning (`from_start`).
-  // `wipe`: start from the beginning even with positions (the changelogs moved on past them).
-  Result<ChangelogPositions> StartRestore(int32_t task, bool* from_start, bool wipe = false);
+  // Restoring tasks (the service's restore, with no commit under way; EnableChangelogs): where
+  // this instance's copy of a task agrees with its changelogs, none when it has no copy it can
+  // trust; and the wipe of the tasks without one (their rows, positions and unsent changelog
+  // records, in one pass), which are then read from the beginning.
+  std::optional<ChangelogPositions> RestorePositions(int32_t task) const;
+  Status WipeTasks(const std::set<int32_t>& tasks);
   // Applies a slice of records of one changelog (see TaskChangelog::Apply).
   Status ApplyRestored(int32_t task, ChangelogStore store, const std::vector<LogRecord>& records,
                        int64_t next_offset, RestoredTask* restored);
-  // The restore is complete: the task's progress (readings offset, event time), its enterprises
-  // and partials sequence are taken in, and the closed work its meter-days reach is made pending
-  // (as reading its readings again would). StartOffset then gives where its readings go on.
-  Status FinishRestore(const RestoredTask& restored);
+  // The restore of these tasks is complete: each task's progress (readings offset, event time), its
+  // enterprises and partials sequence are taken in, and the closed work its meter-days reach is
+  // made pending (as reading its readings again would). StartOffset then gives where its readings
+  // go on.
+  Status FinishRestore(const std::vector<RestoredTask>& restored);
   // Whether `task`'s changes are logged (held): only those tasks' changelog records are sent.
   bool ChangelogLogged(int32_t task) const { return changelog_ && changelog_->logged(task); }
   // The source took `tasks` away (after their last commit and its outbox were sent): they are
@@ -270,6 +271,10 @@ class StreamJob {
                      IngestCounters* counters);
   Status LoadReference();
   Status LoadProgress();
+  // A progress row (next offset, and for readings the event time) into progress_ and the
+  // watermark, the partition counted as heard from at `now`.
+  Status TakeProgressRow(std::string_view topic, int32_t partition, std::string_view value,
+                         EpochSeconds now);
   void PutCounters(StateBatch* batch) const;
   CloseInputs TakeCloseInputs() const;
   // The close / rescore / publish step after a commit. Reads the live index, the registry, the

@@ -151,10 +151,12 @@ void TaskChangelog::Advance(int32_t task, const ChangelogPositions& next, StateB
   batch->Put(Store::kMeta, PositionsKey(task), bytes);
 }
 
-Status TaskChangelog::Wipe(int32_t task) {
-  if (logged_.count(task) > 0) {
-    return Status::InvalidArgument("task 0_" + std::to_string(task) +
-                                   " is held: its rows cannot be wiped");
+Status TaskChangelog::Wipe(const std::set<int32_t>& tasks) {
+  for (int32_t task : tasks) {
+    if (logged_.count(task) > 0) {
+      return Status::InvalidArgument("task 0_" + std::to_string(task) +
+                                     " is held: its rows cannot be wiped");
+    }
   }
   constexpr size_t kRowsPerBatch = 50000;
   for (const ChangelogStore logged : kChangelogStores) {
@@ -164,7 +166,8 @@ Status TaskChangelog::Wipe(int32_t task) {
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const std::string_view key(it->key().data(), it->key().size());
       const std::string_view value(it->value().data(), it->value().size());
-      if (TaskOfRow(store, key, &value) != task) continue;
+      const std::optional<int32_t> task = TaskOfRow(store, key, &value);
+      if (!task || tasks.count(*task) == 0) continue;
       batch.Delete(store, key);
       if (batch.Count() >= kRowsPerBatch) {
         FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
@@ -172,13 +175,15 @@ Status TaskChangelog::Wipe(int32_t task) {
       }
     }
     if (!it->status().ok()) return Status::IOError(it->status().ToString());
-    batch.Delete(Store::kMeta, PositionsKey(task));
     FUGONG_RETURN_IF_ERROR(state_->Write(&batch));
   }
-  // Markers of rows that are gone would send tombstones.
-  StateBatch markers(state_);
-  FUGONG_RETURN_IF_ERROR(DropUnsent(task, &markers));
-  return state_->Write(&markers);
+  // Their positions, and the markers of rows that are gone (they would send tombstones).
+  StateBatch rest(state_);
+  for (int32_t task : tasks) {
+    rest.Delete(Store::kMeta, PositionsKey(task));
+    FUGONG_RETURN_IF_ERROR(DropUnsent(task, &rest));
+  }
+  return state_->Write(&rest);
 }
 
 Status TaskChangelog::Apply(int32_t task, ChangelogStore store,
@@ -219,7 +224,6 @@ Status TaskChangelog::Apply(int32_t task, ChangelogStore store,
   ChangelogPositions next{-1, -1, -1};
   next[static_cast<size_t>(store)] = next_offset;
   Advance(task, next, &batch);
-  restored->task = task;
   return state_->Write(&batch);
 }
 

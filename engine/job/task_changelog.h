@@ -72,9 +72,10 @@ class TaskChangelog final : public StateWriteTap {
   // `next` (only those given: -1 leaves a changelog's position as it is).
   void Advance(int32_t task, const ChangelogPositions& next, StateBatch* batch) const;
 
-  // Deletes every row of `task` this instance has (a restore from the beginning follows).
-  // InvalidArgument while the task is logged.
-  Status Wipe(int32_t task);
+  // Deletes every row of `tasks` this instance has, with their positions and unsent markers, in
+  // one pass over the logged stores (a restore from the beginning follows). InvalidArgument
+  // while one of them is logged.
+  Status Wipe(const std::set<int32_t>& tasks);
   // Applies changelog records of `task` (read from `positions` on) and writes them with the
   // positions after them in one batch.
   Status Apply(int32_t task, ChangelogStore store, const std::vector<LogRecord>& records,
