@@ -104,7 +104,7 @@ Status OutboxSender::SendOthers(uint64_t* index_sent, uint64_t* dead_sent) {
     FUGONG_RETURN_IF_ERROR(job_->PendingOutput(kSlice, &records));
     if (records.empty()) return Status::OK();
     const uint64_t failed_before = OthersFailed();
-    uint64_t index = 0, dead = 0;
+    uint64_t index = 0, dead = 0, partials = 0;
     for (const OutboxRecord& r : records) {
       if (r.kind == OutputKind::kIndex) {
         FUGONG_RETURN_IF_ERROR(index_->Produce(r.key, r.value));
@@ -115,6 +115,7 @@ Status OutboxSender::SendOthers(uint64_t* index_sent, uint64_t* dead_sent) {
               "the outbox holds partials but no partials topic is configured (topic_partials)");
         }
         FUGONG_RETURN_IF_ERROR(partials_->ProduceToPartition(r.partition, r.key, r.value));
+        ++partials;
       } else {
         FUGONG_RETURN_IF_ERROR(dead_letters_->ProduceWithoutKey(r.value));
         ++dead;
@@ -134,6 +135,7 @@ Status OutboxSender::SendOthers(uint64_t* index_sent, uint64_t* dead_sent) {
     if (observer_ != nullptr) observer_->OnDelivered(records);
     *index_sent += index;
     *dead_sent += dead;
+    partials_delivered_.fetch_add(partials, std::memory_order_relaxed);
   }
 }
 

@@ -13,6 +13,7 @@
 // before a task's partition is given away or restored, and at the end.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -44,6 +45,12 @@ class OutboxSender {
   // SendAll, then waits for the changelog records it sent.
   Status Drain(uint64_t* index_sent, uint64_t* dead_sent);
 
+  // Partials messages acknowledged so far. Any thread: the loop reads it while the commit
+  // thread sends.
+  uint64_t partials_delivered() const {
+    return partials_delivered_.load(std::memory_order_relaxed);
+  }
+
  private:
   // Waits for the changelog records in flight and takes them out of the outbox.
   Status FinishChangelogs();
@@ -64,6 +71,7 @@ class OutboxSender {
   std::vector<OutboxRecord> in_flight_;         // changelog records sent, not yet acknowledged
   std::vector<OutboxRecord> pending_progress_;  // progress rows read with in_flight_'s rows
   uint64_t failed_before_flight_ = 0;
+  std::atomic<uint64_t> partials_delivered_{0};
 };
 
 }  // namespace fugong

@@ -83,6 +83,20 @@ std::set<int32_t> ReadingsBacklog(const std::vector<PartitionStatus>& partitions
   return backlog;
 }
 
+// "fugong.readings[0,3,7] fugong.partials[1]": partitions by topic, for the rebalance lines.
+std::string DescribePartitions(const std::vector<std::pair<std::string, int32_t>>& partitions) {
+  std::map<std::string, std::vector<int32_t>> by_topic;
+  for (const auto& [topic, partition] : partitions) by_topic[topic].push_back(partition);
+  std::string text;
+  for (auto& [topic, ids] : by_topic) {
+    std::sort(ids.begin(), ids.end());
+    text += (text.empty() ? "" : " ") + topic + "[";
+    for (size_t i = 0; i < ids.size(); ++i) text += (i > 0 ? "," : "") + std::to_string(ids[i]);
+    text += "]";
+  }
+  return text.empty() ? "nothing" : text;
+}
+
 std::string StatusLine(const ServeSummary& s, double seconds) {
   const StreamStatus& st = s.status;
   std::string line =
@@ -348,7 +362,8 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   }
   Status restore_status;
   StreamPoller* poller_of_assignments = nullptr;  // set once the poller exists
-  // Called by the consumer with the whole assignment, before it asks where each partition starts.
+  // Called by the consumer with the partitions an assignment gives (cooperative: those that came;
+  // eager: all), before it asks where each partition starts.
   const auto restore_assigned = [&](const std::vector<std::pair<std::string, int32_t>>& assigned) {
     std::vector<int32_t> tasks;
     for (const auto& [topic, partition] : assigned) {
@@ -403,13 +418,23 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   // added, one polled (~20 MB each at 100,000 messages).
   StreamPoller poller(consumer->get(), 100000, 2, global->get());
   poller_of_assignments = &poller;
-  if (restorer) (*consumer)->SetOnAssign(restore_assigned);
+  // Each rebalance's moves are logged: which partitions came and went (cooperative-sticky moves
+  // only those that must move; the tests read these lines).
+  (*consumer)->SetOnAssign([&](const std::vector<std::pair<std::string, int32_t>>& assigned) {
+    log("rebalance: takes " + DescribePartitions(assigned));
+    if (restorer) restore_assigned(assigned);
+  });
   (*consumer)->SetOnRevoke([&](const std::vector<PartitionStatus>& revoked) {
     // With changelogs, the revoked tasks' last records are sent before the partitions go (the
     // next owner restores from them), and they are logged no more. Not when the consumer closes
     // (this instance stops: its copy stays as the changelogs have it, and a restart restores
     // only their tails).
     const bool rebalance = poller.OnPollerThread();
+    if (rebalance) {
+      std::vector<std::pair<std::string, int32_t>> going;
+      for (const PartitionStatus& p : revoked) going.emplace_back(p.topic, p.partition);
+      log("rebalance: gives up " + DescribePartitions(going));
+    }
     std::set<int32_t> tasks;
     for (const PartitionStatus& p : revoked) {
       if (restorer && rebalance && p.topic == config.stream.readings_topic) {
@@ -482,10 +507,12 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   uint64_t assignment_generation = 0;
   auto last_commit = Steady::now();
   auto last_status = Steady::now();
-  auto last_message = Steady::now();
+  // --exit-when-idle counts from the last activity: a message read, an assignment, or (through
+  // the partials topic) partials this instance sent, which their owner must still read.
+  auto last_activity = Steady::now();
+  uint64_t partials_delivered = 0;
   const auto commit_interval = std::chrono::milliseconds(config.commit_interval_ms);
   bool idle_exit = false;
-  bool closed_all = false;  // partials: the first idle closed everything (see below)
   poller.Start();
   while (options.stop == nullptr || !options.stop->load()) {
     std::optional<PolledBatch> polled = poller.Next(std::chrono::milliseconds(200), revoke_commit);
@@ -526,7 +553,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       // Input can only come once partitions are assigned: --exit-when-idle counts from there (a
       // join that waits out a crashed member's session must not count as idle time).
       assignment_generation = polled->assignment_generation;
-      last_message = Steady::now();
+      last_activity = Steady::now();
     }
     for (const PartitionGap& gap : polled->gaps) {
       log("PARTITION GAP: " + gap.topic + "[" + std::to_string(gap.partition) + "] offsets " +
@@ -546,7 +573,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       if (summary.messages == 0) first_message = polled->polled_at;
       FUGONG_RETURN_IF_ERROR(job.Add(messages));
       summary.messages += messages.size();
-      last_message = Steady::now();
+      last_activity = Steady::now();
       last_input_unix =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
               .count();
@@ -569,6 +596,10 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       log(StatusLine(summary, SecondsSince(start)));
       last_status = Steady::now();
     }
+    if (sender.partials_delivered() != partials_delivered) {
+      partials_delivered = sender.partials_delivered();
+      last_activity = Steady::now();
+    }
     // Every batch polled before this one has been added: the positions are this thread's too.
     // An instance holding its closes cannot close what it read: it does not exit as idle.
     const bool has_readings = std::any_of(
@@ -576,7 +607,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
         [&](const PartitionStatus& p) { return p.topic == config.stream.readings_topic; });
     if (options.exit_when_idle_seconds && has_readings && quiet &&
         job.status().closes_held.empty() &&
-        SecondsSince(last_message) >= *options.exit_when_idle_seconds &&
+        SecondsSince(last_activity) >= *options.exit_when_idle_seconds &&
         (options.input_complete == nullptr || options.input_complete->load())) {
       std::string behind;
       for (const PartitionStatus& p : partitions) {
@@ -585,18 +616,21 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
                     std::to_string(p.position) + " of " + std::to_string(p.high_watermark);
         }
       }
-      if (behind.empty() && !partials_topic.empty() && !closed_all) {
-        // Through the partials topic the end of input is two steps: close everything and send
-        // the last partials, then go on until their owners (this instance or another) have
-        // read and published them, and the input is quiet again.
+      if (behind.empty() && !partials_topic.empty()) {
+        // Through the partials topic an instance leaves only once closing everything sends no
+        // partials: the last ones it sent went out at least the idle time before it leaves.
+        // Their owner has read them by then, or has left itself, and then its partitions came
+        // to the instances still here, which read them (an assignment is activity too). Two
+        // instances that both leave have therefore read everything the other sent, and the last
+        // to leave sends nothing at its end that nobody reads. (Leaving after a first close that
+        // sent partials lost, rarely, a day's partials that an instance given a restored task
+        // sent while their owner left.)
         FUGONG_RETURN_IF_ERROR(finish_commit());
         FUGONG_RETURN_IF_ERROR(job.CloseAll());
         start_offsets.Refresh(job);
         FUGONG_RETURN_IF_ERROR(
             sender.SendAll(&summary.published_index, &summary.published_dead_letters));
-        closed_all = true;
-        last_message = Steady::now();
-        continue;
+        if (sender.partials_delivered() != partials_delivered) continue;  // the loop's check
       }
       if (behind.empty()) {
         idle_exit = true;

@@ -69,11 +69,15 @@ class KafkaStreamConsumerTest : public testing::SharedClusterTest {
     return config;
   }
 
+  // `strategy`: the partition.assignment.strategy, when not the consumer's default.
   std::unique_ptr<KafkaStreamConsumer> NewConsumer(const std::string& group,
                                                    std::vector<std::string> topics,
-                                                   KafkaStreamConsumer::StartOffset start) {
+                                                   KafkaStreamConsumer::StartOffset start,
+                                                   const std::string& strategy = "") {
+    KafkaConfig config = ConsumerConfig(group);
+    if (!strategy.empty()) config.Set("partition.assignment.strategy", strategy);
     Result<std::unique_ptr<KafkaStreamConsumer>> consumer =
-        KafkaStreamConsumer::Create(ConsumerConfig(group), std::move(topics), std::move(start),
+        KafkaStreamConsumer::Create(config, std::move(topics), std::move(start),
                                     [this](std::string_view line) { log_.emplace_back(line); });
     EXPECT_TRUE(consumer.ok()) << consumer.status().ToString();
     return consumer.ok() ? std::move(consumer).value() : nullptr;
@@ -174,6 +178,8 @@ class KafkaStreamConsumerTest : public testing::SharedClusterTest {
     for (const PartitionStatus& s : statuses) total += s.high_watermark;
     return total;
   }
+
+  void ARebalanceMidStreamLosesAndRepeatsNothing(const std::string& strategy);
 
   std::vector<std::string> log_;
 };
@@ -403,11 +409,27 @@ TEST_F(KafkaStreamConsumerTest, OffsetsDroppedFromTheLogAreReportedAsAGap) {
 
 // Two members of one group sharing the owner's "state" (what the revoke callback flushes and
 // StartOffset reads): the second member's arrival rebalances the first in the middle of its
-// backlog, and between them every message is handed out exactly once.
-TEST_F(KafkaStreamConsumerTest, ARebalanceMidStreamLosesAndRepeatsNothing) {
+// backlog, and between them every message is handed out exactly once. With the eager protocol
+// (range) the first gives up all four partitions and gets two back; with cooperative-sticky (the
+// default) it gives up only the two that move, and the two it keeps are neither revoked nor
+// assigned again, so their reading never stops.
+TEST_F(KafkaStreamConsumerTest, ARebalanceMidStreamLosesAndRepeatsNothingEager) {
+  ARebalanceMidStreamLosesAndRepeatsNothing("range");
+}
+
+TEST_F(KafkaStreamConsumerTest, ARebalanceMidStreamLosesAndRepeatsNothingCooperative) {
+  ARebalanceMidStreamLosesAndRepeatsNothing("");
+}
+
+void KafkaStreamConsumerTest::ARebalanceMidStreamLosesAndRepeatsNothing(
+    const std::string& strategy) {
+  const bool cooperative = strategy.empty();
   const std::string topic = Name("t");
   ASSERT_TRUE(cluster_->CreateTopic(topic, 4).ok());
-  Produce(topic, Keyed(topic, 4000));
+  // Enough that the first member is still reading when a cooperative rebalance's second round
+  // (the one that assigns what the first gave up) completes.
+  constexpr size_t kMessages = 10000;
+  Produce(topic, Keyed(topic, kMessages));
   const std::string group = Name("group");
   std::map<PartitionKey, int64_t> state;  // the next offset of each partition, as flushed
   auto start = [&](const std::string& t, int32_t partition) {
@@ -419,10 +441,20 @@ TEST_F(KafkaStreamConsumerTest, ARebalanceMidStreamLosesAndRepeatsNothing) {
       if (s.position >= 0) state[{s.topic, s.partition}] = s.position;
     }
   };
-  std::unique_ptr<KafkaStreamConsumer> first = NewConsumer(group, {topic}, start);
+  // Declared before the consumers, whose callbacks write them until they close.
+  std::set<int32_t> revoked_from_first;
+  std::vector<std::vector<int32_t>> assigned_to_first;  // what each assignment gave it
+  std::unique_ptr<KafkaStreamConsumer> first = NewConsumer(group, {topic}, start, strategy);
   ASSERT_NE(first, nullptr);
   first->SetGapCheckedTopics({topic});
-  first->SetOnRevoke(flush);
+  first->SetOnRevoke([&](const std::vector<PartitionStatus>& revoked) {
+    for (const PartitionStatus& s : revoked) revoked_from_first.insert(s.partition);
+    flush(revoked);
+  });
+  first->SetOnAssign([&](const std::vector<std::pair<std::string, int32_t>>& assigned) {
+    assigned_to_first.emplace_back();
+    for (const auto& [t, partition] : assigned) assigned_to_first.back().push_back(partition);
+  });
 
   std::vector<Got> got_first, got_second;
   std::vector<StreamMessage> batch;
@@ -438,7 +470,9 @@ TEST_F(KafkaStreamConsumerTest, ARebalanceMidStreamLosesAndRepeatsNothing) {
   while (got_first.size() < 200 && Clock::now() < deadline) poll(first.get(), &got_first);
   ASSERT_GE(got_first.size(), 200u);
   const uint64_t generation = first->assignment_generation();
-  std::unique_ptr<KafkaStreamConsumer> second = NewConsumer(group, {topic}, start);
+  ASSERT_EQ(assigned_to_first.size(), 1u);
+  EXPECT_EQ(assigned_to_first[0].size(), 4u);
+  std::unique_ptr<KafkaStreamConsumer> second = NewConsumer(group, {topic}, start, strategy);
   ASSERT_NE(second, nullptr);
   second->SetGapCheckedTopics({topic});
   second->SetOnRevoke(flush);
@@ -448,7 +482,9 @@ TEST_F(KafkaStreamConsumerTest, ARebalanceMidStreamLosesAndRepeatsNothing) {
   // so the loop waits up to a minute and ends as soon as every message is in.
   const Clock::time_point rebalanced_by = Clock::now() + std::chrono::seconds(60);
   while (Clock::now() < rebalanced_by) {
-    if (got_first.size() + got_second.size() >= 4000) {
+    // Cooperative: the partitions that move are revoked in one rebalance and assigned to the
+    // second member in the next.
+    if (got_first.size() + got_second.size() >= kMessages && second->assigned()) {
       if (quiet_until == Clock::time_point{}) quiet_until = Clock::now() + milliseconds(500);
       if (Clock::now() > quiet_until) break;
     }
@@ -458,7 +494,7 @@ TEST_F(KafkaStreamConsumerTest, ARebalanceMidStreamLosesAndRepeatsNothing) {
   EXPECT_NE(first->assignment_generation(), generation);  // it was rebalanced
   EXPECT_TRUE(second->assigned());
   EXPECT_FALSE(got_second.empty());
-  ASSERT_EQ(got_first.size() + got_second.size(), 4000u);
+  ASSERT_EQ(got_first.size() + got_second.size(), kMessages);
   // Exactly once: each partition's offsets, over both members, are 0, 1, 2, ... once each.
   std::map<PartitionKey, std::set<int64_t>> seen;
   for (const std::vector<Got>* got : {&got_first, &got_second}) {
@@ -473,6 +509,21 @@ TEST_F(KafkaStreamConsumerTest, ARebalanceMidStreamLosesAndRepeatsNothing) {
   }
   EXPECT_TRUE(first->TakeGaps().empty());
   EXPECT_TRUE(second->TakeGaps().empty());
+  // What moved: two partitions each in the end.
+  std::set<int32_t> kept;
+  for (const PartitionStatus& s : first->Partitions()) kept.insert(s.partition);
+  std::set<int32_t> taken;
+  for (const PartitionStatus& s : second->Partitions()) taken.insert(s.partition);
+  EXPECT_EQ(kept.size(), 2u);
+  EXPECT_EQ(taken.size(), 2u);
+  if (cooperative) {
+    EXPECT_EQ(revoked_from_first, taken) << "only the partitions that moved were revoked";
+    EXPECT_EQ(assigned_to_first.size(), 1u) << "the kept partitions were not assigned again";
+  } else {
+    EXPECT_EQ(revoked_from_first.size(), 4u) << "eager: everything is revoked";
+    ASSERT_GE(assigned_to_first.size(), 2u);
+    EXPECT_EQ(assigned_to_first.back().size(), 2u);
+  }
 }
 
 TEST_F(KafkaStreamConsumerTest, AMessageWithoutAKeyHasNoKey) {
@@ -645,17 +696,19 @@ TEST(KafkaStreamConsumer, RejectsWhatItCannotHonour) {
   EXPECT_FALSE(KafkaStreamConsumer::Create(config, {}, start).ok());
   EXPECT_FALSE(KafkaStreamConsumer::Create(config, {"^fugong\\..*"}, start).ok());
   EXPECT_FALSE(KafkaStreamConsumer::Create(config, {"t"}, nullptr).ok());
-  KafkaConfig cooperative = config;
-  cooperative.Set("partition.assignment.strategy", "cooperative-sticky");
-  EXPECT_FALSE(KafkaStreamConsumer::Create(cooperative, {"t"}, start).ok());
   KafkaConfig typo = config;
   typo.Set("fetch.wait.max.mz", "5");
   EXPECT_FALSE(KafkaStreamConsumer::Create(typo, {"t"}, start).ok());
-  // Forced settings win over the caller's.
-  KafkaConfig earliest = config;
+}
+
+// Forced settings win over the caller's. Against the test cluster, not an address nobody listens
+// on: a client destroyed while its connections are refused can hit librdkafka 2.0.2's
+// rd_kafka_broker_destroy_final assertion (confluentinc/librdkafka#3608) and abort the process.
+TEST_F(KafkaStreamConsumerTest, ForcedSettingsWinOverTheCallers) {
+  KafkaConfig earliest = ConsumerConfig(Name("group"));
   earliest.Set("auto.offset.reset", "earliest");
-  Result<std::unique_ptr<KafkaStreamConsumer>> consumer =
-      KafkaStreamConsumer::Create(earliest, {"t"}, start);
+  Result<std::unique_ptr<KafkaStreamConsumer>> consumer = KafkaStreamConsumer::Create(
+      earliest, {Name("t")}, [](const std::string&, int32_t) { return int64_t{-1}; });
   ASSERT_TRUE(consumer.ok()) << consumer.status().ToString();
   (*consumer)->Close();
 }

@@ -15,10 +15,12 @@
 #include <set>
 #include <thread>
 #include <tuple>
+#include <variant>
 
 #include "app/backfill_runner.h"
 #include "app/generate/province_generator.h"
 #include "app/run_config.h"
+#include "engine/groups/group_partial_codec.h"
 #include "engine/job/stream_job.h"
 #include "engine/state/key_codec.h"
 #include "engine/state/write_limited_file_system.h"
@@ -47,6 +49,7 @@ int RevisionOf(const std::string& record) {
 struct Published {
   std::map<std::string, std::vector<std::string>> index;  // key -> values in publication order
   std::vector<std::string> dead_letters;
+  std::vector<TaskWatermark> watermarks;  // through the partials topic, in order
 
   // key -> latest value without computed_at
   std::map<std::string, std::string> Latest() const {
@@ -137,6 +140,12 @@ class StreamJobTest : public ::testing::Test {
       for (const OutboxRecord& r : records) {
         if (r.kind == OutputKind::kIndex) {
           published_.index[r.key].push_back(r.value);
+        } else if (r.kind == OutputKind::kPartial) {
+          auto decoded = DecodePartialMessage(r.key, r.value);
+          ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+          if (std::holds_alternative<TaskWatermark>(*decoded)) {
+            published_.watermarks.push_back(std::get<TaskWatermark>(*decoded));
+          }
         } else {
           published_.dead_letters.push_back(r.value);
         }
@@ -268,6 +277,57 @@ TEST_F(StreamJobTest, APartitionWithUnreadMessagesHoldsTheClosesBack) {
   for (const auto& [key, values] : published_.index) {
     EXPECT_EQ(values.size(), 1u) << key << " was published more than once";
   }
+}
+
+// Through the partials topic, a task in the backlog (its partition has unread messages) sends
+// its watermark limited to the day before its latest reading. Once it is caught up its watermark
+// is sent again without the limit, even when nothing new closes or is summed: an instance given a
+// restored task at the end of input (no fetch response yet: in the backlog) otherwise left the
+// owners with the limited watermark for ever, and no owner published the last day.
+TEST_F(StreamJobTest, ATaskThatLeavesTheBacklogSendsItsWatermarkAgainWithoutTheLimit) {
+  config_.stream.partials_topic = "fugong.partials";
+  auto state = StateStore::Open(state_dir_, state_options_);
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  state_ = std::move(state).value();
+  StreamContext context{
+      {&config_.engine, config_.regions.get(), config_.industries, config_.calendar.get()},
+      &config_.stream,
+      &clock_,
+      state_.get(),
+      2};
+  auto job = std::make_unique<StreamJob>(context);
+  job->EnablePartials(readings_.partitions(), 1);
+  ASSERT_TRUE(job->Open().ok());
+  std::set<int32_t> all;
+  for (int32_t p = 0; p < readings_.partitions(); ++p) all.insert(p);
+  job->SetAssignment(all, {{0, true}}, true);
+  FeedReference(job.get());
+  Feed(job.get(), readings_, 0, readings_.size());
+  CommitAndDrain(job.get(), /*close_all=*/true);
+  const auto last_of = [&](int32_t task) {
+    std::optional<TaskWatermark> last;
+    for (const TaskWatermark& w : published_.watermarks) {
+      if (w.task == task) last = w;
+    }
+    return last;
+  };
+  ASSERT_TRUE(last_of(3).has_value());
+  const Day closed = last_of(3)->closed_through;
+  // Partition 3 is seen with unread messages again (as just after an assignment): limited.
+  job->SetReadingsBacklog({3});
+  CommitAndDrain(job.get());
+  ASSERT_TRUE(last_of(3).has_value());
+  EXPECT_LT(last_of(3)->closed_through, closed) << "a task in the backlog is limited";
+  // Caught up, with nothing new read: the watermark goes out again, unlimited.
+  const size_t sent = published_.watermarks.size();
+  job->SetReadingsBacklog({});
+  CommitAndDrain(job.get());
+  EXPECT_GT(published_.watermarks.size(), sent);
+  EXPECT_EQ(last_of(3)->closed_through, closed);
+  // And then nothing more while nothing changes.
+  const size_t again = published_.watermarks.size();
+  CommitAndDrain(job.get());
+  EXPECT_EQ(published_.watermarks.size(), again);
 }
 
 TEST_F(StreamJobTest, CrashesAtSeveralPointsEndInTheSameRecords) {
@@ -971,7 +1031,9 @@ TEST_F(StreamRiskChartTest, ALateChartEntryRevisesExactlyTheCountyRecordsItChang
   // The same level again for a day it already holds on changes no record.
   EXPECT_EQ(add_entry("2020-02-25", "high"), std::set<std::string>{});
   for (const auto& [key, values] : published_.index) {
-    if (values.size() > 1) EXPECT_EQ(RevisionOf(values.back()), 2) << key;
+    if (values.size() > 1) {
+      EXPECT_EQ(RevisionOf(values.back()), 2) << key;
+    }
   }
 
   // The entries are kept in state: a restarted job publishes nothing new, and the latest

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/job/outbox.h"
+#include "engine/meter_day/meter_day_record.h"
 #include "engine/state/key_codec.h"
 #include "tests/support/fresh_state.h"
 
@@ -43,6 +44,14 @@ class TaskChangelogTest : public testing::FreshStateFixture {
     StateBatch batch(store_.get());
     ASSERT_TRUE(DeleteSentChangelogMarkers(*store_, sent, &batch).ok());
     ASSERT_TRUE(store_->Write(&batch).ok());
+  }
+
+  // A meter-day row as the state holds it: 96 slots, one of them with `micro_kwh`.
+  static std::string MeterDayRow(MicroKwh micro_kwh) {
+    MeterDayRecord record;
+    record.Reset(96);
+    record.ApplyInterval(10, micro_kwh);
+    return record.Encode();
   }
 
   std::optional<TaskPartialsSender> sender_;
@@ -125,14 +134,14 @@ TEST_F(TaskChangelogTest, AWipeRemovesOneTasksRowsAndARestoreBringsThemBackWithP
   EXPECT_FALSE(changelog_->Positions(1).has_value());
 
   RestoredTask restored;
-  const std::string row = std::string(1, kChangelogFormat) + "row-e2-restored";
+  const std::string row = std::string(1, kChangelogFormat) + MeterDayRow(7);
   std::vector<LogRecord> records(3);
   records[0] = {1, 0, MeterDayKey("e2", "m2", day), row};
   records[1] = {1, 1, MeterDayKey("e2", "m3", day + 2), row};
   records[2] = {1, 2, MeterDayKey("e2", "m3", day + 2), std::nullopt};  // then deleted
   ASSERT_TRUE(changelog_->Apply(1, ChangelogStore::kMeterDay, records, 3, &restored).ok());
   ASSERT_TRUE(store_->Get(Store::kMeterDay, MeterDayKey("e2", "m2", day), &value).ok());
-  EXPECT_EQ(value, "row-e2-restored");
+  EXPECT_EQ(value, MeterDayRow(7));
   EXPECT_FALSE(store_->Get(Store::kMeterDay, MeterDayKey("e2", "m3", day + 2), &value).ok());
   EXPECT_EQ(restored.records, 3u);
   ASSERT_EQ(restored.meter_days.size(), 2u);
@@ -158,6 +167,82 @@ TEST_F(TaskChangelogTest, AWipeRemovesOneTasksRowsAndARestoreBringsThemBackWithP
   unlogged.Put(Store::kMeterDay, MeterDayKey("e2", "m2", day), "changed-while-not-held");
   ASSERT_TRUE(store_->Write(&unlogged).ok());
   EXPECT_TRUE(Changelog().empty()) << "a task not held is not logged";
+}
+
+// A restore takes in only what task 0_<task> could have written: a record of another task's or
+// group's changelog (a topic mixed up by hand, a wrong partition count), or a damaged one, stops
+// it with the record's offset and changes nothing, rather than entering the state and failing
+// far from its cause (a meter-day that does not decode at a close, a task row of another task).
+TEST_F(TaskChangelogTest, ARestoreRefusesWhatIsNotARowOfTheTaskAndAppliesNothingOfTheBatch) {
+  const Day day = 18300;
+  const auto put = [](int64_t offset, std::string key, std::string value) {
+    return LogRecord{1, offset, std::move(key), std::string(1, kChangelogFormat) + value};
+  };
+  const auto tombstone = [](int64_t offset, std::string key) {
+    return LogRecord{1, offset, std::move(key), std::nullopt};
+  };
+  std::string le1(4, '\0');  // little-endian 1: a task row naming task 1
+  le1[0] = 1;
+  std::string le0(4, '\0');
+  std::string span_key = std::string("pspan\0", 6) + le1;
+  struct Case {
+    ChangelogStore store;
+    LogRecord bad;
+    std::string says;
+  };
+  const std::vector<Case> cases = {
+      {ChangelogStore::kMeterDay, put(5, "not-a-meter-day-key", MeterDayRow(1)),
+       "not a meter-day's"},
+      {ChangelogStore::kMeterDay, put(5, MeterDayKey("e2", "m2", day), "garbage"),
+       "not a meter-day record"},
+      {ChangelogStore::kMeterDay, tombstone(5, "not-a-meter-day-key"), "not a meter-day's"},
+      {ChangelogStore::kTask, put(5, std::string("task\0e9", 7), le0), "of this task"},
+      {ChangelogStore::kTask, put(5, std::string("pspan\0", 6) + le0, std::string(8, '\0')),
+       "of this task"},
+      {ChangelogStore::kTask, put(5, span_key, "short"), "of this task"},
+      {ChangelogStore::kTask, put(5, "closed_through", le1), "of this task"},
+      {ChangelogStore::kProgress, put(5, ProgressKey(kReadings, 2), std::string(16, '\0')),
+       "not the progress of fugong.readings[1]"},
+      {ChangelogStore::kProgress, put(5, ProgressKey("other.readings", 1), std::string(16, '\0')),
+       "not the progress of fugong.readings[1]"},
+      {ChangelogStore::kProgress, put(5, ProgressKey(kReadings, 1), "short"), "too short"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.says + " in " + std::string(ChangelogStoreName(c.store)));
+    // A good record first: the whole batch is refused, the good one too.
+    std::vector<LogRecord> records;
+    if (c.store == ChangelogStore::kMeterDay) {
+      records.push_back(put(4, MeterDayKey("e2", "m4", day), MeterDayRow(3)));
+    } else if (c.store == ChangelogStore::kTask) {
+      records.push_back(put(4, std::string("task\0e5", 7), le1));
+    } else {
+      records.push_back(put(4, ProgressKey(kReadings, 1), std::string(16, '\0')));
+    }
+    records.push_back(c.bad);
+    RestoredTask restored;
+    const Status status = changelog_->Apply(1, c.store, records, 6, &restored);
+    EXPECT_EQ(status.code(), Status::Code::kCorruption);
+    EXPECT_NE(status.ToString().find("offset 5 of the " + std::string(ChangelogStoreName(c.store)) +
+                                     " changelog of task 0_1"),
+              std::string::npos)
+        << status.ToString();
+    EXPECT_NE(status.ToString().find(c.says), std::string::npos) << status.ToString();
+    std::string value;
+    EXPECT_FALSE(store_->Get(Store::kMeterDay, MeterDayKey("e2", "m4", day), &value).ok());
+    EXPECT_FALSE(store_->Get(Store::kMeta, std::string("task\0e5", 7), &value).ok());
+    EXPECT_FALSE(store_->Get(Store::kProgress, ProgressKey(kReadings, 1), &value).ok());
+    EXPECT_FALSE(changelog_->Positions(1).has_value());
+  }
+  // The same shapes, right, are taken: a task row and span of task 1, their tombstones.
+  RestoredTask restored;
+  EXPECT_TRUE(
+      changelog_
+          ->Apply(1, ChangelogStore::kTask,
+                  {put(0, std::string("task\0e5", 7), le1), put(1, span_key, std::string(8, '\0')),
+                   tombstone(2, span_key), tombstone(3, std::string("task\0e5", 7))},
+                  4, &restored)
+          .ok());
+  EXPECT_EQ(restored.records, 4u);
 }
 
 }  // namespace

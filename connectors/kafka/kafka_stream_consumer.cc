@@ -76,14 +76,11 @@ Result<std::unique_ptr<KafkaStreamConsumer>> KafkaStreamConsumer::Make(
   //   (earliest) or end (latest): with "error" librdkafka stops the partition and tells us, and
   //   we report the lost offsets as a gap before continuing at the log start.
   consumer_config.Set("auto.offset.reset", "error", "KafkaStreamConsumer");
-  // The rebalance callback uses rd_kafka_assign, which librdkafka refuses under the
-  // cooperative protocol (incremental_assign is required there).
-  const std::optional<std::string> strategy = consumer_config.Get("partition.assignment.strategy");
-  if (strategy.has_value() && strategy->find("cooperative") != std::string::npos) {
-    return Status::InvalidArgument(
-        "the stream consumer supports the eager assignors (range, roundrobin), not '" + *strategy +
-        "'");
-  }
+  // Cooperative-sticky by default, as Kafka Streams assigns: at a rebalance only the partitions
+  // that move are revoked (and restored where they land); the others go on being read. The eager
+  // assignors (range, roundrobin) still work: the rebalance callback follows the protocol the
+  // group chose.
+  if (!global) consumer_config.SetDefault("partition.assignment.strategy", "cooperative-sticky");
   // Log lines go through the consumer queue, so on_log runs on the thread that polls and
   // never on one of librdkafka's.
   if (on_log) consumer_config.Set("log.queue", "true", "KafkaStreamConsumer");
@@ -152,13 +149,14 @@ Status KafkaStreamConsumer::Poll(std::chrono::milliseconds timeout, size_t max,
   }
   if (batch_.size() < max) batch_.resize(max);
   revoked_ = false;
+  revoked_in_call_.clear();
   const ssize_t n = rd_kafka_consume_batch_queue(
       queue_.get(), static_cast<int>(std::max<int64_t>(timeout.count(), 0)), batch_.data(), max);
   if (n < 0) {
     return Status::IOError(std::string("consuming: ") + rd_kafka_err2str(rd_kafka_last_error()));
   }
 
-  if (revoked_) {
+  if (revoked_ && !cooperative_) {
     // Partitions were revoked inside this call, so the batch may hold messages from both sides
     // of the revocation: of the assignment it ended, which the owner must not get after it was
     // told they went, and, when the new assignment came in the same call, of the new one, from
@@ -185,10 +183,24 @@ Status KafkaStreamConsumer::Poll(std::chrono::milliseconds timeout, size_t max,
     return fatal_;
   }
 
+  // Cooperative: only the partitions revoked inside this call are in doubt. Their messages in
+  // the batch may be of before the revocation; when a partition came back within the same call,
+  // it is started again where it was assigned (nothing of it was handed out since), so that
+  // none is taken for one of the new assignment.
+  std::map<Key, int64_t> restart_revoked;
   for (ssize_t i = 0; i < n; ++i) {
     rd_kafka_message_t* m = batch_[i];
     if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       HandleError(m);
+      rd_kafka_message_destroy(m);
+      continue;
+    }
+    if (!revoked_in_call_.empty() && m->rkt != nullptr &&
+        revoked_in_call_.count(Key(rd_kafka_topic_name(m->rkt), m->partition)) > 0) {
+      if (const Partition* back = Find(m); back != nullptr) {
+        restart_revoked[Key(back->topic, back->partition)] =
+            back->next >= 0 ? back->next : RD_KAFKA_OFFSET_BEGINNING;
+      }
       rd_kafka_message_destroy(m);
       continue;
     }
@@ -222,6 +234,7 @@ Status KafkaStreamConsumer::Poll(std::chrono::milliseconds timeout, size_t max,
       s.value = std::string_view(static_cast<const char*>(m->payload), m->len);
     }
   }
+  if (!restart_revoked.empty()) Reassign(restart_revoked);
   // Restarted after the whole batch, at the offsets after what it handed out.
   if (!out_of_range_.empty()) RestartOutOfRange();
   // An error found in a batch that has messages is returned by the next Poll, after the owner
@@ -256,7 +269,7 @@ std::vector<PartitionStatus> KafkaStreamConsumer::Partitions() const {
 
 void KafkaStreamConsumer::CommitAsync(
     const std::vector<std::tuple<std::string, int32_t, int64_t>>& offsets) {
-  if (handle_ == nullptr || closed_ || offsets.empty()) return;
+  if (handle_ == nullptr || closed_ || offsets.empty() || commits_paused_) return;
   // Only partitions of the current assignment: a commit sent before the member has joined is
   // refused (UNKNOWN_MEMBER_ID) and makes librdkafka 2.0.2 restart the join, so a service that
   // commits on a timer would never be assigned.
@@ -291,17 +304,34 @@ void KafkaStreamConsumer::Close() {
   last_ = nullptr;
 }
 
-void KafkaStreamConsumer::OnRebalance(rd_kafka_t*, rd_kafka_resp_err_t err,
+void KafkaStreamConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
                                       rd_kafka_topic_partition_list_t* partitions, void* opaque) {
   auto* self = static_cast<KafkaStreamConsumer*>(opaque);
   ++self->generation_;
+  // The protocol the group agreed on (all members must support the assignor), known here.
+  self->cooperative_ = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-    self->Assign(partitions);
-  } else {
-    self->revoked_ = true;
-    if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
-      self->Log(std::string("rebalance failed, unassigning: ") + rd_kafka_err2str(err));
+    self->commits_paused_ = false;  // the rebalance is complete (see OnCommit)
+    if (self->cooperative_) {
+      self->AssignIncrementally(partitions);
+    } else {
+      self->Assign(partitions);
     }
+    return;
+  }
+  self->revoked_ = true;
+  self->commits_paused_ = true;  // an assignment follows (cooperative: the next round's)
+  if (err != RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS) {
+    self->Log(std::string("rebalance failed, unassigning: ") + rd_kafka_err2str(err));
+  } else if (rd_kafka_assignment_lost(rk)) {
+    self->Log(
+        "the group says this member's assignment is lost (a session or generation it "
+        "no longer has): every partition is given up and assigned anew");
+  }
+  if (self->cooperative_) {
+    // Revoked, or lost with the session: either way these go, and only these.
+    self->RevokeIncrementally(partitions);
+  } else {
     self->Revoke();
   }
 }
@@ -362,6 +392,55 @@ void KafkaStreamConsumer::Assign(const rd_kafka_topic_partition_list_t* partitio
   CommitAsync(starts);
 }
 
+void KafkaStreamConsumer::AssignIncrementally(const rd_kafka_topic_partition_list_t* partitions) {
+  last_ = nullptr;
+  std::vector<std::pair<std::string, int32_t>> added;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    added.emplace_back(partitions->elems[i].topic, partitions->elems[i].partition);
+  }
+  // Even an empty list is passed on to librdkafka (the cooperative protocol wants every
+  // assignment acknowledged); the owner hears only of partitions that come.
+  if (on_assign_ && !added.empty()) on_assign_(added);
+  KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(partitions->cnt));
+  std::vector<std::tuple<std::string, int32_t, int64_t>> starts;
+  for (const auto& [topic, partition] : added) {
+    const Partition* p = AddPartition(topic, partition);
+    if (p == nullptr) continue;
+    rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset =
+        p->start >= 0 ? p->start : RD_KAFKA_OFFSET_BEGINNING;
+    if (p->start >= 0) starts.emplace_back(topic, partition, p->start);
+  }
+  if (rd_kafka_error_t* error = rd_kafka_incremental_assign(handle_.get(), list.get())) {
+    fatal_ =
+        Status::IOError(std::string("cannot assign partitions: ") + rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
+    return;
+  }
+  CommitAsync(starts);  // as Assign does: lag tools see where the new partitions start
+}
+
+void KafkaStreamConsumer::RevokeIncrementally(const rd_kafka_topic_partition_list_t* partitions) {
+  std::set<Key> going;
+  for (int i = 0; i < partitions->cnt; ++i) {
+    going.emplace(partitions->elems[i].topic, partitions->elems[i].partition);
+  }
+  std::vector<PartitionStatus> revoked;
+  for (PartitionStatus& p : Partitions()) {
+    if (going.count(Key(p.topic, p.partition)) > 0) revoked.push_back(std::move(p));
+  }
+  if (on_revoke_ && !revoked.empty()) on_revoke_(revoked);
+  if (rd_kafka_error_t* error = rd_kafka_incremental_unassign(handle_.get(), partitions)) {
+    Log(std::string("unassigning: ") + rd_kafka_error_string(error));
+    rd_kafka_error_destroy(error);
+  }
+  for (const Key& key : going) {
+    partitions_.erase(key);
+    out_of_range_.erase(key);
+    revoked_in_call_.insert(key);
+  }
+  last_ = nullptr;
+}
+
 void KafkaStreamConsumer::Revoke() {
   if (on_revoke_ && !partitions_.empty()) on_revoke_(Partitions());
   const rd_kafka_resp_err_t err = rd_kafka_assign(handle_.get(), nullptr);
@@ -408,6 +487,24 @@ void KafkaStreamConsumer::RefreshGlobalAssignment() {
 }
 
 void KafkaStreamConsumer::Reassign(const std::map<Key, int64_t>& restart_at) {
+  if (cooperative_) {
+    // Just those partitions: taken out of the assignment and put back at their offsets (a
+    // partition stopped by auto.offset.reset=error refuses rd_kafka_seek_partitions).
+    if (restart_at.empty()) return;
+    KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(restart_at.size()));
+    for (const auto& [key, offset] : restart_at) {
+      rd_kafka_topic_partition_list_add(list.get(), key.first.c_str(), key.second)->offset = offset;
+    }
+    last_ = nullptr;
+    rd_kafka_error_t* error = rd_kafka_incremental_unassign(handle_.get(), list.get());
+    if (error == nullptr) error = rd_kafka_incremental_assign(handle_.get(), list.get());
+    if (error != nullptr) {
+      fatal_ = Status::IOError(std::string("cannot restart partitions: ") +
+                               rd_kafka_error_string(error));
+      rd_kafka_error_destroy(error);
+    }
+    return;
+  }
   // The whole assignment, because librdkafka 2.0.2 cannot restart just the one partition: a
   // partition stopped by auto.offset.reset=error refuses rd_kafka_seek_partitions with
   // _STATE, and the eager protocol refuses incremental_assign. Every other partition restarts
@@ -527,6 +624,20 @@ void KafkaStreamConsumer::Log(std::string_view line) const {
 void KafkaStreamConsumer::OnCommit(rd_kafka_t*, rd_kafka_resp_err_t err,
                                    rd_kafka_topic_partition_list_t* offsets, void* opaque) {
   auto* self = static_cast<KafkaStreamConsumer*>(opaque);
+  if (err == RD_KAFKA_RESP_ERR_REBALANCE_IN_PROGRESS ||
+      err == RD_KAFKA_RESP_ERR_ILLEGAL_GENERATION || err == RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID) {
+    // The group is rebalancing. A commit sent now can reach the coordinator behind this member's
+    // own JoinGroup, which holds the connection until the join completes, and then carry the old
+    // generation: librdkafka 2.0.2 takes that refusal (ILLEGAL_GENERATION) for the assignment
+    // lost and revokes every partition, even under the cooperative protocol. So no group commit
+    // is sent until the rebalance assigns (the lag tools wait a few seconds).
+    if (!self->commits_paused_) {
+      self->Log(std::string("group commits paused until the rebalance completes: ") +
+                rd_kafka_err2str(err));
+    }
+    self->commits_paused_ = true;
+    return;
+  }
   // _NO_OFFSET: nothing to commit, not a failure.
   if (err != RD_KAFKA_RESP_ERR_NO_ERROR && err != RD_KAFKA_RESP_ERR__NO_OFFSET) {
     self->Log(std::string("group commit failed (lag tools see older offsets): ") +

@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -78,9 +79,9 @@ class KafkaStreamConsumer {
   // Poll returned before has been handed out. The owner must make its state durable here
   // (state and offsets in one commit) and drop what it keeps in memory for these partitions:
   // the member that gets them next, this one or another, starts them at its StartOffset, which
-  // must then answer from that committed state. Today one instance runs per group, so this
-  // only happens when the consumer closes or loses its session, but the contract holds for
-  // several members too.
+  // must then answer from that committed state. Under the cooperative protocol (the default,
+  // cooperative-sticky) only the partitions that move are passed; under the eager one (range,
+  // roundrobin), every partition, at every rebalance.
   using OnRevoke = std::function<void(const std::vector<PartitionStatus>& revoked)>;
 
   // `config` names bootstrap.servers and group.id (and anything else); SetStreamConsumerDefaults
@@ -106,7 +107,8 @@ class KafkaStreamConsumer {
   // Set before the first Poll.
   void SetGapCheckedTopics(std::vector<std::string> topics);
   void SetOnRevoke(OnRevoke on_revoke) { on_revoke_ = std::move(on_revoke); }
-  // Called inside Poll on every assignment of the group, with all its partitions, before
+  // Called inside Poll on every assignment of the group, with the partitions it gives (the
+  // cooperative protocol: those added to what is held; eager: the whole assignment), before
   // StartOffset is asked for each: an owner that must prepare its partitions first (restore
   // their state from changelogs) does it for all of them at once there.
   using OnAssign = std::function<void(const std::vector<std::pair<std::string, int32_t>>&)>;
@@ -145,7 +147,8 @@ class KafkaStreamConsumer {
 
   // Commits {topic, partition, next offset} to the group, asynchronously (failures go to
   // on_log). For lag tools only: the consumer never reads them back. Close waits for commits
-  // still in flight.
+  // still in flight. Not sent while the group rebalances (from a revocation or a refusal that
+  // says so until the next assignment): see OnCommit.
   void CommitAsync(const std::vector<std::tuple<std::string, int32_t, int64_t>>& offsets);
 
   // Leaves the group (the revoke callback runs first) and releases everything. Idempotent;
@@ -177,7 +180,11 @@ class KafkaStreamConsumer {
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   static void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* line);
 
+  // Eager protocol: `partitions` is the whole new assignment.
   void Assign(const rd_kafka_topic_partition_list_t* partitions);
+  // Cooperative protocol: `partitions` come in addition to those held / go from them.
+  void AssignIncrementally(const rd_kafka_topic_partition_list_t* partitions);
+  void RevokeIncrementally(const rd_kafka_topic_partition_list_t* partitions);
   // Adds `partition` of `topic` to the assignment at the owner's StartOffset; null (and the
   // consumer failed) for an invalid start offset.
   Partition* AddPartition(const std::string& topic, int32_t partition);
@@ -208,7 +215,10 @@ class KafkaStreamConsumer {
   // Global consumers only: the topics, and when their partitions were last looked up.
   std::vector<std::string> global_topics_;
   std::chrono::steady_clock::time_point next_refresh_{};
-  bool revoked_ = false;  // partitions were revoked during the current Poll
+  bool revoked_ = false;           // partitions were revoked during the current Poll
+  bool cooperative_ = false;       // the group's rebalance protocol, as the last rebalance said
+  bool commits_paused_ = false;    // a rebalance is under way: no group commit (OnCommit)
+  std::set<Key> revoked_in_call_;  // cooperative: the partitions revoked during the current Poll
   Status fatal_;
   bool closed_ = false;
 

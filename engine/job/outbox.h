@@ -30,7 +30,7 @@ struct OutboxRecord {
   // kChangelog: the store, and whether the row is gone (a tombstone: no value).
   ChangelogStore store = ChangelogStore::kMeterDay;
   bool tombstone = false;
-  std::string marker;  // kChangelog: the marker's value when read
+  std::string marker = {};  // kChangelog: the marker's value when read
 };
 
 // An index record (key `DATE|LEVEL|CODE`): a later revision replaces one not yet sent.

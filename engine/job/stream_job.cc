@@ -659,7 +659,8 @@ Status StreamJob::CloseAndPublish(bool close_all, const CloseInputs& in, CloseOu
   }
   const std::optional<Day> sent_through = index_.ScoredThrough();
   if (sender_ && closed_through_ && sent_through &&
-      (closing || work.days_summed > 0 || held_changed_ || !in.task_limits.empty())) {
+      (closing || work.days_summed > 0 || held_changed_ || !in.task_limits.empty() ||
+       in.task_limits != sent_task_limits_)) {
     // After the partials they cover: the outbox sends in key order, and `~watermark` sorts
     // after the dates. Through the days whose partials were sent, which a closed day waiting
     // for its baseline window is not.
@@ -667,6 +668,11 @@ Status StreamJob::CloseAndPublish(bool close_all, const CloseInputs& in, CloseOu
     sender_->SendWatermarks(std::min(*closed_through_, *sent_through), in.task_limits, &batch);
     FUGONG_RETURN_IF_ERROR(ctx_.state->Write(&batch));
     held_changed_ = false;
+    // A task that leaves the backlog (the last limits named it) must have its watermark sent
+    // once more without the limit, even when nothing closes or is summed: an instance given a
+    // restored task at the end of input sent it limited (no fetch response yet) and then had
+    // nothing more to send, and no owner published the last day.
+    sent_task_limits_ = in.task_limits;
   }
   FUGONG_RETURN_IF_ERROR(PublishOwned(&owned_publisher));
   out->completed = true;

@@ -314,7 +314,8 @@ class StreamJob {
   std::set<int32_t> publishing_;  // owners that have read their partition up to its end once
   std::set<int32_t> next_readings_, held_readings_;
   std::map<int32_t, bool> next_partials_;
-  bool held_changed_ = false;  // the readings held changed: send their watermarks
+  bool held_changed_ = false;                // the readings held changed: send their watermarks
+  std::map<int32_t, Day> sent_task_limits_;  // the task limits of the last watermarks sent
   bool owners_may_publish_ = false;
 
   std::optional<Day> closed_through_;

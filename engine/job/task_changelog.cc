@@ -3,6 +3,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "engine/job/outbox.h"
+#include "engine/meter_day/meter_day_record.h"
 #include "engine/state/key_codec.h"
 
 namespace fugong {
@@ -57,6 +58,39 @@ class RowVisitor final : public rocksdb::WriteBatch::Handler {
 TaskChangelog::TaskChangelog(StateStore* state, const TaskPartialsSender* tasks,
                              std::string readings_topic)
     : state_(state), tasks_(tasks), readings_topic_(std::move(readings_topic)) {}
+
+std::string TaskChangelog::WhyNotARowOfTask(ChangelogStore store, int32_t task,
+                                            std::string_view key,
+                                            const std::string_view* value) const {
+  switch (store) {
+    case ChangelogStore::kMeterDay: {
+      MeterDayKeyParts parts;
+      if (!ParseMeterDayKey(key, &parts)) return "has a key that is not a meter-day's";
+      MeterDayRecord record;
+      int received = 0;
+      MicroKwh sum = 0;
+      if (value != nullptr && !record.DecodeTotals(*value, &received, &sum)) {
+        return "has a value that is not a meter-day record";
+      }
+      return "";
+    }
+    case ChangelogStore::kTask:
+      return TaskPartialsSender::IsRowOfTask(key, value, task)
+                 ? ""
+                 : "is not an enterprise's task row, span or sequence of this task";
+    case ChangelogStore::kProgress: {
+      std::string_view topic;
+      int32_t partition = 0;
+      if (!ParseProgressKey(key, &topic, &partition) || topic != readings_topic_ ||
+          partition != task) {
+        return "is not the progress of " + readings_topic_ + "[" + std::to_string(task) + "]";
+      }
+      if (value != nullptr && value->size() < 8) return "has a progress value that is too short";
+      return "";
+    }
+  }
+  return "is of no logged store";
+}
 
 std::optional<int32_t> TaskChangelog::TaskOfRow(Store store, std::string_view key,
                                                 const std::string_view* value) const {
@@ -196,23 +230,30 @@ Status TaskChangelog::Apply(int32_t task, ChangelogStore store,
   const Store target = StateStoreOf(store);
   StateBatch batch(state_);
   for (const LogRecord& r : records) {
-    if (!r.value) {
-      batch.Delete(target, r.key);
-    } else if (r.value->empty() || (*r.value)[0] != kChangelogFormat) {
-      return Status::Corruption("a record of the " + std::string(ChangelogStoreName(store)) +
-                                " changelog of task 0_" + std::to_string(task) + " at offset " +
-                                std::to_string(r.offset) +
-                                " is not in a format this version reads");
+    const auto refuse = [&](const std::string& why) {
+      return Status::Corruption("the record at offset " + std::to_string(r.offset) + " of the " +
+                                std::string(ChangelogStoreName(store)) + " changelog of task 0_" +
+                                std::to_string(task) + " " + why);
+    };
+    if (r.value && (r.value->empty() || (*r.value)[0] != kChangelogFormat)) {
+      return refuse("is not in a format this version reads");
+    }
+    std::optional<std::string_view> value;
+    if (r.value) value = std::string_view(*r.value).substr(1);
+    // Nothing that could not have been written by a task 0_<task> enters the state: a record
+    // of another group's or task's changelog, or a damaged one, stops the restore with its
+    // offset rather than failing later, far from its cause.
+    const std::string why = WhyNotARowOfTask(store, task, r.key, value ? &*value : nullptr);
+    if (!why.empty()) return refuse(why);
+    if (value) {
+      batch.Put(target, r.key, *value);
     } else {
-      batch.Put(target, r.key, std::string_view(*r.value).substr(1));
+      batch.Delete(target, r.key);
     }
     ++restored->records;
-    if (store != ChangelogStore::kMeterDay || !r.value) continue;
+    if (store != ChangelogStore::kMeterDay || !value) continue;
     MeterDayKeyParts parts;
-    if (!ParseMeterDayKey(r.key, &parts)) {
-      return Status::Corruption("a meter_day changelog record of task 0_" + std::to_string(task) +
-                                " has a malformed key (offset " + std::to_string(r.offset) + ")");
-    }
+    ParseMeterDayKey(r.key, &parts);  // checked above
     restored->meter_days.emplace_back(std::string(parts.enterprise), parts.day);
     if (!restored->day_span) {
       restored->day_span = std::make_pair(parts.day, parts.day);

@@ -82,6 +82,10 @@ class TaskChangelog final : public StateWriteTap {
                int64_t next_offset, RestoredTask* restored);
 
  private:
+  // Empty when a changelog record (value: null for a tombstone) is a well-formed row of
+  // `store` that task 0_<task> could have written; otherwise why not.
+  std::string WhyNotARowOfTask(ChangelogStore store, int32_t task, std::string_view key,
+                               const std::string_view* value) const;
   // The task a row belongs to, when it belongs to one (value: null for a delete).
   std::optional<int32_t> TaskOfRow(Store store, std::string_view key,
                                    const std::string_view* value) const;

@@ -78,6 +78,23 @@ std::optional<int32_t> TaskPartialsSender::TaskOfMetaRow(std::string_view key,
   return std::nullopt;
 }
 
+bool TaskPartialsSender::IsRowOfTask(std::string_view key, const std::string_view* value,
+                                     int32_t task) {
+  if (key.starts_with(kTaskOf)) {
+    if (key.size() == kTaskOf.size()) return false;  // no enterprise id
+    return value == nullptr ||
+           (value->size() == 4 && static_cast<int32_t>(ReadLittleEndian(*value)) == task);
+  }
+  for (const std::string_view prefix : {kSpan, kSequence}) {
+    if (key.starts_with(prefix)) {
+      return key.size() == prefix.size() + 4 &&
+             static_cast<int32_t>(ReadLittleEndian(key.substr(prefix.size()))) == task &&
+             (value == nullptr || value->size() == 8);
+    }
+  }
+  return false;
+}
+
 void TaskPartialsSender::ForgetTask(int32_t task) {
   std::erase_if(task_of_, [&](const auto& entry) { return entry.second == task; });
   span_.erase(task);

@@ -63,6 +63,10 @@ class TaskPartialsSender {
   // The task a meta row of this class belongs to (its task row, span or sequence); none for
   // other meta rows. `value` is null for a delete.
   std::optional<int32_t> TaskOfMetaRow(std::string_view key, const std::string_view* value) const;
+  // Whether a meta row is a well-formed row of this class of `task`: the task row of an
+  // enterprise in `task`, or `task`'s span or sequence (`value` null: a delete, of which only the
+  // key is checked). What a restore checks before it applies a task changelog's record.
+  static bool IsRowOfTask(std::string_view key, const std::string_view* value, int32_t task);
   // Forgets what it knows of `task` (its rows are being wiped); Load takes it in again.
   void ForgetTask(int32_t task);
 
