@@ -56,6 +56,7 @@ Status TakeStreamKeys(YAML::Node& root, RunConfig* config) {
   take("topic_risk", &s.risk_topic);
   take("topic_partials", &s.partials_topic);
   take("changelogs", &s.changelogs);
+  take("state_cleanup_delay_seconds", &s.state_cleanup_delay_seconds);
   take("topic_index", &config->index_topic);
   take("topic_deadletter", &config->deadletter_topic);
   take("group_id", &config->group_id);
@@ -78,6 +79,9 @@ Status TakeStreamKeys(YAML::Node& root, RunConfig* config) {
   if (s.idle_partition_seconds < 1) return Status::InvalidArgument("idle_partition_seconds >= 1");
   if (config->commit_interval_ms < 1) return Status::InvalidArgument("commit_interval_ms >= 1");
   if (s.max_message_bytes < 64) return Status::InvalidArgument("max_message_bytes >= 64");
+  if (s.state_cleanup_delay_seconds < 0) {
+    return Status::InvalidArgument("state_cleanup_delay_seconds >= 0 (0: never)");
+  }
   if (s.changelogs && s.partials_topic.empty()) {
     return Status::InvalidArgument(
         "changelogs: true needs topic_partials: state per task is for instances sharing a group "

@@ -18,6 +18,7 @@
 #include "app/stream_poller.h"
 #include "app/task_restorer.h"
 #include "connectors/kafka/client_defaults.h"
+#include "connectors/kafka/consumer_group_lag.h"
 #include "connectors/kafka/kafka_producer.h"
 #include "connectors/kafka/kafka_stream_consumer.h"
 #include "connectors/kafka/topic_metadata.h"
@@ -361,6 +362,9 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
         log);
   }
   Status restore_status;
+  // With changelogs: the tasks this instance gave up at a rebalance, and when. Their rows stay
+  // (a task that comes back restores only the tail) until state_cleanup_delay_seconds.
+  std::map<int32_t, Steady::time_point> given_up;
   StreamPoller* poller_of_assignments = nullptr;  // set once the poller exists
   // Called by the consumer with the partitions an assignment gives (cooperative: those that came;
   // eager: all), before it asks where each partition starts.
@@ -372,6 +376,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     if (tasks.empty()) return;
     const auto work = [&]() -> Status {
       if (!restore_status.ok()) return restore_status;
+      for (int32_t task : tasks) given_up.erase(task);  // back before its rows were deleted
       // No commit under way, and the outbox sent: a wiped row must not be read for a changelog
       // record after this.
       FUGONG_RETURN_IF_ERROR(finish_commit());
@@ -446,7 +451,10 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       if (tasks.empty()) return Status::OK();
       const Status s = sender.Drain(&summary.published_index, &summary.published_dead_letters);
       if (!s.ok() && revoke_status.ok()) revoke_status = s;  // the loop reports it
-      if (s.ok()) job.ReleaseTasks(tasks);
+      if (s.ok()) {
+        job.ReleaseTasks(tasks);
+        for (int32_t task : tasks) given_up[task] = Steady::now();
+      }
       return s;
     };
     // Inside Poll: on the poller thread while it runs, else (Close) on this one.
@@ -504,6 +512,37 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     job.SetClosesHeld(why);
   };
 
+  // Deletes the rows of the tasks given up longer than state_cleanup_delay_seconds ago, as Kafka
+  // Streams' state.cleanup.delay.ms deletes a task directory: an instance keeps only the state of
+  // the tasks it holds, plus those that may come back soon. A wipe is a scan of the logged
+  // stores (no column family per task yet), on the job thread, after the commit under way.
+  const auto clean_up_given_up_tasks = [&]() -> Status {
+    const int64_t delay = config.stream.state_cleanup_delay_seconds;
+    if (!restorer || delay <= 0 || given_up.empty()) return Status::OK();
+    std::set<int32_t> due;
+    for (const auto& [task, at] : given_up) {
+      if (Steady::now() - at >= std::chrono::seconds(delay)) due.insert(task);
+    }
+    if (due.empty()) return Status::OK();
+    for (const PartitionStatus& p : partitions) {
+      if (p.topic == config.stream.readings_topic) due.erase(p.partition);  // held again
+    }
+    FUGONG_RETURN_IF_ERROR(finish_commit());
+    FUGONG_RETURN_IF_ERROR(sender.Drain(&summary.published_index, &summary.published_dead_letters));
+    const auto started = Steady::now();
+    FUGONG_RETURN_IF_ERROR(job.WipeTasks(due));
+    start_offsets.Refresh(job);
+    std::string names;
+    for (int32_t task : due) {
+      names += (names.empty() ? "0_" : ", 0_") + std::to_string(task);
+      given_up.erase(task);
+    }
+    log("cleaned up task(s) " + names + ", not held for " + std::to_string(delay) +
+        " s: their rows and changelog positions are deleted (one that comes back restores from "
+        "the beginning), in " +
+        FormatFixed(SecondsSince(started), 3) + " s");
+    return Status::OK();
+  };
   uint64_t assignment_generation = 0;
   auto last_commit = Steady::now();
   auto last_status = Steady::now();
@@ -511,6 +550,11 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   // the partials topic) partials this instance sent, which their owner must still read.
   auto last_activity = Steady::now();
   uint64_t partials_delivered = 0;
+  // Through the partials topic: the group's lag on it, measured at most once a second while
+  // the instance would leave (see the end of input below).
+  std::unique_ptr<ConsumerGroupLag> partials_lag;
+  auto last_lag_check = Steady::now() - std::chrono::hours(1);
+  int64_t partials_unread = -1;
   const auto commit_interval = std::chrono::milliseconds(config.commit_interval_ms);
   bool idle_exit = false;
   poller.Start();
@@ -554,6 +598,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       // join that waits out a crashed member's session must not count as idle time).
       assignment_generation = polled->assignment_generation;
       last_activity = Steady::now();
+      partials_unread = -1;  // measured again after it
     }
     for (const PartitionGap& gap : polled->gaps) {
       log("PARTITION GAP: " + gap.topic + "[" + std::to_string(gap.partition) + "] offsets " +
@@ -574,6 +619,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       FUGONG_RETURN_IF_ERROR(job.Add(messages));
       summary.messages += messages.size();
       last_activity = Steady::now();
+      partials_unread = -1;  // measured again after it
       last_input_unix =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
               .count();
@@ -590,6 +636,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       offsets_to_tell = false;
     }
     poller.Recycle(std::move(*polled));  // `messages` is gone from here on
+    FUGONG_RETURN_IF_ERROR(clean_up_given_up_tasks());
     if (Steady::now() - last_report >= std::chrono::seconds(1)) report();
     if (Steady::now() - last_status >= std::chrono::seconds(5)) {
       summary.status = job.status();
@@ -599,6 +646,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     if (sender.partials_delivered() != partials_delivered) {
       partials_delivered = sender.partials_delivered();
       last_activity = Steady::now();
+      partials_unread = -1;  // measured again after it
     }
     // Every batch polled before this one has been added: the positions are this thread's too.
     // An instance holding its closes cannot close what it read: it does not exit as idle.
@@ -617,6 +665,31 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
         }
       }
       if (behind.empty() && !partials_topic.empty()) {
+        // Every partials message of the topic has been taken in by an owner's close, as the
+        // group's committed offsets say (each owner commits how far its closes have read).
+        // While an owner that left has not been replaced (a rebalance under way), its partition
+        // lags: whoever gets it reads it, and only then may the last instances leave.
+        if (SecondsSince(last_lag_check) >= 1) {
+          last_lag_check = Steady::now();
+          if (!partials_lag) {
+            Result<std::unique_ptr<ConsumerGroupLag>> made =
+                ConsumerGroupLag::Create(base, config.group_id, partials_topic);
+            if (!made.ok()) return made.status();
+            partials_lag = std::move(made).value();
+          }
+          Result<ConsumerGroupLag::Measurement> lag =
+              partials_lag->Measure(std::chrono::seconds(10));
+          partials_unread = lag.ok() ? lag->lag : -1;
+          if (!lag.ok() || lag->lag > 0) {
+            if (Steady::now() - last_status >= std::chrono::seconds(5)) {
+              log("not leaving yet: " +
+                  (lag.ok() ? std::to_string(lag->lag) + " partials messages not yet taken in"
+                            : "the owners' progress is unknown (" + lag.status().ToString() + ")"));
+            }
+            continue;
+          }
+        }
+        if (partials_unread != 0) continue;
         // Through the partials topic an instance leaves only once closing everything sends no
         // partials: the last ones it sent went out at least the idle time before it leaves.
         // Their owner has read them by then, or has left itself, and then its partitions came

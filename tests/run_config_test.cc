@@ -42,6 +42,7 @@ TEST_F(RunConfigTest, ExampleFileHoldsTheDefaults) {
   EXPECT_EQ(c->stream.close_deadline_minutes, stream.close_deadline_minutes);
   EXPECT_EQ(c->stream.idle_partition_seconds, stream.idle_partition_seconds);
   EXPECT_EQ(c->stream.max_message_bytes, stream.max_message_bytes);
+  EXPECT_EQ(c->stream.state_cleanup_delay_seconds, stream.state_cleanup_delay_seconds);
   EXPECT_EQ(c->index_topic, "fugong.index.daily");
   EXPECT_EQ(c->commit_interval_ms, 1000);
 }
@@ -56,6 +57,10 @@ TEST_F(RunConfigTest, StreamingKeysAndKafkaProperties) {
   EXPECT_EQ(c->stream.close_deadline_minutes, std::optional<int>(9 * 60 + 30));
   EXPECT_EQ(c->stream.weather_topic, "");
   EXPECT_EQ(c->group_id, "g2");
+  EXPECT_FALSE(LoadRunConfig(path, {"state_cleanup_delay_seconds=-1"}).ok());
+  auto cleanup = LoadRunConfig(path, {"state_cleanup_delay_seconds=5"});
+  ASSERT_TRUE(cleanup.ok()) << cleanup.status().ToString();
+  EXPECT_EQ(cleanup->stream.state_cleanup_delay_seconds, 5);
   EXPECT_EQ(c->kafka, (std::vector<std::pair<std::string, std::string>>{
                           {"linger.ms", "7"}, {"bootstrap.servers", "h1:9092,h2:9092"}}));
   auto none = LoadRunConfig("", {"close_deadline=none"});

@@ -381,8 +381,10 @@ Status StreamJob::Add(const std::vector<StreamMessage>& messages) {
     }
     if (run_input == Input::kPartials) {
       // Read from the log start at every assignment (the compacted topic is the owners' store):
-      // no offsets are kept, and a repeat is recognised by its sequence.
+      // no offsets are kept in state, and a repeat is recognised by its sequence. How far the
+      // owner has read is told to the group once a close has taken it in (CommittedOffsets).
       AddPartial(m);
+      partials_read_[m.partition] = m.offset + 1;
       continue;
     }
     PartitionProgress& p = *run;
@@ -527,6 +529,10 @@ Status StreamJob::Seal() {
     uncommitted_ = 0;
   }
   if (sender_) {
+    // Taken in by this commit's close (the partials of a partition come in offset order; a
+    // partition read again from its start goes back, as what it has taken in does).
+    for (const auto& [q, next] : partials_read_) partials_sealed_[q] = next;
+    partials_read_.clear();
     sender_->ApplyNoted();
     if (changelog_) changelog_->SetLogged(next_readings_);
     if (next_readings_ != held_readings_) {
@@ -548,6 +554,8 @@ Status StreamJob::Seal() {
     for (auto it = owners_.begin(); it != owners_.end();) {
       if (next_partials_.count(it->first) == 0) {
         publishing_.erase(it->first);
+        partials_sealed_.erase(it->first);
+        partials_closed_.erase(it->first);
         it = owners_.erase(it);  // revoked: its next owner reads the partition again
       } else {
         ++it;
@@ -579,6 +587,8 @@ Status StreamJob::WriteSealed() {
 
 void StreamJob::FinishSealed() {
   if (sealed_ == nullptr) return;
+  for (const auto& [q, next] : partials_sealed_) partials_closed_[q] = next;
+  partials_sealed_.clear();
   if (sealed_->written) {
     for (auto& [tp, p] : progress_) {
       if (p.sealed_offset >= 0) p.next_offset = p.sealed_offset;
@@ -766,7 +776,13 @@ Status StreamJob::ChangelogSent(const std::vector<OutboxRecord>& sent,
 
 std::vector<std::tuple<std::string, int32_t, int64_t>> StreamJob::CommittedOffsets() const {
   std::vector<std::tuple<std::string, int32_t, int64_t>> out;
-  for (const auto& [tp, p] : progress_) out.emplace_back(tp.first, tp.second, p.next_offset);
+  for (const auto& [tp, p] : progress_) {
+    if (sender_ && tp.first == ctx_.settings->partials_topic) continue;  // below
+    out.emplace_back(tp.first, tp.second, p.next_offset);
+  }
+  for (const auto& [q, next] : partials_closed_) {
+    out.emplace_back(ctx_.settings->partials_topic, q, next);
+  }
   return out;
 }
 

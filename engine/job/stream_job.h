@@ -214,7 +214,8 @@ class StreamJob {
   // Times PendingOutput read the outbox from RocksDB (the measure of the above).
   uint64_t outbox_reads() const { return outbox_reads_; }
 
-  // {topic, partition, next offset} of every partition committed to state (for lag tools).
+  // {topic, partition, next offset} of every partition committed to state (for lag tools), and
+  // of every partials partition held, as far as a finished commit's close has taken it in.
   std::vector<std::tuple<std::string, int32_t, int64_t>> CommittedOffsets() const;
 
   const StreamStatus& status() const { return status_; }
@@ -314,6 +315,10 @@ class StreamJob {
   std::set<int32_t> publishing_;  // owners that have read their partition up to its end once
   std::set<int32_t> next_readings_, held_readings_;
   std::map<int32_t, bool> next_partials_;
+  // Partials partition -> the offset after the last message read (added, sealed, taken in by a
+  // close): the owners' progress the group is told of, so that an instance leaving at the end
+  // of input can tell that every partial it sent was taken in (docs/scale-out.md).
+  std::map<int32_t, int64_t> partials_read_, partials_sealed_, partials_closed_;
   bool held_changed_ = false;                // the readings held changed: send their watermarks
   std::map<int32_t, Day> sent_task_limits_;  // the task limits of the last watermarks sent
   bool owners_may_publish_ = false;

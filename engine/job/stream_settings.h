@@ -22,6 +22,11 @@ struct StreamSettings {
   // (docs/scale-out.md, "Changelogs and restore"), so that a readings partition and its state
   // can move between instances: requires partials_topic.
   bool changelogs = false;
+  // With changelogs: the rows of a task this instance gave up (a rebalance moved it) are deleted
+  // once it has not been held for this long, as Kafka Streams' state.cleanup.delay.ms deletes a
+  // task directory: until then a task that comes back restores only the changelogs' tail; after,
+  // from the beginning. 0: never deleted.
+  int64_t state_cleanup_delay_seconds = 600;
 
   // A day closes when the event-time watermark passes its end by this much...
   int64_t close_grace_seconds = 2 * 3600;
