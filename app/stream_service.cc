@@ -551,10 +551,33 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   auto last_activity = Steady::now();
   uint64_t partials_delivered = 0;
   // Through the partials topic: the group's lag on it, measured at most once a second while
-  // the instance would leave (see the end of input below).
+  // the instance would leave (see the end of input below); -1 when not measured since the last
+  // activity.
   std::unique_ptr<ConsumerGroupLag> partials_lag;
   auto last_lag_check = Steady::now() - std::chrono::hours(1);
   int64_t partials_unread = -1;
+  // Whether every partials message has been taken in by an owner's close, as the group's
+  // committed offsets say (each owner commits how far its closes have read). While an owner that
+  // left has not been replaced (a rebalance under way), its partition lags: whoever gets it reads
+  // it, and only then may the last instances leave.
+  const auto every_partial_taken_in = [&]() -> Result<bool> {
+    if (SecondsSince(last_lag_check) < 1) return partials_unread == 0;
+    last_lag_check = Steady::now();
+    if (!partials_lag) {
+      Result<std::unique_ptr<ConsumerGroupLag>> made =
+          ConsumerGroupLag::Create(base, config.group_id, partials_topic);
+      if (!made.ok()) return made.status();
+      partials_lag = std::move(made).value();
+    }
+    Result<ConsumerGroupLag::Measurement> lag = partials_lag->Measure(std::chrono::seconds(10));
+    partials_unread = lag.ok() ? lag->lag : -1;
+    if (partials_unread != 0 && Steady::now() - last_status >= std::chrono::seconds(5)) {
+      log("not leaving yet: " +
+          (lag.ok() ? std::to_string(lag->lag) + " partials messages not yet taken in"
+                    : "the owners' progress is unknown (" + lag.status().ToString() + ")"));
+    }
+    return partials_unread == 0;
+  };
   const auto commit_interval = std::chrono::milliseconds(config.commit_interval_ms);
   bool idle_exit = false;
   poller.Start();
@@ -665,39 +688,12 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
         }
       }
       if (behind.empty() && !partials_topic.empty()) {
-        // Every partials message of the topic has been taken in by an owner's close, as the
-        // group's committed offsets say (each owner commits how far its closes have read).
-        // While an owner that left has not been replaced (a rebalance under way), its partition
-        // lags: whoever gets it reads it, and only then may the last instances leave.
-        if (SecondsSince(last_lag_check) >= 1) {
-          last_lag_check = Steady::now();
-          if (!partials_lag) {
-            Result<std::unique_ptr<ConsumerGroupLag>> made =
-                ConsumerGroupLag::Create(base, config.group_id, partials_topic);
-            if (!made.ok()) return made.status();
-            partials_lag = std::move(made).value();
-          }
-          Result<ConsumerGroupLag::Measurement> lag =
-              partials_lag->Measure(std::chrono::seconds(10));
-          partials_unread = lag.ok() ? lag->lag : -1;
-          if (!lag.ok() || lag->lag > 0) {
-            if (Steady::now() - last_status >= std::chrono::seconds(5)) {
-              log("not leaving yet: " +
-                  (lag.ok() ? std::to_string(lag->lag) + " partials messages not yet taken in"
-                            : "the owners' progress is unknown (" + lag.status().ToString() + ")"));
-            }
-            continue;
-          }
-        }
-        if (partials_unread != 0) continue;
-        // Through the partials topic an instance leaves only once closing everything sends no
-        // partials: the last ones it sent went out at least the idle time before it leaves.
-        // Their owner has read them by then, or has left itself, and then its partitions came
-        // to the instances still here, which read them (an assignment is activity too). Two
-        // instances that both leave have therefore read everything the other sent, and the last
-        // to leave sends nothing at its end that nobody reads. (Leaving after a first close that
-        // sent partials lost, rarely, a day's partials that an instance given a restored task
-        // sent while their owner left.)
+        // The end of input through the partials topic (docs/scale-out.md, "Sub-topology 1 in
+        // serve"): an instance leaves only once its owners have taken in every partial, and
+        // closing everything sends no more (what it sends is activity: the idle time again).
+        Result<bool> taken_in = every_partial_taken_in();
+        if (!taken_in.ok()) return taken_in.status();
+        if (!*taken_in) continue;
         FUGONG_RETURN_IF_ERROR(finish_commit());
         FUGONG_RETURN_IF_ERROR(job.CloseAll());
         start_offsets.Refresh(job);

@@ -103,7 +103,9 @@ class StreamJobTest : public ::testing::Test {
       readings_.AppendCsv(TopicRecordKind::kReadings, f);
   }
 
-  std::unique_ptr<StreamJob> OpenJob() {
+  // `partials_partitions` > 0: totals through a partials topic of that many partitions
+  // (StreamJob::EnablePartials), for config_.stream.partials_topic.
+  std::unique_ptr<StreamJob> OpenJob(int32_t partials_partitions = 0) {
     if (!state_) {
       auto state = StateStore::Open(state_dir_, state_options_);
       EXPECT_TRUE(state.ok()) << state.status().ToString();
@@ -116,6 +118,7 @@ class StreamJobTest : public ::testing::Test {
         state_.get(),
         2};
     auto job = std::make_unique<StreamJob>(context);
+    if (partials_partitions > 0) job->EnablePartials(readings_.partitions(), partials_partitions);
     const Status opened = job->Open();
     EXPECT_TRUE(opened.ok()) << opened.ToString();
     return job;
@@ -286,18 +289,8 @@ TEST_F(StreamJobTest, APartitionWithUnreadMessagesHoldsTheClosesBack) {
 // owners with the limited watermark for ever, and no owner published the last day.
 TEST_F(StreamJobTest, ATaskThatLeavesTheBacklogSendsItsWatermarkAgainWithoutTheLimit) {
   config_.stream.partials_topic = "fugong.partials";
-  auto state = StateStore::Open(state_dir_, state_options_);
-  ASSERT_TRUE(state.ok()) << state.status().ToString();
-  state_ = std::move(state).value();
-  StreamContext context{
-      {&config_.engine, config_.regions.get(), config_.industries, config_.calendar.get()},
-      &config_.stream,
-      &clock_,
-      state_.get(),
-      2};
-  auto job = std::make_unique<StreamJob>(context);
-  job->EnablePartials(readings_.partitions(), 1);
-  ASSERT_TRUE(job->Open().ok());
+  std::unique_ptr<StreamJob> job = OpenJob(/*partials_partitions=*/1);
+  ASSERT_FALSE(HasFailure());
   std::set<int32_t> all;
   for (int32_t p = 0; p < readings_.partitions(); ++p) all.insert(p);
   job->SetAssignment(all, {{0, true}}, true);

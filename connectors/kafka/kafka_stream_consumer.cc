@@ -312,11 +312,7 @@ void KafkaStreamConsumer::OnRebalance(rd_kafka_t* rk, rd_kafka_resp_err_t err,
   self->cooperative_ = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
   if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
     self->commits_paused_ = false;  // the rebalance is complete (see OnCommit)
-    if (self->cooperative_) {
-      self->AssignIncrementally(partitions);
-    } else {
-      self->Assign(partitions);
-    }
+    self->Assign(partitions, /*incremental=*/self->cooperative_);
     return;
   }
   self->revoked_ = true;
@@ -356,67 +352,49 @@ KafkaStreamConsumer::Partition* KafkaStreamConsumer::AddPartition(const std::str
   return &p;
 }
 
-void KafkaStreamConsumer::Assign(const rd_kafka_topic_partition_list_t* partitions) {
-  partitions_.clear();
-  out_of_range_.clear();
-  last_ = nullptr;
-  if (on_assign_) {
-    std::vector<std::pair<std::string, int32_t>> assigned;
-    for (int i = 0; i < partitions->cnt; ++i) {
-      assigned.emplace_back(partitions->elems[i].topic, partitions->elems[i].partition);
-    }
-    on_assign_(assigned);
+void KafkaStreamConsumer::Assign(const rd_kafka_topic_partition_list_t* partitions,
+                                 bool incremental) {
+  if (!incremental) {  // eager: the whole new assignment
+    partitions_.clear();
+    out_of_range_.clear();
   }
-  KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(partitions->cnt));
-  for (int i = 0; i < partitions->cnt; ++i) {
-    const rd_kafka_topic_partition_t& tp = partitions->elems[i];
-    const Partition* p = AddPartition(tp.topic, tp.partition);
-    if (p == nullptr) continue;
-    // -1 is RD_KAFKA_OFFSET_END for librdkafka; the owner's -1 means the log start.
-    rd_kafka_topic_partition_list_add(list.get(), tp.topic, tp.partition)->offset =
-        p->start >= 0 ? p->start : RD_KAFKA_OFFSET_BEGINNING;
-  }
-  const rd_kafka_resp_err_t err = rd_kafka_assign(handle_.get(), list.get());
-  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
-    fatal_ = Status::IOError(std::string("cannot assign partitions: ") + rd_kafka_err2str(err));
-    return;
-  }
-  // Tell the group where this member starts (the owner's durable positions): otherwise lag tools
-  // see the offsets the group last heard of until the first commit after this assignment, and a
-  // restarted service that has nothing new to read never commits; a producer pacing on the lag
-  // (`fugong produce --max-lag`) then waited for ever.
-  std::vector<std::tuple<std::string, int32_t, int64_t>> starts;
-  for (const auto& [key, p] : partitions_) {
-    if (p.start >= 0) starts.emplace_back(p.topic, p.partition, p.start);
-  }
-  CommitAsync(starts);
-}
-
-void KafkaStreamConsumer::AssignIncrementally(const rd_kafka_topic_partition_list_t* partitions) {
   last_ = nullptr;
   std::vector<std::pair<std::string, int32_t>> added;
   for (int i = 0; i < partitions->cnt; ++i) {
     added.emplace_back(partitions->elems[i].topic, partitions->elems[i].partition);
   }
-  // Even an empty list is passed on to librdkafka (the cooperative protocol wants every
-  // assignment acknowledged); the owner hears only of partitions that come.
+  // The owner hears only of partitions that come; librdkafka is given every assignment, even an
+  // empty one (the cooperative protocol wants each acknowledged).
   if (on_assign_ && !added.empty()) on_assign_(added);
   KafkaPartitionListPtr list(rd_kafka_topic_partition_list_new(partitions->cnt));
+  // Tell the group where this member starts (the owner's durable positions): otherwise lag tools
+  // see the offsets the group last heard of until the first commit after this assignment, and a
+  // restarted service that has nothing new to read never commits; a producer pacing on the lag
+  // (`fugong produce --max-lag`) then waited for ever.
   std::vector<std::tuple<std::string, int32_t, int64_t>> starts;
   for (const auto& [topic, partition] : added) {
     const Partition* p = AddPartition(topic, partition);
     if (p == nullptr) continue;
+    // -1 is RD_KAFKA_OFFSET_END for librdkafka; the owner's -1 means the log start.
     rd_kafka_topic_partition_list_add(list.get(), topic.c_str(), partition)->offset =
         p->start >= 0 ? p->start : RD_KAFKA_OFFSET_BEGINNING;
     if (p->start >= 0) starts.emplace_back(topic, partition, p->start);
   }
-  if (rd_kafka_error_t* error = rd_kafka_incremental_assign(handle_.get(), list.get())) {
-    fatal_ =
-        Status::IOError(std::string("cannot assign partitions: ") + rd_kafka_error_string(error));
-    rd_kafka_error_destroy(error);
+  std::string failed;
+  if (incremental) {
+    if (rd_kafka_error_t* error = rd_kafka_incremental_assign(handle_.get(), list.get())) {
+      failed = rd_kafka_error_string(error);
+      rd_kafka_error_destroy(error);
+    }
+  } else if (const rd_kafka_resp_err_t err = rd_kafka_assign(handle_.get(), list.get());
+             err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    failed = rd_kafka_err2str(err);
+  }
+  if (!failed.empty()) {
+    fatal_ = Status::IOError("cannot assign partitions: " + failed);
     return;
   }
-  CommitAsync(starts);  // as Assign does: lag tools see where the new partitions start
+  CommitAsync(starts);
 }
 
 void KafkaStreamConsumer::RevokeIncrementally(const rd_kafka_topic_partition_list_t* partitions) {

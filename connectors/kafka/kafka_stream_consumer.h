@@ -180,10 +180,10 @@ class KafkaStreamConsumer {
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
   static void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* line);
 
-  // Eager protocol: `partitions` is the whole new assignment.
-  void Assign(const rd_kafka_topic_partition_list_t* partitions);
-  // Cooperative protocol: `partitions` come in addition to those held / go from them.
-  void AssignIncrementally(const rd_kafka_topic_partition_list_t* partitions);
+  // `partitions`: the whole new assignment (eager protocol), or those that come in addition to
+  // the ones held (`incremental`: the cooperative protocol).
+  void Assign(const rd_kafka_topic_partition_list_t* partitions, bool incremental);
+  // Cooperative protocol: `partitions` go, the others stay.
   void RevokeIncrementally(const rd_kafka_topic_partition_list_t* partitions);
   // Adds `partition` of `topic` to the assignment at the owner's StartOffset; null (and the
   // consumer failed) for an invalid start offset.
