@@ -33,6 +33,7 @@ constexpr FieldInfo kFields[] = {
     {"load_recovery", "load recovery", true},
     {"resumption_rate", "resumption rate", true},
     {"coverage", "coverage", true},
+    {"active_rate", "active rate (day shape)", true},
 };
 
 const FieldInfo* FindField(std::string_view name) {
@@ -167,15 +168,17 @@ int RunChartCommand(int argc, char** argv) {
       ->required();
   app.add_option("--codes", codes_text,
                  "comma-separated group codes, one line each (default: every code of the level)");
-  app.add_option("--field", fields_text,
-                 "composite (default), load_recovery, resumption_rate or coverage; several, "
-                 "comma-separated, share the axis");
+  app.add_option(
+      "--field", fields_text,
+      "composite (default), load_recovery, resumption_rate, coverage or active_rate; several, "
+      "comma-separated, share the axis");
   app.add_option("--from", from_text, "first day to draw (YYYY-MM-DD; default: the index's)");
   app.add_option("--to", to_text, "last day to draw (YYYY-MM-DD; default: the index's)");
   app.add_option("--title", title, "chart title (default: made from the fields and groups)");
   app.add_option("--out", out_path, "the SVG file to write")->required();
   app.footer(
-      "Rates (load_recovery, resumption_rate, coverage) are stored as 0..1 and drawn in percent\n"
+      "Rates (load_recovery, resumption_rate, coverage, active_rate) are stored as 0..1 and drawn "
+      "in percent\n"
       "(x100), on the composite's 0-100 scale: load recovery 100 = the normal level. The tier\n"
       "bands (T1 >= 80 .. T5 < 20) are shaded when composite is one of the fields. Suppressed\n"
       "groups, null figures and days missing from the index are gaps in the lines.");
@@ -195,7 +198,7 @@ int RunChartCommand(int argc, char** argv) {
     const FieldInfo* f = FindField(name);
     if (f == nullptr) {
       return Usage("unknown --field '" + name +
-                   "' (composite, load_recovery, resumption_rate or coverage)");
+                   "' (composite, load_recovery, resumption_rate, coverage or active_rate)");
     }
     fields.push_back(f);
   }

@@ -25,6 +25,12 @@ int RunGenerateCommand(int argc, char** argv) {
                  "readings split into N files by enterprise (1: one file per month)");
   app.add_option("--register-fraction", options.register_fraction,
                  "share of meters that are daily register meters");
+  app.add_option("--high-standby-fraction", options.high_standby_fraction,
+                 "share of enterprises whose standby is high and flat (stopped, still 40-60% of "
+                 "normal): SPEC's count calls them resumed (docs/day-shape.md)");
+  app.add_option("--idle-runner-fraction", options.idle_runner_fraction,
+                 "share of enterprises that run idle machines (flat, 60-80% of normal) while shut "
+                 "in February 2020; their truth is in truth.csv");
   app.add_option("--threads", options.threads, "worker threads (0: all cores); output unchanged");
   app.add_flag("--gzip", options.gzip, "write readings as .csv.gz");
   app.add_flag("--epoch-ts", options.epoch_timestamps, "timestamps as epoch seconds");

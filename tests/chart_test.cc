@@ -44,7 +44,15 @@ std::string Record(const std::string& date, const std::string& level, const std:
       << ",\"composite\":" << 50 * (rate + load)
       << ",\"tier\":\"T3\",\"color\":\"yellow\",\"coverage\":1.0,\"suppressed\":false";
   }
-  s << ",\"holiday\":false,\"revision\":1,\"computed_at\":\"2026-01-01T00:00:00Z\"}\n";
+  s << ",\"holiday\":false";
+  // The day-shape figures (issue 14): half of the resumed are active.
+  if (suppressed) {
+    s << ",\"shape_judged\":null,\"active\":null,\"active_rate\":null,\"suspect_idle\":null";
+  } else {
+    s << ",\"shape_judged\":10,\"active\":" << static_cast<int>(rate * 5)
+      << ",\"active_rate\":" << rate / 2 << ",\"suspect_idle\":0";
+  }
+  s << ",\"revision\":1,\"computed_at\":\"2026-01-01T00:00:00Z\"}\n";
   return s.str();
 }
 
@@ -135,6 +143,16 @@ TEST_F(ChartCommand, SeveralFieldsShareTheChart) {
   EXPECT_EQ(Count(svg, "class=\"series-line\""), 2u);
   EXPECT_NE(svg.find(">composite</text>"), std::string::npos);
   EXPECT_NE(svg.find(">load recovery</text>"), std::string::npos);
+}
+
+TEST_F(ChartCommand, DrawsTheActiveRateBesideTheResumptionRate) {
+  ASSERT_EQ(
+      Chart(Index() + " --level county --codes A --field resumption_rate,active_rate " + Out()), 0)
+      << stderr_;
+  const std::string svg = Svg();
+  EXPECT_EQ(Count(svg, "class=\"series-line\""), 2u);
+  EXPECT_NE(svg.find(">active rate (day shape)</text>"), std::string::npos);
+  EXPECT_NE(svg.find(">resumption rate</text>"), std::string::npos);
 }
 
 TEST_F(ChartCommand, RangeLimitsTheDays) {

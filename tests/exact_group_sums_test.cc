@@ -91,11 +91,43 @@ TEST(ExactGroupSumsTest, EncodingIsCanonicalAndRejectsAnythingElse) {
   EXPECT_FALSE(ExactGroupSums::Decode(bytes + "x")) << "trailing bytes";
   EXPECT_FALSE(ExactGroupSums::Decode(bytes.substr(0, bytes.size() - 1))) << "truncated";
   std::string version = bytes;
-  version[0] = 2;
+  version[0] = 3;
   EXPECT_FALSE(ExactGroupSums::Decode(version));
   std::string length = bytes;
-  length[13] = static_cast<char>(0xff);  // the first sum's length
+  length[25] = static_cast<char>(0xff);  // the first sum's length
   EXPECT_FALSE(ExactGroupSums::Decode(length));
+}
+
+TEST(ExactGroupSumsTest, CarriesTheShapeCountsAndStillReadsVersionOne) {
+  ExactGroupSums s;
+  s.registered = 9;
+  s.eligible = 7;
+  s.resumed = 6;
+  s.shape_judged = 5;
+  s.active = 3;
+  s.suspect_idle = 2;
+  s.recovered_kwh.Add(1.25);
+  s.baseline_kwh.Add(2.5);
+  std::string bytes;
+  s.Encode(&bytes);
+  const std::optional<ExactGroupSums> back = ExactGroupSums::Decode(bytes);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->shape_judged, 5u);
+  EXPECT_EQ(back->active, 3u);
+  EXPECT_EQ(back->suspect_idle, 2u);
+  ExactGroupSums twice = s;
+  twice.Add(s);
+  EXPECT_EQ(twice.Rounded().shape_judged, 10u);
+  EXPECT_EQ(twice.Rounded().active, 6u);
+  EXPECT_EQ(twice.Rounded().suspect_idle, 4u);
+  // A partial written before the shape counts (version 1: no 12 bytes of them) reads as zeros.
+  std::string v1 = bytes.substr(0, 13) + bytes.substr(25);
+  v1[0] = 1;
+  const std::optional<ExactGroupSums> old = ExactGroupSums::Decode(v1);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->resumed, 6u);
+  EXPECT_EQ(old->shape_judged, 0u);
+  EXPECT_EQ(old->recovered_kwh, s.recovered_kwh);
 }
 
 // The property: for 1..7 partitions, partials summed per partition and combined in a random order

@@ -1,4 +1,4 @@
-// The two real-data examples (examples/cambridge, examples/france) run end to end on measured
+// The real-data examples (examples/cambridge, cambridge-hourly, france) run end to end on measured
 // consumption: every converted line is accounted for, the index covers every day asked, and the
 // 2020 lockdowns show in it as the published figures say they should.
 //
@@ -185,6 +185,46 @@ TEST_F(RealDataExample, CambridgeBuildingsInTheUkLockdown) {
   EXPECT_LT(april, 0.80);
   EXPECT_GT(april, 0.55);
   std::printf("cambridge: load recovery mean 1-13 March %.3f, median April %.3f\n", before, april);
+}
+
+// Issue 14: the same buildings hour by hour. SPEC's count calls nearly all of them resumed in
+// April, when the university was closed; the shape of their days says few were working.
+TEST_F(RealDataExample, CambridgeBuildingsHourByHourShowTheLockdownInTheirDayShape) {
+  RunExample("cambridge-hourly", "cambridge");
+  if (IsSkipped() || HasFatalFailure()) return;
+  ExpectEveryLineAccountedFor();
+  EXPECT_GT(counts_["skipped"]["zero_hours"].get<long>(), 0);
+  const auto county = Group("county", "CAMB");
+  ExpectEveryDay(county, "2020-03-01", "2020-05-31");
+  std::vector<double> march_active, april_active, april_resumed;
+  for (const auto& [date, r] : county) {
+    Day day;
+    ASSERT_TRUE(ParseDate(date, &day));
+    if (WeekdayOf(day) >= 5 || r["holiday"].get<bool>()) continue;
+    ASSERT_TRUE(r["active_rate"].is_number()) << r.dump();
+    // Most buildings have a working-hours shape; the rest (round-the-clock labs) are not judged.
+    EXPECT_GT(r["shape_judged"].get<int>(), 60) << r.dump();
+    if (date >= "2020-03-02" && date <= "2020-03-13") {
+      march_active.push_back(r["active_rate"].get<double>());
+    } else if (date >= "2020-04-01" && date <= "2020-04-30") {
+      april_active.push_back(r["active_rate"].get<double>());
+      april_resumed.push_back(r["resumption_rate"].get<double>());
+    }
+  }
+  ASSERT_EQ(march_active.size(), 10u);
+  ASSERT_EQ(april_active.size(), 20u);  // 22 weekdays less Good Friday and Easter Monday
+  EXPECT_GT(*std::min_element(march_active.begin(), march_active.end()), 0.80);
+  EXPECT_LT(*std::max_element(april_active.begin(), april_active.end()), 0.30);
+  EXPECT_GT(*std::min_element(april_resumed.begin(), april_resumed.end()), 0.85);
+  std::printf(
+      "cambridge hourly: active rate 2-13 March %.3f-%.3f, April weekdays %.3f-%.3f; "
+      "resumption rate April %.3f-%.3f\n",
+      *std::min_element(march_active.begin(), march_active.end()),
+      *std::max_element(march_active.begin(), march_active.end()),
+      *std::min_element(april_active.begin(), april_active.end()),
+      *std::max_element(april_active.begin(), april_active.end()),
+      *std::min_element(april_resumed.begin(), april_resumed.end()),
+      *std::max_element(april_resumed.begin(), april_resumed.end()));
 }
 
 TEST_F(RealDataExample, FranceSegmentsInTheFirstLockdown) {

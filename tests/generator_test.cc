@@ -328,10 +328,14 @@ TEST(GeneratorTest, SmallRunIsConsistentWithItsSummary) {
     const std::string truth_text = ReadFile(o.out_dir + "/truth.csv");
     const auto truth_lines = Lines(truth_text);
     ASSERT_EQ(truth_lines.size(), 61u);
-    EXPECT_EQ(truth_lines[0], "enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day");
+    EXPECT_EQ(truth_lines[0],
+              "enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day,shape_case,"
+              "idle_from");
     for (size_t i = 1; i < truth_lines.size(); ++i) {
       const auto f = Split(truth_lines[i], ',');
-      ASSERT_EQ(f.size(), 5u);
+      ASSERT_EQ(f.size(), 7u);
+      EXPECT_EQ(f[5], "ordinary");  // no shape cases unless asked for
+      EXPECT_EQ(f[6], "");
       if (!f[2].empty()) {
         EXPECT_GE(D(f[2].c_str()), D("2020-01-15"));
         EXPECT_LE(D(f[2].c_str()), D("2020-01-23"));
@@ -343,6 +347,74 @@ TEST(GeneratorTest, SmallRunIsConsistentWithItsSummary) {
       }
     }
   }
+}
+
+// The shape cases of issue 14 (docs/generator.md, "Day shapes"): drawn at about their shares,
+// never among continuous plants, written to truth.csv; an idle runner's machines run (60-80% of
+// normal, flat) from its idle_from, which lies in 2020-02-10..16 and at least 10 days before it
+// resumes; a high standby's stopped days keep 40-60% of normal.
+TEST(GeneratorTest, HighStandbysAndIdleRunnersAreDrawnAndWrittenToTheTruth) {
+  GenerateOptions o = Small(TempDir("shape-cases"));
+  o.enterprises = 400;
+  o.from = D("2020-02-03");
+  o.to = D("2020-02-29");
+  o.interval_minutes = 60;
+  o.split = 1;
+  o.faults = false;
+  o.register_fraction = 0.0;
+  o.high_standby_fraction = 0.2;
+  o.idle_runner_fraction = 0.1;
+  const GenerateSummary s = Generate(o);
+  std::map<std::pair<std::string, Day>, double> energy;  // enterprise-day kWh
+  for (const std::string& path : s.readings_files) {
+    const auto lines = Lines(ReadFile(path));
+    for (size_t i = 1; i < lines.size(); ++i) {
+      const auto f = Split(lines[i], ',');
+      EpochSeconds ts;
+      ASSERT_TRUE(ParseInstant(f[2], &ts));
+      energy[{f[1], static_cast<Day>(FloorDiv(ts + 8 * 3600 - 1, 86400))}] += std::stod(f[3]);
+    }
+  }
+  const auto truth = Lines(ReadFile(o.out_dir + "/truth.csv"));
+  int standby = 0, idle = 0, idle_days = 0, standby_shut_days = 0;
+  for (size_t i = 1; i < truth.size(); ++i) {
+    const auto t = Split(truth[i], ',');
+    ASSERT_EQ(t.size(), 7u);
+    const double base = std::stod(t[4]);
+    if (t[5] == "idle_runner") {
+      ++idle;
+      ASSERT_FALSE(t[2].empty()) << "an idle runner shuts down: " << truth[i];
+      const Day from = D(t[6].c_str());
+      EXPECT_GE(from, D("2020-02-10"));
+      EXPECT_LE(from, D("2020-02-16"));
+      const Day until = t[1].empty() ? o.to + 1 : D(t[1].c_str());
+      EXPECT_GE(until, from + 10) << truth[i];
+      for (Day d = from; d < until && d <= o.to; ++d) {
+        auto it = energy.find({t[0], d});
+        if (it == energy.end()) continue;  // not active that day (closed for good)
+        // Heating and noise move it a little around the idle level.
+        EXPECT_GT(it->second, 0.5 * base) << t[0] << " " << FormatDate(d);
+        ++idle_days;
+      }
+    } else {
+      EXPECT_TRUE(t[6].empty()) << truth[i];
+    }
+    if (t[5] == "high_standby") {
+      ++standby;
+      if (t[2].empty()) continue;
+      const Day until = t[1].empty() ? o.to + 1 : D(t[1].c_str());
+      for (Day d = o.from; d < until && d <= o.to; ++d) {
+        auto it = energy.find({t[0], d});
+        if (it == energy.end()) continue;
+        EXPECT_GT(it->second, 0.35 * base) << t[0] << " " << FormatDate(d);
+        ++standby_shut_days;
+      }
+    }
+  }
+  EXPECT_NEAR(standby, 80, 25);
+  EXPECT_NEAR(idle, 40, 20);
+  EXPECT_GT(idle_days, 200);
+  EXPECT_GT(standby_shut_days, 200);
 }
 
 // The load model's promise to the engine's tests: on working days from the resume date an
@@ -450,7 +522,7 @@ TEST(GeneratorTest, AnOrdinarySeasonShutsDownAndResumesAroundItsOwnFestival) {
     const auto t2020 = Split(truth_2020[i], ',');
     const auto e = Split(enterprises[i], ',');
     ASSERT_EQ(t[0], e[0]);
-    EXPECT_EQ(t.size(), 5u);
+    EXPECT_EQ(t.size(), 7u);
     EXPECT_EQ(t[3] + "," + t[4], t2020[3] + "," + t2020[4]) << "same enterprise, same days off";
     if (!t2020[2].empty()) EXPECT_GE(D(t2020[2].c_str()), D("2020-01-15")) << t[0];
     if (t[2].empty()) {  // continuous, or opened in December 2019

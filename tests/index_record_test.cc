@@ -32,6 +32,51 @@ TEST(IndexRecordTest, TierFollowsThePublishedComposite) {
       << lower;
 }
 
+TEST(IndexRecordTest, TheDayShapeFiguresComeLastAndFollowTheSuppressionRules) {
+  EngineConfig config;  // 15-minute intervals: day shapes are read
+  Day day;
+  ASSERT_TRUE(ParseDate("2020-02-17", &day));
+  GroupDaySums sums{/*registered=*/9, /*eligible=*/8, /*resumed=*/7, /*recovered_kwh=*/6.0,
+                    /*baseline_kwh=*/8.0};
+  sums.shape_judged = 6;
+  sums.active = 2;
+  sums.suspect_idle = 4;
+  const LastYearFigure last_year{day - 364, "61.2500"};
+  const std::string content =
+      IndexRecordContent(day, County(), sums, false, config, RiskLevel::kLow, &last_year);
+  const std::string tail =
+      "\"holiday\":false,\"risk\":\"low\",\"last_year\":{\"date\":\"2019-02-18\","
+      "\"composite\":61.2500},\"shape_judged\":6,\"active\":2,"
+      "\"active_rate\":0.333333,\"suspect_idle\":4";
+  ASSERT_GE(content.size(), tail.size());
+  EXPECT_EQ(content.substr(content.size() - tail.size()), tail) << content;
+
+  // Fewer judged than min_group_size: the counts, but no rate.
+  sums.shape_judged = 2;
+  sums.active = 1;
+  const std::string few = IndexRecordContent(day, County(), sums, false, config);
+  EXPECT_NE(few.find("\"shape_judged\":2,\"active\":1,\"active_rate\":null,\"suspect_idle\":4"),
+            std::string::npos)
+      << few;
+
+  // A suppressed record has none of them.
+  sums.eligible = 2;
+  const std::string suppressed = IndexRecordContent(day, County(), sums, false, config);
+  EXPECT_NE(suppressed.find("\"shape_judged\":null,\"active\":null,\"active_rate\":null,"
+                            "\"suspect_idle\":null"),
+            std::string::npos)
+      << suppressed;
+
+  // Daily register readings have no shape: the fields are absent, as SPEC's first release.
+  config.interval_minutes = 1440;
+  EXPECT_EQ(IndexRecordContent(day, County(), sums, false, config).find("shape_judged"),
+            std::string::npos);
+  config.interval_minutes = 15;
+  config.day_shape = false;
+  EXPECT_EQ(IndexRecordContent(day, County(), sums, false, config).find("active"),
+            std::string::npos);
+}
+
 TEST(IndexRecordTest, KeyAndFinishedRecord) {
   Day day;
   ASSERT_TRUE(ParseDate("2020-02-16", &day));

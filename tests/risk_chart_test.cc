@@ -139,6 +139,7 @@ TEST_F(RiskDecodeTest, MessagesGetTheLinesVerdictsAndTheMessageChecks) {
 TEST(RiskRecordTest, CountyRecordsCarryTheLevelAfterHolidayAndOtherLevelsNever) {
   EngineConfig config;
   config.min_group_size = 1;
+  config.day_shape = false;  // the day-shape fields come after risk (index_record_test.cc)
   const Day day = DayOf("2020-02-17");
   const GroupDaySums sums{/*registered=*/4, /*eligible=*/3, /*resumed=*/2, /*recovered_kwh=*/5.0,
                           /*baseline_kwh=*/10.0};

@@ -35,6 +35,12 @@ TEST_F(RunConfigTest, ExampleFileHoldsTheDefaults) {
   EXPECT_EQ(c->engine.min_group_size, defaults.min_group_size);
   EXPECT_EQ(c->engine.levels, defaults.levels);
   EXPECT_DOUBLE_EQ(c->engine.resume_threshold, defaults.resume_threshold);
+  EXPECT_EQ(c->engine.day_shape, defaults.day_shape);
+  EXPECT_DOUBLE_EQ(c->engine.shape.active_threshold, defaults.shape.active_threshold);
+  EXPECT_DOUBLE_EQ(c->engine.shape.min_excess_share, defaults.shape.min_excess_share);
+  EXPECT_EQ(c->engine.shape.base_hours, defaults.shape.base_hours);
+  EXPECT_DOUBLE_EQ(c->engine.shape.working_level, defaults.shape.working_level);
+  EXPECT_EQ(c->engine.shape.min_window_days, defaults.shape.min_window_days);
   EXPECT_EQ(c->regions->counties().size(), 90u);
   const StreamSettings stream;
   EXPECT_EQ(c->stream.readings_topic, stream.readings_topic);
@@ -58,6 +64,13 @@ TEST_F(RunConfigTest, StreamingKeysAndKafkaProperties) {
   EXPECT_EQ(c->stream.weather_topic, "");
   EXPECT_EQ(c->group_id, "g2");
   EXPECT_FALSE(LoadRunConfig(path, {"state_cleanup_delay_seconds=-1"}).ok());
+  EXPECT_FALSE(LoadRunConfig(path, {"active_threshold=0"}).ok());
+  EXPECT_FALSE(LoadRunConfig(path, {"shape_base_hours=13"}).ok());
+  EXPECT_FALSE(LoadRunConfig(path, {"shape_working_level=1"}).ok());
+  auto shape = LoadRunConfig(path, {"active_threshold=0.4", "day_shape=false"});
+  ASSERT_TRUE(shape.ok()) << shape.status().ToString();
+  EXPECT_DOUBLE_EQ(shape->engine.shape.active_threshold, 0.4);
+  EXPECT_FALSE(shape->engine.day_shape);
   auto cleanup = LoadRunConfig(path, {"state_cleanup_delay_seconds=5"});
   ASSERT_TRUE(cleanup.ok()) << cleanup.status().ToString();
   EXPECT_EQ(cleanup->stream.state_cleanup_delay_seconds, 5);

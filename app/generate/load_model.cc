@@ -76,6 +76,10 @@ EnterpriseDay LoadModel::DayOf(const SyntheticEnterprise& e, uint32_t index, Day
   bool working = false;
   if (season && (!season->resume || day < *season->resume)) {
     level = e.shutdown_level;
+    // An idle runner's machines run without work from idle_from until it resumes in 2020.
+    if (e.idle_from && day >= *e.idle_from && season->festival == SpringFestival2020()) {
+      level = e.idle_level;
+    }
   } else if (!IsWorkingDay(e, day, calendar_)) {
     level = e.off_level;
   } else if (season) {
@@ -88,7 +92,17 @@ EnterpriseDay LoadModel::DayOf(const SyntheticEnterprise& e, uint32_t index, Day
   }
   const double hdd = std::max(0.0, 18.0 - weather_.CelsiusOf(e.county, day));
   const double noise = 1.0 + 0.05 * ApproxNormal(HashOf(Stream::kEnterpriseDay, index, day));
-  return {e.base_kwh * level * (1.0 + e.heat_per_degree * hdd) * noise, working};
+  // A high standby's working day is its standby, flat, and the work on top of it: the level
+  // (of a ramp, say) scales only the work.
+  double flat_share = 0;
+  if (working && e.standby > 0) {
+    const double total = e.standby + level * (1.0 - e.standby);
+    flat_share = e.standby / total;
+    level = total;
+  }
+  EnterpriseDay out{e.base_kwh * level * (1.0 + e.heat_per_degree * hdd) * noise, working};
+  out.flat_share = flat_share;
+  return out;
 }
 
 }  // namespace fugong::synth

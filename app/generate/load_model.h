@@ -40,6 +40,8 @@ class LoadShapes {
 struct EnterpriseDay {
   double kwh = 0;        // all meters together
   bool working = false;  // follows its working shape (else the idle shape)
+  // On a working day, the share of kwh drawn flat (the idle shape): a high standby's.
+  double flat_share = 0;
 };
 
 class LoadModel {

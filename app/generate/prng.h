@@ -37,6 +37,7 @@ enum class Stream : uint64_t {
   kLine = 11,
   kSeason = 12,
   kRiskChart = 13,
+  kShapeCase = 14,
 };
 
 // A key for (seed, stream, a, b): every combination gets an unrelated 64-bit value.

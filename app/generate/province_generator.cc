@@ -46,6 +46,11 @@ Status Validate(const GenerateOptions& o) {
   if (o.to - o.from > 3660) return Status::InvalidArgument("generate: at most 10 years of days");
   if (o.split < 1 || o.split > 1000)
     return Status::InvalidArgument("generate: split must be 1..1000");
+  if (!(o.high_standby_fraction >= 0.0 && o.idle_runner_fraction >= 0.0 &&
+        o.high_standby_fraction + o.idle_runner_fraction <= 1.0)) {
+    return Status::InvalidArgument(
+        "generate: high_standby_fraction and idle_runner_fraction must be >= 0 with a sum <= 1");
+  }
   if (!(o.register_fraction >= 0.0 && o.register_fraction <= 1.0)) {
     return Status::InvalidArgument("generate: register_fraction must be within [0, 1]");
   }
@@ -148,7 +153,8 @@ Result<GenerateSummary> GenerateProvince(const GenerateOptions& o,
   const HolidayCalendar& calendar = HolidayCalendar::China();
   const std::vector<Day> ordinary_seasons = synth::OrdinarySeasonsReaching(o.from, o.to, calendar);
   const synth::Population population = synth::DrawPopulation(
-      o.seed, o.enterprises, o.register_fraction, regions, calendar, ordinary_seasons);
+      o.seed, o.enterprises, o.register_fraction, regions, calendar, ordinary_seasons,
+      synth::ShapeCaseShares{o.high_standby_fraction, o.idle_runner_fraction});
   const synth::SyntheticWeather weather(o.seed, regions, population.counties, o.from, o.to);
   const synth::LoadModel model(o.seed, calendar, weather);
   const synth::LoadShapes shapes(o.interval_minutes);

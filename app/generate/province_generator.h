@@ -29,8 +29,12 @@ struct GenerateOptions {
   // 1); 1 = one file per calendar month of the day a reading belongs to (readings-2019-11.csv).
   int split = 1;
   double register_fraction = 0.1;  // share of meters that are daily register meters
-  bool faults = true;              // inject the faults counted in GenerateSummary
-  bool epoch_timestamps = false;   // ts as integer epoch seconds instead of ISO-8601
+  // Shares of enterprises with a high flat standby, and of idle runners (docs/generator.md,
+  // "Day shapes"); 0 by default, so the default province is the one it always was.
+  double high_standby_fraction = 0;
+  double idle_runner_fraction = 0;
+  bool faults = true;             // inject the faults counted in GenerateSummary
+  bool epoch_timestamps = false;  // ts as integer epoch seconds instead of ISO-8601
   // Worker threads; 0 = the machine's hardware concurrency. Never changes the output.
   int threads = 0;
 };

@@ -140,6 +140,7 @@ struct ReadingsChunkGenerator::MeterDay {
   uint64_t key;
   double milli;  // the meter's day energy in 1e-3 kWh
   const double* shape;
+  double flat_share;  // of milli drawn by the flat (idle) shape instead: a high standby's
 };
 
 struct ReadingsChunkGenerator::Deferred {
@@ -320,6 +321,7 @@ void ReadingsChunkGenerator::Generate(Day day, int block, ReadingsChunk* out) co
       }
       md.milli = model_.MeterKwh(meter, m, ed.kwh, day) * 1000.0;
       md.shape = ed.working ? shapes_.Working(e.shift) : shapes_.Idle();
+      md.flat_share = ed.flat_share;
       meter_days[f].push_back(md);
     }
   }
@@ -349,7 +351,11 @@ void ReadingsChunkGenerator::Generate(Day day, int block, ReadingsChunk* out) co
         const uint64_t h = SplitMix64(md.key + static_cast<uint64_t>(s));
         const double noise =
             1.0 + kIntervalNoise * (static_cast<double>(h & 0xffffffffu) * 0x1.0p-32 - 0.5);
-        const int64_t milli = static_cast<int64_t>(md.milli * md.shape[s] * noise + 0.5);
+        // Ordinary enterprises keep the single-shape expression, so their bytes never change.
+        const double share = md.flat_share == 0 ? md.shape[s]
+                                                : (1.0 - md.flat_share) * md.shape[s] +
+                                                      md.flat_share * shapes_.Idle()[s];
+        const int64_t milli = static_cast<int64_t>(md.milli * share * noise + 0.5);
         buffer.Reserve(kMaxLine);
         char* p = buffer.end();
         std::memcpy(p, &prefixes_[md.meter * prefix_len_], prefix_len_);

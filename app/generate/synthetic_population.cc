@@ -341,6 +341,41 @@ std::string Padded(char letter, size_t number, int width) {
 
 int DigitsOf(size_t n) { return static_cast<int>(std::to_string(n).size()); }
 
+// Draws the enterprise's ShapeCase from its own stream. A high standby replaces its off and
+// shutdown levels (a stopped day is its standby); an idle runner needs a 2020 shutdown to run
+// idle in, and is kept shut at least 10 days after idle_from so that the idling shows.
+void DrawShapeCase(uint64_t seed, uint64_t index, const ShapeCaseShares& shares,
+                   const HolidayCalendar& calendar, SyntheticEnterprise* e) {
+  if (e->continuous) return;
+  Rng rng(StreamKey(seed, Stream::kShapeCase, index));
+  const double pick = rng.Uniform();
+  const double standby = rng.Uniform(0.40, 0.60);
+  const double idle_level = rng.Uniform(0.60, 0.80);
+  const int idle_start = static_cast<int>(rng.IntIn(0, 6));
+  const int idle_days = static_cast<int>(rng.IntIn(10, 20));
+  if (pick < shares.high_standby) {
+    e->shape_case = ShapeCase::kHighStandby;
+    e->standby = standby;
+    e->off_level = standby;
+    e->shutdown_level = standby;
+    return;
+  }
+  // A plant whose working day is flat has no day shape to lose: running idle, it looks as it
+  // does at work, and no reading of the shape can tell. Idle runners are drawn among the others.
+  if (pick >= shares.high_standby + shares.idle_runner || e->shift == ShiftPattern::kContinuous) {
+    return;
+  }
+  for (SeasonShutdown& season : e->seasons) {
+    if (season.festival != SpringFestival2020()) continue;
+    e->shape_case = ShapeCase::kIdleRunner;
+    e->idle_level = idle_level;
+    e->idle_from = EarliestResume2020() + idle_start;
+    if (season.resume && *season.resume < *e->idle_from + 10) {
+      season.resume = NextWorkingDay(*e, *e->idle_from + idle_days, calendar);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Day> OrdinarySeasonsReaching(Day from, Day to, const HolidayCalendar& calendar) {
@@ -376,7 +411,8 @@ bool IsWorkingDay(const SyntheticEnterprise& e, Day day, const HolidayCalendar& 
 
 Population DrawPopulation(uint64_t seed, int enterprises, double register_fraction,
                           const RegionTable& regions, const HolidayCalendar& calendar,
-                          const std::vector<Day>& ordinary_seasons) {
+                          const std::vector<Day>& ordinary_seasons,
+                          const ShapeCaseShares& shape_cases) {
   Population p;
   p.counties = regions.counties();
   p.enterprise_id_width = std::max(6, DigitsOf(static_cast<size_t>(enterprises)));
@@ -469,6 +505,8 @@ Population DrawPopulation(uint64_t seed, int enterprises, double register_fracti
           SeasonsOf(seed, static_cast<uint64_t>(i), e, curve, epidemic, ordinary_seasons, calendar);
     }
 
+    DrawShapeCase(seed, static_cast<uint64_t>(i), shape_cases, calendar, &e);
+
     const double meters_pick = rng.Uniform();
     const int meters = meters_pick < 0.6 ? 1 : (meters_pick < 0.9 ? 2 : 3);
     e.first_meter = static_cast<uint32_t>(p.meters.size());
@@ -512,7 +550,8 @@ std::string EnterprisesCsv(const Population& p) {
 }
 
 std::string TruthCsv(const Population& p, Day to, Day festival) {
-  std::string out = "enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day\n";
+  std::string out =
+      "enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day,shape_case,idle_from\n";
   out.reserve(p.enterprises.size() * 48);
   for (size_t i = 0; i < p.enterprises.size(); ++i) {
     const SyntheticEnterprise& e = p.enterprises[i];
@@ -536,8 +575,13 @@ std::string TruthCsv(const Population& p, Day to, Day festival) {
       }
     }
     char kwh[32];
-    std::snprintf(kwh, sizeof kwh, ",%.1f\n", e.base_kwh);
+    std::snprintf(kwh, sizeof kwh, ",%.1f,", e.base_kwh);
     out += kwh;
+    out += e.shape_case == ShapeCase::kHighStandby  ? "high_standby,"
+           : e.shape_case == ShapeCase::kIdleRunner ? "idle_runner,"
+                                                    : "ordinary,";
+    if (e.idle_from) out += FormatDate(*e.idle_from);
+    out += '\n';
   }
   return out;
 }

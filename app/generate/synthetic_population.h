@@ -30,6 +30,18 @@ std::vector<Day> OrdinarySeasonsReaching(Day from, Day to, const HolidayCalendar
 // The intra-day load shape an enterprise follows on a working day.
 enum class ShiftPattern : uint8_t { kTwoShift, kContinuous, kOfficeHours, kRetailHours };
 
+// How an enterprise's day looks beyond its energy (issue 14, docs/day-shape.md): ordinary; a
+// high standby drawn flat all day, every day, so that SPEC's energy count calls it working while
+// it is stopped; or an idle runner, whose machines run without work (a flat load near normal)
+// while it is shut in 2020, so that its energy looks resumed.
+enum class ShapeCase : uint8_t { kOrdinary, kHighStandby, kIdleRunner };
+
+// The share of enterprises (never continuous ones) drawn into each ShapeCase but the ordinary.
+struct ShapeCaseShares {
+  double high_standby = 0;
+  double idle_runner = 0;
+};
+
 // An enterprise's Spring Festival shutdown and its recovery in one season.
 struct SeasonShutdown {
   Day festival = 0;
@@ -59,6 +71,14 @@ struct SyntheticEnterprise {
   double off_level = 0;        // share of normal consumed on a day off
   double shutdown_level = 0;   // share of normal consumed every day of the shutdown
   double heat_per_degree = 0;  // relative rise per degree below 18 C (0 for most)
+  ShapeCase shape_case = ShapeCase::kOrdinary;
+  // kHighStandby: the share of normal drawn flat every hour of every day (also its off and
+  // shutdown level); on a working day the rest follows its shift pattern.
+  double standby = 0;
+  // kIdleRunner: from this day until its 2020 resume date (at least 10 days later), it draws
+  // idle_level of normal, flat, every day.
+  std::optional<Day> idle_from;
+  double idle_level = 0;
 
   // --- the load model and truth: the Spring Festival shutdowns, ascending. Empty for
   // continuous enterprises, which never shut down.
@@ -101,9 +121,12 @@ bool IsWorkingDay(const SyntheticEnterprise& e, Day day, const HolidayCalendar& 
 // Every enterprise lives through the 2020 season and through `ordinary_seasons` (festival dates,
 // ascending, from OrdinarySeasonsReaching), each drawn from a stream of its own (enterprise,
 // festival), so adding a season changes nothing else.
+// The shape cases come from a stream of their own (Stream::kShapeCase), so with zero shares the
+// population is the one drawn before they existed.
 Population DrawPopulation(uint64_t seed, int enterprises, double register_fraction,
                           const RegionTable& regions, const HolidayCalendar& calendar,
-                          const std::vector<Day>& ordinary_seasons = {});
+                          const std::vector<Day>& ordinary_seasons = {},
+                          const ShapeCaseShares& shape_cases = {});
 
 // The median delay (days after 2020-02-10) of a county's resumption before its trades are taken
 // into account: later in Wenzhou, the hardest-hit city, earlier in Yiwu and Ningbo. The risk
@@ -114,7 +137,9 @@ double PlaceResumeMedianDays(const std::string& county, const std::string& city)
 std::string EnterprisesCsv(const Population& population);
 
 // The season of `festival` (SpringFestival2020() for truth.csv, an ordinary season for
-// truth-<year>.csv): `enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day`.
+// truth-<year>.csv): `enterprise_id,resume_date,shutdown_from,days_off,base_kwh_per_day,
+// shape_case,idle_from` (shape_case `ordinary`, `high_standby` or `idle_runner`; idle_from only
+// for an idle runner).
 // resume_date is empty when the enterprise does not work again by `to` (or by its active_to);
 // both dates are empty when it did not shut down in that season: continuous enterprises, and in
 // an ordinary season one not active then or still shut from the season before.

@@ -9,7 +9,10 @@ namespace fugong {
 
 namespace {
 
-constexpr char kVersion = 1;
+// Version 2 adds the shape baseline after the plain model; version 1 rows (written before day
+// shapes) decode with no shape, so their enterprises are not judged until the window is refitted.
+constexpr char kVersion = 2;
+constexpr char kVersionWithoutShape = 1;
 
 void AppendBytes(std::string_view bytes, std::string* out) {
   AppendFixed64(bytes.size(), out);
@@ -30,6 +33,7 @@ bool ReadBytes(std::string_view* in, std::string_view* bytes) {
 Result<WindowBaseline> WindowBaseline::Fit(const DayRange& window,
                                            const std::vector<std::string>& ids,
                                            const std::vector<MeterSeries>& meters,
+                                           const std::vector<DatedShape>& shapes,
                                            std::string_view county, const WeatherTable* weather,
                                            const HolidayCalendar& calendar,
                                            const EngineConfig& config) {
@@ -47,6 +51,12 @@ Result<WindowBaseline> WindowBaseline::Fit(const DayRange& window,
       window, std::move(observations), weather, std::string(county), &calendar, &config);
   if (!baseline.ok()) return baseline.status();
   result.plain_model_ = baseline->PlainModel();
+  if (!shapes.empty()) {
+    Result<ShapeBaseline> shape =
+        ShapeBaseline::Fit(window.from, window.to, shapes, calendar, config.shape);
+    if (!shape.ok()) return shape.status();
+    result.shape_ = std::move(shape).value();
+  }
   if (const BaselineModel* with_weather = baseline->WeatherModel()) {
     result.weather_model_ = *with_weather;
   }
@@ -73,6 +83,7 @@ std::string WindowBaseline::Encode() const {
   AppendFixed64(meters_.size(), &out);
   for (const std::string& meter : meters_) AppendBytes(meter, &out);
   AppendBytes(plain_model_.Encode(), &out);
+  AppendBytes(shape_ == ShapeBaseline() ? std::string() : shape_.Encode(), &out);
   if (weather_model_) AppendBytes(weather_model_->Encode(), &out);
   return out;
 }
@@ -85,7 +96,8 @@ Result<WindowBaseline> WindowBaseline::Decode(std::string_view bytes) {
 
 Status WindowBaseline::DecodeInto(std::string_view bytes, WindowBaseline* out) {
   const Status bad = Status::Corruption("baseline record: malformed");
-  if (bytes.size() < 9 || bytes[0] != kVersion) return bad;
+  if (bytes.size() < 9 || (bytes[0] != kVersion && bytes[0] != kVersionWithoutShape)) return bad;
+  const bool has_shape = bytes[0] == kVersion;
   bytes.remove_prefix(1);
   const uint64_t count = ReadFixed64(bytes.data());
   bytes.remove_prefix(8);
@@ -101,6 +113,15 @@ Status WindowBaseline::DecodeInto(std::string_view bytes, WindowBaseline* out) {
   Result<BaselineModel> plain = BaselineModel::Decode(part);
   if (!plain.ok()) return plain.status();
   out->plain_model_ = std::move(plain).value();
+  out->shape_ = ShapeBaseline();
+  if (has_shape) {
+    if (!ReadBytes(&bytes, &part)) return bad;
+    if (!part.empty()) {
+      std::optional<ShapeBaseline> shape = ShapeBaseline::Decode(part);
+      if (!shape) return bad;
+      out->shape_ = *shape;
+    }
+  }
   out->weather_model_.reset();
   if (!bytes.empty()) {
     if (!ReadBytes(&bytes, &part) || !bytes.empty()) return bad;

@@ -21,6 +21,8 @@
 #include "engine/meter_day/meter_day_energy.h"
 #include "engine/reference/holiday_calendar.h"
 #include "engine/reference/weather_table.h"
+#include "engine/shape/day_shape.h"
+#include "engine/shape/shape_baseline.h"
 
 namespace fugong {
 
@@ -30,9 +32,11 @@ class WindowBaseline {
 
   // Fits the baseline of an enterprise in `county` from its meters' rows (`meters`, in meter-id
   // order, with the rows of window.from .. window.to + 1: a register reading at the 00:00 that
-  // closes the window reports on its last day). `weather` may be null.
+  // closes the window reports on its last day) and its day shapes in the window (`shapes`, empty
+  // when shapes are not read: then no shape baseline). `weather` may be null.
   static Result<WindowBaseline> Fit(const DayRange& window, const std::vector<std::string>& ids,
-                                    const std::vector<MeterSeries>& meters, std::string_view county,
+                                    const std::vector<MeterSeries>& meters,
+                                    const std::vector<DatedShape>& shapes, std::string_view county,
                                     const WeatherTable* weather, const HolidayCalendar& calendar,
                                     const EngineConfig& config);
 
@@ -47,6 +51,8 @@ class WindowBaseline {
   const std::vector<std::string>& meters() const { return meters_; }
   const BaselineModel& plain_model() const { return plain_model_; }
   bool valid() const { return plain_model_.valid; }
+  // The normal shape of its day (not judged when shapes were not read or were too few).
+  const ShapeBaseline& shape() const { return shape_; }
 
   // A versioned binary form (doubles as their IEEE-754 bits: Decode(Encode(b)) is exact).
   std::string Encode() const;
@@ -57,6 +63,7 @@ class WindowBaseline {
  private:
   std::vector<std::string> meters_;
   BaselineModel plain_model_;
+  ShapeBaseline shape_;
   std::optional<BaselineModel> weather_model_;
 };
 

@@ -29,6 +29,20 @@ Status EngineConfig::Validate() const {
     return Status::InvalidArgument("composite_weight must be in [0, 1]");
   }
   if (min_group_size < 1) return Status::InvalidArgument("min_group_size must be >= 1");
+  if (!(shape.active_threshold > 0) || !(shape.active_threshold <= 10)) {
+    return Status::InvalidArgument("active_threshold must be in (0, 10]");
+  }
+  if (!(shape.min_excess_share > 0) || !(shape.min_excess_share <= 1)) {
+    return Status::InvalidArgument("shape_min_excess_share must be in (0, 1]");
+  }
+  if (shape.base_hours < 1 || shape.base_hours > 12) {
+    return Status::InvalidArgument("shape_base_hours must be 1..12");
+  }
+  if (!(shape.working_level > 0) || !(shape.working_level < 1)) {
+    return Status::InvalidArgument("shape_working_level must be in (0, 1)");
+  }
+  if (shape.min_window_days < 1)
+    return Status::InvalidArgument("shape_min_window_days must be >= 1");
   static const char* kLevels[] = {"province",        "city",  "county", "industry",
                                   "county_industry", "scale", "tag"};
   for (const std::string& level : levels) {
@@ -134,6 +148,18 @@ Status ApplyConfigYaml(const std::string& yaml_text, EngineConfig* c) {
         c->composite_weight = v.as<double>();
       } else if (key == "min_group_size") {
         c->min_group_size = v.as<int>();
+      } else if (key == "day_shape") {
+        c->day_shape = v.as<bool>();
+      } else if (key == "active_threshold") {
+        c->shape.active_threshold = v.as<double>();
+      } else if (key == "shape_min_excess_share") {
+        c->shape.min_excess_share = v.as<double>();
+      } else if (key == "shape_base_hours") {
+        c->shape.base_hours = v.as<int>();
+      } else if (key == "shape_working_level") {
+        c->shape.working_level = v.as<double>();
+      } else if (key == "shape_min_window_days") {
+        c->shape.min_window_days = v.as<int>();
       } else if (key == "levels") {
         c->levels = v.as<std::vector<std::string>>();
       } else {

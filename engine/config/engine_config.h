@@ -9,6 +9,7 @@
 #include "engine/common/date.h"
 #include "engine/common/status.h"
 #include "engine/common/time_zone.h"
+#include "engine/shape/shape_rules.h"
 
 namespace fugong {
 
@@ -55,6 +56,13 @@ struct EngineConfig {
   double resume_threshold = 0.30;
   double working_day_fraction = 0.1;  // B(e,d) >= this x Bbar(e): a day e normally works
 
+  // --- Day shape (issue 14, docs/day-shape.md) ---
+  // Read each enterprise's working hours against its base load, and count the active, the judged
+  // and the suspects of idle running beside SPEC's figures. Only with interval readings of at
+  // most an hour that divide it (ReadsDayShapes); records gain their fields only then.
+  bool day_shape = true;
+  ShapeRules shape;
+
   // --- Groups ---
   double composite_weight = 0.5;
   int min_group_size = 3;
@@ -66,6 +74,11 @@ struct EngineConfig {
   int IntervalsOn(Day day) const;
   // Interval slots a meter-day record holds: enough for the longest local day.
   int SlotsPerDay() const;
+
+  // Whether days are judged by their shape: `day_shape` and intervals that divide an hour.
+  bool ReadsDayShapes() const {
+    return day_shape && interval_minutes <= 60 && 60 % interval_minutes == 0;
+  }
 
   // Checks the values against their allowed ranges.
   Status Validate() const;

@@ -21,6 +21,10 @@ struct ExactGroupSums {
   uint32_t registered = 0;  // registered and active on the day
   uint32_t eligible = 0;
   uint32_t resumed = 0;
+  // The day-shape counts over the eligible (issue 14): judged, active, suspects of idle running.
+  uint32_t shape_judged = 0;
+  uint32_t active = 0;
+  uint32_t suspect_idle = 0;
   ExactSum recovered_kwh;  // sum of min(E, r_max * B) over the eligible
   ExactSum baseline_kwh;   // sum of B over the eligible
 
@@ -29,15 +33,18 @@ struct ExactGroupSums {
   bool IsZero() const;
 
   // A canonical encoding (equal sums, equal bytes), for partial sums sent between instances:
-  //   byte 0: version 1; then registered, eligible, resumed as 32-bit little-endian; then each
-  //   ExactSum's encoding preceded by its length as 16-bit little-endian.
+  //   byte 0: version 2; then registered, eligible, resumed, shape_judged, active, suspect_idle
+  //   as 32-bit little-endian; then each ExactSum's encoding preceded by its length as 16-bit
+  //   little-endian. Version 1 (without the shape counts) is still read, with zero counts.
   void Encode(std::string* out) const;
   // The sums Encode wrote, or nothing for any other bytes.
   static std::optional<ExactGroupSums> Decode(std::string_view bytes);
 
   friend bool operator==(const ExactGroupSums& a, const ExactGroupSums& b) {
     return a.registered == b.registered && a.eligible == b.eligible && a.resumed == b.resumed &&
-           a.recovered_kwh == b.recovered_kwh && a.baseline_kwh == b.baseline_kwh;
+           a.shape_judged == b.shape_judged && a.active == b.active &&
+           a.suspect_idle == b.suspect_idle && a.recovered_kwh == b.recovered_kwh &&
+           a.baseline_kwh == b.baseline_kwh;
   }
 };
 
@@ -67,6 +74,9 @@ void AddScoreTerms(const Score* score, const std::vector<uint32_t>& groups,
     ExactGroupSums& s = (*sums)[g];
     ++s.eligible;
     s.resumed += score->resumed ? 1 : 0;
+    s.shape_judged += score->shape_judged ? 1 : 0;
+    s.active += score->active ? 1 : 0;
+    s.suspect_idle += score->suspect_idle ? 1 : 0;
     s.recovered_kwh.Add(score->recovered_kwh);
     s.baseline_kwh.Add(score->baseline_kwh);
   }

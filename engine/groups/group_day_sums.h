@@ -11,8 +11,11 @@ struct GroupDaySums {
   uint32_t registered = 0;  // registered and active on the day
   uint32_t eligible = 0;
   uint32_t resumed = 0;
-  double recovered_kwh = 0;  // sum of min(E, r_max * B) over the eligible
-  double baseline_kwh = 0;   // sum of B over the eligible
+  double recovered_kwh = 0;   // sum of min(E, r_max * B) over the eligible
+  double baseline_kwh = 0;    // sum of B over the eligible
+  uint32_t shape_judged = 0;  // the day-shape counts over the eligible (issue 14)
+  uint32_t active = 0;
+  uint32_t suspect_idle = 0;
 };
 
 }  // namespace fugong

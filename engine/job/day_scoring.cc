@@ -118,7 +118,7 @@ class BaselineReader {
 
 Status FitWindowBaselines(const ScoringInputs& in, const DayRange& window, const IdRange& range,
                           WindowFitCounts* counts) {
-  MeterDayCursor cursor(in.state, window.from, window.to + 1, in.config);
+  MeterDayCursor cursor(in.state, window.from, window.to + 1, in.config, /*read_shapes=*/true);
   cursor.Seek(range.from);
   StateBatch batch(in.state);
   EnterpriseMeterRows rows;
@@ -129,8 +129,8 @@ Status FitWindowBaselines(const ScoringInputs& in, const DayRange& window, const
     const Enterprise* enterprise = in.registry->Find(rows.enterprise);
     if (enterprise == nullptr) continue;  // not registered: not scored
     Result<WindowBaseline> b =
-        WindowBaseline::Fit(window, rows.meter_ids, rows.meters, enterprise->county, in.weather,
-                            *in.calendar, *in.config);
+        WindowBaseline::Fit(window, rows.meter_ids, rows.meters, rows.shapes, enterprise->county,
+                            in.weather, *in.calendar, *in.config);
     if (!b.ok()) return b.status();
     CountFit(*b, counts);
     batch.Put(Store::kBaseline, BaselineKey(rows.enterprise, window.from, window.to), b->Encode());
@@ -145,7 +145,7 @@ Status FitWindowBaselines(const ScoringInputs& in, const DayRange& window, const
 
 Status RefitWindowBaseline(const ScoringInputs& in, const DayRange& window, const std::string& id,
                            StateBatch* batch, uint64_t* rows_read) {
-  MeterDayCursor cursor(in.state, window.from, window.to + 1, in.config);
+  MeterDayCursor cursor(in.state, window.from, window.to + 1, in.config, /*read_shapes=*/true);
   EnterpriseMeterRows rows;
   FUGONG_RETURN_IF_ERROR(cursor.Read(id, &rows));
   *rows_read += cursor.rows_read();
@@ -156,8 +156,8 @@ Status RefitWindowBaseline(const ScoringInputs& in, const DayRange& window, cons
     return Status::OK();
   }
   Result<WindowBaseline> b =
-      WindowBaseline::Fit(window, rows.meter_ids, rows.meters, enterprise->county, in.weather,
-                          *in.calendar, *in.config);
+      WindowBaseline::Fit(window, rows.meter_ids, rows.meters, rows.shapes, enterprise->county,
+                          in.weather, *in.calendar, *in.config);
   if (!b.ok()) return b.status();
   batch->Put(Store::kBaseline, key, b->Encode());
   return Status::OK();
@@ -165,7 +165,7 @@ Status RefitWindowBaseline(const ScoringInputs& in, const DayRange& window, cons
 
 Status ScoreDay(const ScoringInputs& in, Day day, const DayRange& window, const IdRange& range,
                 std::vector<ScoredEnterprise>* out, uint64_t* rows_read, const RowsVisitor* visit) {
-  MeterDayCursor cursor(in.state, day, day + 1, in.config);
+  MeterDayCursor cursor(in.state, day, day + 1, in.config, /*read_shapes=*/true);
   cursor.Seek(range.from);
   BaselineReader baselines(in.state, window, range.from);
   RegistryWalk registered(*in.registry, range.from);
@@ -196,7 +196,7 @@ Status ScoreOneEnterprise(const ScoringInputs& in, Day day, const DayRange& wind
   *has_rows = false;
   const Enterprise* enterprise = in.registry->Find(id);
   if (enterprise == nullptr) return Status::OK();
-  MeterDayCursor cursor(in.state, day, day + 1, in.config);
+  MeterDayCursor cursor(in.state, day, day + 1, in.config, /*read_shapes=*/true);
   EnterpriseMeterRows rows;
   FUGONG_RETURN_IF_ERROR(cursor.Read(id, &rows));
   *rows_read += cursor.rows_read();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "engine/shape/slot_hours.h"
 #include "engine/state/key_codec.h"
 
 namespace fugong {
@@ -16,9 +17,15 @@ Status BadRecord(std::string_view meter) {
 }  // namespace
 
 MeterDayCursor::MeterDayCursor(const StateStore* state, Day first, Day last,
-                               const EngineConfig* config)
+                               const EngineConfig* config, bool read_shapes)
     : config_(config), first_(first) {
   for (Day d = first; d <= last; ++d) days_.push_back(state->NewIterator(Store::kMeterDay));
+  if (read_shapes && config->ReadsDayShapes()) {
+    for (Day d = first; d < last; ++d) {
+      slot_hours_.push_back(
+          SlotHoursOf(d, config->SlotsPerDay(), config->interval_minutes, config->time_zone));
+    }
+  }
 }
 
 void MeterDayCursor::Seek(std::string_view from) {
@@ -48,6 +55,7 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
   out->enterprise.assign(least);
   out->meter_ids.clear();
   out->meters.clear();
+  out->shapes.clear();
   out->rows = 0;
 
   // (meter, day, row) of every iterator positioned at this enterprise, then grouped by meter.
@@ -56,6 +64,9 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
   MeterDayKeyParts parts;
   for (size_t k = 0; k < days_.size(); ++k) {
     rocksdb::Iterator& it = *days_[k];
+    std::optional<DayShapeBuilder> shape_builder;
+    if (k < slot_hours_.size()) shape_builder.emplace(&slot_hours_[k], config_->interval_minutes);
+    DayShapeBuilder* shape = shape_builder ? &*shape_builder : nullptr;
     while (CurrentEnterprise(k) == out->enterprise) {
       const std::string_view key(it.key().data(), it.key().size());
       if (!ParseMeterDayKey(key, &parts)) return Status::Corruption("bad meter_day key");
@@ -66,8 +77,16 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
                                ? MeterDaySummary::Decode(parts.day, value, &row)
                                : MeterDaySummary::DecodeRegister(parts.day, value, &row);
       if (!decoded) return BadRecord(parts.meter);
+      if (shape != nullptr && row.received > 0) {
+        if (!record_.Decode(value)) return BadRecord(parts.meter);
+        shape->AddMeter(parts.meter, record_.slots.data(), record_.intervals_per_day());
+      }
       rows.emplace_back(std::string(parts.meter), parts.day, row);
       it.Next();
+    }
+    if (shape != nullptr) {
+      std::optional<DayShape> day_shape = shape->Finish();
+      if (day_shape) out->shapes.push_back({first_ + static_cast<Day>(k), *day_shape});
     }
   }
   out->rows = rows.size();
@@ -96,6 +115,7 @@ Status MeterDayCursor::Read(std::string_view enterprise, EnterpriseMeterRows* ou
     out->enterprise.assign(enterprise);
     out->meter_ids.clear();
     out->meters.clear();
+    out->shapes.clear();
     out->rows = 0;
   }
   return Status::OK();

@@ -17,6 +17,8 @@
 #include "engine/common/date.h"
 #include "engine/config/engine_config.h"
 #include "engine/meter_day/meter_day_energy.h"
+#include "engine/meter_day/meter_day_record.h"
+#include "engine/shape/day_shape.h"
 #include "engine/state/state_store.h"
 
 namespace fugong {
@@ -26,14 +28,19 @@ struct EnterpriseMeterRows {
   std::string enterprise;
   std::vector<std::string> meter_ids;  // sorted
   std::vector<MeterSeries> meters;     // by meter_ids' index, rows sorted by day
+  // With shapes read: the enterprise's day shape on each day (but the register-only last) that
+  // has an interval reading, days ascending.
+  std::vector<DatedShape> shapes;
   uint64_t rows = 0;
 };
 
 class MeterDayCursor {
  public:
   // Days [first, last], the last one for its registers only; `state` and `config` must outlive
-  // the cursor.
-  MeterDayCursor(const StateStore* state, Day first, Day last, const EngineConfig* config);
+  // the cursor. With `read_shapes` (and a config that ReadsDayShapes), the rows' slots are
+  // decoded too, into each day's shape.
+  MeterDayCursor(const StateStore* state, Day first, Day last, const EngineConfig* config,
+                 bool read_shapes = false);
 
   // Positions before the first enterprise >= `from` (empty: the first of all).
   void Seek(std::string_view from);
@@ -54,6 +61,8 @@ class MeterDayCursor {
 
   const EngineConfig* config_;
   Day first_;
+  std::vector<std::vector<uint8_t>> slot_hours_;  // per day but the last; empty: no shapes
+  MeterDayRecord record_;                         // reused to decode slots
   std::vector<MeterRow> rows_buffer_;
   std::vector<std::unique_ptr<rocksdb::Iterator>> days_;  // one per day, first..last
   uint64_t rows_read_ = 0;

@@ -63,6 +63,27 @@ std::string IndexRecordContent(Day day, const Group& group, const GroupDaySums& 
     w.Key("date").String(FormatDate(last_year->date)).Key("composite").Raw(last_year->composite);
     w.EndObject();
   }
+  // The day-shape figures (issue 14, docs/day-shape.md), whenever the run reads day shapes: none
+  // on a suppressed record, and no active_rate from fewer judged than min_group_size (one
+  // enterprise's working hours could be read off it).
+  if (config.ReadsDayShapes()) {
+    if (suppressed) {
+      w.Key("shape_judged").Null();
+      w.Key("active").Null();
+      w.Key("active_rate").Null();
+      w.Key("suspect_idle").Null();
+    } else {
+      w.Key("shape_judged").Int(sums.shape_judged);
+      w.Key("active").Int(sums.active);
+      if (static_cast<int>(sums.shape_judged) < config.min_group_size) {
+        w.Key("active_rate").Null();
+      } else {
+        w.Key("active_rate")
+            .Raw(FormatFixed(static_cast<double>(sums.active) / sums.shape_judged, 6));
+      }
+      w.Key("suspect_idle").Int(sums.suspect_idle);
+    }
+  }
   std::string content = w.Take();  // `{...` without the closing brace: EndObject not called
   return content;
 }

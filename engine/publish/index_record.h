@@ -17,11 +17,12 @@ std::string IndexRecordKey(Day day, const GroupKey& key);
 std::string_view LevelOfIndexKey(std::string_view key);
 
 // Every field of the record up to and including `holiday` and the later fields that apply
-// (`risk`, `last_year`), as an unterminated JSON object (`{"date":...,"holiday":false`). This is
-// what decides whether a record changed: revision and computed_at are appended by
-// FinishIndexRecord. `risk` is the county's level on the day (county records only; nullopt: no
-// chart covers the day); `last_year` the same lunar day of the previous season and its record's
-// composite as written (engine/publish/last_year.h; null: no such record, or suppressed).
+// (`risk`, `last_year`, the day-shape figures), as an unterminated JSON object
+// (`{"date":...,"holiday":false`). This is what decides whether a record changed: revision and
+// computed_at are appended by FinishIndexRecord. `risk` is the county's level on the day (county
+// records only; nullopt: no chart covers the day); `last_year` the same lunar day of the previous
+// season and its record's composite as written (engine/publish/last_year.h; null: no such record,
+// or suppressed).
 struct LastYearFigure {
   Day date;
   std::string composite;

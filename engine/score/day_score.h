@@ -18,6 +18,11 @@ struct DayScore {
   bool has_data = false;  // some meter has data for the day (decides the published range)
   bool eligible = false;
   bool resumed = false;
+  // The day's shape (issue 14, engine/shape/shape_verdict.h), only on eligible days: judged, and
+  // then active or not; suspect_idle when judged, not active and resumed.
+  bool shape_judged = false;
+  bool active = false;
+  bool suspect_idle = false;
   EnergyStatus energy_status = EnergyStatus::kMissing;
   double energy_kwh = 0;     // E(e,d); 0 when missing
   double recovered_kwh = 0;  // min(E, r_max * B) when eligible

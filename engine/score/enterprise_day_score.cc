@@ -1,6 +1,7 @@
 #include "engine/score/enterprise_day_score.h"
 
 #include "engine/score/enterprise_scorer.h"
+#include "engine/shape/shape_verdict.h"
 
 namespace fugong {
 
@@ -49,6 +50,17 @@ DayScore ScoreEnterpriseOn(Day day, const EnterpriseMeterRows& rows, const Windo
   out.resumed = score.resumed;
   out.recovered_kwh = score.recovered_kwh;
   out.baseline_kwh = score.baseline_kwh;
+  if (out.eligible && config.ReadsDayShapes()) {
+    std::optional<DayShape> shape;
+    for (const DatedShape& s : rows.shapes) {
+      if (s.day == day) shape = s.shape;
+    }
+    const ShapeVerdict verdict =
+        JudgeDayShape(baseline.shape(), calendar.DayTypeOf(day), shape, config.shape);
+    out.shape_judged = verdict.judged;
+    out.active = verdict.active;
+    out.suspect_idle = verdict.judged && !verdict.active && out.resumed;
+  }
   return out;
 }
 

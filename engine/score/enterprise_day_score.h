@@ -16,7 +16,8 @@ namespace fugong {
 // ends the day belongs to it). E(e,d) sums, in meter-id order, the meters of `baseline` (those
 // reported in the window) and those reported on the day; any of them missing makes E missing.
 // `temperature`: the county's on `day` (nullopt without weather). The score is taken as if the
-// enterprise were active (see day_score.h).
+// enterprise were active (see day_score.h). An eligible day is also judged by its shape
+// (rows.shapes against the baseline's shape), when the config reads day shapes.
 DayScore ScoreEnterpriseOn(Day day, const EnterpriseMeterRows& rows, const WindowBaseline& baseline,
                            std::optional<double> temperature, const HolidayCalendar& calendar,
                            const EngineConfig& config);
