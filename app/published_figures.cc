@@ -6,6 +6,24 @@
 
 namespace fugong {
 
+namespace {
+
+// A field's number, none when it is absent, null or not a number.
+std::optional<double> NumberOf(const nlohmann::json& record, const char* key) {
+  const auto it = record.find(key);
+  return it != record.end() && it->is_number() ? std::optional<double>(it->get<double>())
+                                               : std::nullopt;
+}
+
+// A field's integer, none when it is absent, null or not an integer.
+std::optional<int64_t> IntegerOf(const nlohmann::json& record, const char* key) {
+  const auto it = record.find(key);
+  return it != record.end() && it->is_number_integer() ? std::optional<int64_t>(it->get<int64_t>())
+                                                       : std::nullopt;
+}
+
+}  // namespace
+
 bool ReadPublishedFigures(std::string_view json, PublishedFigures* out) {
   const nlohmann::json record = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
   if (!record.is_object()) return false;
@@ -20,22 +38,14 @@ bool ReadPublishedFigures(std::string_view json, PublishedFigures* out) {
   out->code = code->get<std::string>();
   const auto name = record.find("name");
   out->name = name != record.end() && name->is_string() ? name->get<std::string>() : "";
-  const auto composite = record.find("composite"), tier = record.find("tier");
-  out->composite = composite != record.end() && composite->is_number()
-                       ? std::optional<double>(composite->get<double>())
-                       : std::nullopt;
+  const auto tier = record.find("tier");
+  out->composite = NumberOf(record, "composite");
   out->tier = tier != record.end() && tier->is_string() ? TierNumber(tier->get<std::string>()) : 0;
-  const auto eligible = record.find("eligible"), resumed = record.find("resumed");
-  out->eligible = eligible != record.end() && eligible->is_number_integer()
-                      ? std::optional<int64_t>(eligible->get<int64_t>())
-                      : std::nullopt;
-  out->resumed = resumed != record.end() && resumed->is_number_integer()
-                     ? std::optional<int64_t>(resumed->get<int64_t>())
-                     : std::nullopt;
-  const auto load_recovery = record.find("load_recovery");
-  out->load_recovery = load_recovery != record.end() && load_recovery->is_number()
-                           ? std::optional<double>(load_recovery->get<double>())
-                           : std::nullopt;
+  out->eligible = IntegerOf(record, "eligible");
+  out->resumed = IntegerOf(record, "resumed");
+  out->load_recovery = NumberOf(record, "load_recovery");
+  out->suspect_idle = IntegerOf(record, "suspect_idle");
+  out->active_rate = NumberOf(record, "active_rate");
   out->last_year_composite = std::nullopt;
   out->last_year_date.clear();
   const auto last_year = record.find("last_year");

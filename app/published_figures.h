@@ -20,6 +20,9 @@ struct PublishedFigures {
   std::optional<double> last_year_composite;  // the same lunar day of the previous season's
   std::string last_year_date;                 // that day (YYYY-MM-DD); empty with no last_year
   std::optional<double> load_recovery;        // none when suppressed
+  // The day-shape figures (docs/day-shape.md): none when suppressed or not read by the run.
+  std::optional<int64_t> suspect_idle;
+  std::optional<double> active_rate;  // also none when too few were judged
 };
 
 // False if `json` is not a record with a date, level and code.

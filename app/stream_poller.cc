@@ -94,6 +94,7 @@ bool StreamPoller::PollOnce() {
   batch.gaps = consumer_->TakeGaps();
   batch.partitions = consumer_->Partitions();
   batch.assignment_generation = consumer_->assignment_generation();
+  batch.rebalancing = consumer_->rebalancing();
   if (global_ != nullptr) {
     for (PartitionGap& gap : global_->TakeGaps()) batch.gaps.push_back(std::move(gap));
     for (PartitionStatus& p : global_->Partitions()) batch.partitions.push_back(std::move(p));

@@ -43,6 +43,8 @@ struct PolledBatch {
   std::vector<PartitionStatus> partitions;
   // The sum of both consumers' assignment_generation after it: changes when either changes.
   uint64_t assignment_generation = 0;
+  // The group consumer's rebalancing() after it.
+  bool rebalancing = false;
   std::chrono::steady_clock::time_point polled_at;
   HeldMessages held;  // the messages themselves, librdkafka's until released
 };

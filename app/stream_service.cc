@@ -634,6 +634,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
     job.SetReadingsBacklog(ReadingsBacklog(partitions, config.stream.readings_topic));
     const std::vector<StreamMessage>& messages = polled->messages;
     const bool quiet = messages.empty();
+    const bool rebalancing = polled->rebalancing;
     if (!quiet) {
       // Registry, weather and risk messages change what the close under way reads: they wait
       // for it.
@@ -685,6 +686,28 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
         if (p.high_watermark < 0 || p.position < p.high_watermark) {
           behind += " " + p.topic + "[" + std::to_string(p.partition) + "] at " +
                     std::to_string(p.position) + " of " + std::to_string(p.high_watermark);
+        }
+      }
+      // The positions above are measured against the last fetch responses, which stop coming
+      // when fetching stalls (a rebalance under way can hold it): before leaving, the ends are
+      // asked of the partitions' leaders. And an instance does not leave while its group
+      // rebalances, which may be about to give it partitions that nobody else would read.
+      if (behind.empty() && rebalancing) {
+        if (Steady::now() - last_status >= std::chrono::seconds(5)) {
+          log("not leaving yet: the group is rebalancing");
+        }
+        continue;
+      }
+      if (behind.empty()) {
+        for (const PartitionStatus& p : partitions) {
+          if (p.topic != config.stream.readings_topic && p.topic != partials_topic) continue;
+          Result<int64_t> end =
+              (*consumer)->QueryHighWatermark(p.topic, p.partition, std::chrono::seconds(10));
+          if (!end.ok() || p.position < *end) {
+            behind += " " + p.topic + "[" + std::to_string(p.partition) + "] at " +
+                      std::to_string(p.position) + " of " +
+                      (end.ok() ? std::to_string(*end) : end.status().ToString());
+          }
         }
       }
       if (behind.empty() && !partials_topic.empty()) {

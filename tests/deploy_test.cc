@@ -61,6 +61,7 @@ const std::set<std::string>& KnownMetrics() {
         "fugong_counties_held_back",
         "fugong_counties_ahead_of_risk",
         "fugong_county_held_back_days",
+        "fugong_suspect_idle_share",
         "fugong_index_followed_records_total",
         "fugong_index_follow_caught_up",
         "fugong_closes_held",
@@ -280,7 +281,7 @@ TEST(Deploy, KnownMetricsAreTheServiceMetrics) {
       R"({"date":"2020-02-10","level":"province","code":"330000","composite":50.5,"tier":"T3"})");
   metrics.ShowIndexRecord(
       R"({"date":"2020-02-10","level":"county","code":"330102","composite":10.5,"tier":"T5",)"
-      R"("risk":"low"})");
+      R"("eligible":8,"risk":"low","suspect_idle":2})");
   std::set<std::string> exported = {"up"};
   std::istringstream text(metrics.Scrape());
   for (std::string line; std::getline(text, line);) {

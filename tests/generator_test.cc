@@ -367,7 +367,8 @@ TEST(GeneratorTest, HighStandbysAndIdleRunnersAreDrawnAndWrittenToTheTruth) {
   const GenerateSummary s = Generate(o);
   std::map<std::pair<std::string, Day>, double> energy;  // enterprise-day kWh
   for (const std::string& path : s.readings_files) {
-    const auto lines = Lines(ReadFile(path));
+    const std::string text = ReadFile(path);  // Lines() views into it
+    const auto lines = Lines(text);
     for (size_t i = 1; i < lines.size(); ++i) {
       const auto f = Split(lines[i], ',');
       EpochSeconds ts;
@@ -375,7 +376,8 @@ TEST(GeneratorTest, HighStandbysAndIdleRunnersAreDrawnAndWrittenToTheTruth) {
       energy[{f[1], static_cast<Day>(FloorDiv(ts + 8 * 3600 - 1, 86400))}] += std::stod(f[3]);
     }
   }
-  const auto truth = Lines(ReadFile(o.out_dir + "/truth.csv"));
+  const std::string truth_text = ReadFile(o.out_dir + "/truth.csv");
+  const auto truth = Lines(truth_text);
   int standby = 0, idle = 0, idle_days = 0, standby_shut_days = 0;
   for (size_t i = 1; i < truth.size(); ++i) {
     const auto t = Split(truth[i], ',');

@@ -680,6 +680,11 @@ TEST_F(HttpApiTest, MetricsFollowTheConventionsAndShowTheLatestComposites) {
       EXPECT_EQ(samples.at("fugong_composite_tier" + labels),
                 record["tier"].get<std::string>()[1] - '0')
           << labels;
+      // The day-shape figures of 15-minute readings: the share of suspects of idle running.
+      ASSERT_TRUE(record["suspect_idle"].is_number_integer()) << line;
+      EXPECT_DOUBLE_EQ(samples.at("fugong_suspect_idle_share" + labels),
+                       record["suspect_idle"].get<double>() / record["eligible"].get<double>())
+          << labels;
     }
   }
   EXPECT_EQ(composite_series, shown);

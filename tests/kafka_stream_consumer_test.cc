@@ -272,6 +272,32 @@ TEST_F(KafkaStreamConsumerTest, StartOffsetsFromTheCallbackAreHonoured) {
   EXPECT_TRUE(consumer->TakeGaps().empty());
 }
 
+// The end of input is checked against the leaders' ends, not the last fetch response's: messages
+// produced after the consumer read its partitions to their ends are behind it at once.
+TEST_F(KafkaStreamConsumerTest, TheEndsQueriedFromTheLeadersSeeMessagesNotYetFetched) {
+  const std::string topic = Name("t");
+  ASSERT_TRUE(cluster_->CreateTopic(topic, 2).ok());
+  Produce(topic, Keyed(topic, 100));
+  std::unique_ptr<KafkaStreamConsumer> consumer =
+      NewConsumer(Name("group"), {topic}, [](const std::string&, int32_t) { return int64_t{-1}; });
+  ASSERT_NE(consumer, nullptr);
+  ASSERT_EQ(Consume(consumer.get(), 100).size(), 100u);
+  int64_t fetched_ends = 0;
+  for (const PartitionStatus& p : consumer->Partitions()) fetched_ends += p.high_watermark;
+  EXPECT_EQ(fetched_ends, 100);
+  EXPECT_FALSE(consumer->rebalancing());
+  Produce(topic, Keyed(topic, 60));  // not polled: no fetch response has seen them
+  int64_t queried_ends = 0;
+  for (int32_t partition : {0, 1}) {
+    Result<int64_t> end = consumer->QueryHighWatermark(topic, partition, std::chrono::seconds(10));
+    ASSERT_TRUE(end.ok()) << end.status().ToString();
+    queried_ends += *end;
+  }
+  EXPECT_EQ(queried_ends, 160);
+  consumer->Close();
+  EXPECT_FALSE(consumer->QueryHighWatermark(topic, 0, std::chrono::seconds(2)).ok());
+}
+
 TEST_F(KafkaStreamConsumerTest, RestartContinuesAtTheStateWithNothingCommitted) {
   const std::string topic = Name("t");
   ASSERT_TRUE(cluster_->CreateTopic(topic, 3).ok());

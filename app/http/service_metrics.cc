@@ -154,6 +154,14 @@ ServiceMetrics::ServiceMetrics(const RegionTable* regions)
                .Name("fugong_composite_tier")
                .Help("Tier of that record: 1 (T1, green, >= 80) to 5 (T5, red, < 20).")
                .Register(*registry_);
+  suspect_share_ = &BuildGauge()
+                        .Name("fugong_suspect_idle_share")
+                        .Help(
+                            "Share of the eligible enterprises of the latest published record "
+                            "(province, each city and county) that are suspects of idle running: "
+                            "resumed by energy, not active by the shape of their day "
+                            "(docs/day-shape.md). Absent when the run reads no day shapes.")
+                        .Register(*registry_);
   held_back_ = &BuildGauge()
                     .Name("fugong_counties_held_back")
                     .Help(
@@ -349,8 +357,18 @@ void ServiceMetrics::ShowRecord(const std::string& json) {
     // Suppressed: no figure to show, and the previous day's would mislead.
     if (shown.composite != nullptr) composite_->Remove(shown.composite);
     if (shown.tier != nullptr) tier_->Remove(shown.tier);
-    shown.composite = shown.tier = nullptr;
+    if (shown.suspects != nullptr) suspect_share_->Remove(shown.suspects);
+    shown.composite = shown.tier = shown.suspects = nullptr;
     return;
+  }
+  if (record.suspect_idle && record.eligible && *record.eligible > 0) {
+    if (shown.suspects == nullptr) {
+      shown.suspects = &suspect_share_->Add({{"level", level}, {"code", record.code}});
+    }
+    shown.suspects->Set(static_cast<double>(*record.suspect_idle) / *record.eligible);
+  } else if (shown.suspects != nullptr) {
+    suspect_share_->Remove(shown.suspects);
+    shown.suspects = nullptr;
   }
   if (shown.composite == nullptr) {
     shown.composite = &composite_->Add({{"level", level}, {"code", record.code}});

@@ -68,6 +68,7 @@ class ServiceMetrics {
     std::string date;
     prometheus::Gauge* composite = nullptr;
     prometheus::Gauge* tier = nullptr;
+    prometheus::Gauge* suspects = nullptr;
   };
   static void Advance(prometheus::Counter* counter, uint64_t to, uint64_t* shown);
 
@@ -105,6 +106,7 @@ class ServiceMetrics {
   prometheus::Gauge* restore_remaining_;
   prometheus::Family<prometheus::Gauge>* composite_;
   prometheus::Family<prometheus::Gauge>* tier_;
+  prometheus::Family<prometheus::Gauge>* suspect_share_;
   std::map<std::pair<std::string, std::string>, Shown> shown_;  // (level, code)
   // The risk matrix's lists (engine/publish/risk_matrix.h) on the latest day with county
   // records, and each county's run of days held back up to that day.

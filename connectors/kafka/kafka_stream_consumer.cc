@@ -267,6 +267,19 @@ std::vector<PartitionStatus> KafkaStreamConsumer::Partitions() const {
   return statuses;
 }
 
+Result<int64_t> KafkaStreamConsumer::QueryHighWatermark(const std::string& topic, int32_t partition,
+                                                        std::chrono::milliseconds timeout) const {
+  if (handle_ == nullptr || closed_) return Status::InvalidArgument("the consumer is closed");
+  int64_t low = 0, high = 0;
+  const rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
+      handle_.get(), topic.c_str(), partition, &low, &high, static_cast<int>(timeout.count()));
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    return Status::IOError("end offset of " + topic + "[" + std::to_string(partition) +
+                           "]: " + rd_kafka_err2str(err));
+  }
+  return high;
+}
+
 void KafkaStreamConsumer::CommitAsync(
     const std::vector<std::tuple<std::string, int32_t, int64_t>>& offsets) {
   if (handle_ == nullptr || closed_ || offsets.empty() || commits_paused_) return;

@@ -144,6 +144,17 @@ class KafkaStreamConsumer {
   // Changes on every assignment and revocation: an owner that keeps per-partition bookkeeping
   // (idle partitions, ...) compares it with the value it last saw.
   uint64_t assignment_generation() const { return generation_; }
+  // Whether the group is rebalancing, as far as this member can tell: from a revocation, or a
+  // commit refused because of one, until the next assignment (the same signal that pauses group
+  // commits). An instance that would leave at the end of input waits for it: it may be about to
+  // be given partitions that nobody else reads.
+  bool rebalancing() const { return commits_paused_; }
+
+  // The end offset of `topic`/`partition` as its leader says now (not the last fetch response's,
+  // which is stale when fetching has stalled), waiting up to `timeout`. Safe from any thread
+  // while the consumer is open.
+  Result<int64_t> QueryHighWatermark(const std::string& topic, int32_t partition,
+                                     std::chrono::milliseconds timeout) const;
 
   // Commits {topic, partition, next offset} to the group, asynchronously (failures go to
   // on_log). For lag tools only: the consumer never reads them back. Close waits for commits
