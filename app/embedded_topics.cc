@@ -7,11 +7,12 @@ Result<std::unique_ptr<EmbeddedCluster>> StartEmbeddedCluster(RunConfig* config)
   if (!cluster.ok()) return cluster.status();
   // The mock keeps ~5 MiB per partition (about 38,000 readings) and does not compact: readings
   // get many partitions (48 hold ~1.8 M; producers pace on lag), the registry and index a few
-  // (24 for the index: the demo's 156,156 records of ~450 bytes are 70 MB).
+  // (64 for the index: the default demo's 378,103 records of ~450 bytes are 170 MB, 2.7 MB a
+  // partition; with 12 the mock had been dropping the oldest, unseen until the demo checked).
   const std::pair<std::string, int> topics[] = {
       {config->stream.readings_topic, 48}, {config->stream.enterprises_topic, 4},
       {config->stream.weather_topic, 1},   {config->stream.risk_topic, 1},
-      {config->index_topic, 24},           {config->deadletter_topic, 2},
+      {config->index_topic, 64},           {config->deadletter_topic, 2},
   };
   for (const auto& [name, partitions] : topics) {
     if (name.empty()) continue;

@@ -21,7 +21,7 @@ bool IsValidTopicName(std::string_view name) {
 
 std::string DefaultTopicSpecs() {
   return "fugong.readings:48,fugong.enterprises:4,fugong.weather:1,fugong.risk:1,fugong.index."
-         "daily:24,"
+         "daily:64,"
          "fugong.deadletter:2,fugong.partials:4,"
          // The changelogs of group fugong (changelogs: true), partitioned like the readings.
          "fugong.fugong.meter_day-changelog:48,fugong.fugong.task-changelog:48,"
