@@ -549,6 +549,10 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
   // --exit-when-idle counts from the last activity: a message read, an assignment, or (through
   // the partials topic) partials this instance sent, which their owner must still read.
   auto last_activity = Steady::now();
+  // Whether the partitions' leaders have confirmed, since the last activity, that every held
+  // partition is read to its end: asked once per idle spell, not on every pass of the loop (each
+  // asking is a ListOffsets request per partition).
+  bool ends_confirmed = false;
   uint64_t partials_delivered = 0;
   // Through the partials topic: the group's lag on it, measured at most once a second while
   // the instance would leave (see the end of input below); -1 when not measured since the last
@@ -622,6 +626,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       assignment_generation = polled->assignment_generation;
       last_activity = Steady::now();
       partials_unread = -1;  // measured again after it
+      ends_confirmed = false;
     }
     for (const PartitionGap& gap : polled->gaps) {
       log("PARTITION GAP: " + gap.topic + "[" + std::to_string(gap.partition) + "] offsets " +
@@ -644,6 +649,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       summary.messages += messages.size();
       last_activity = Steady::now();
       partials_unread = -1;  // measured again after it
+      ends_confirmed = false;
       last_input_unix =
           std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
               .count();
@@ -671,6 +677,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
       partials_delivered = sender.partials_delivered();
       last_activity = Steady::now();
       partials_unread = -1;  // measured again after it
+      ends_confirmed = false;
     }
     // Every batch polled before this one has been added: the positions are this thread's too.
     // An instance holding its closes cannot close what it read: it does not exit as idle.
@@ -698,7 +705,7 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
         }
         continue;
       }
-      if (behind.empty()) {
+      if (behind.empty() && !ends_confirmed) {
         for (const PartitionStatus& p : partitions) {
           if (p.topic != config.stream.readings_topic && p.topic != partials_topic) continue;
           Result<int64_t> end =
@@ -708,6 +715,14 @@ Result<ServeSummary> Serve(const RunConfig& config, const ServeOptions& options,
                       std::to_string(p.position) + " of " +
                       (end.ok() ? std::to_string(*end) : end.status().ToString());
           }
+        }
+        if (behind.empty()) {
+          ends_confirmed = true;
+        } else {
+          // Asked again after another idle spell: what is behind arrives as activity first.
+          log("not yet read, by the leaders' ends:" + behind);
+          last_activity = Steady::now();
+          continue;
         }
       }
       if (behind.empty() && !partials_topic.empty()) {
