@@ -349,6 +349,24 @@ TEST(GeneratorTest, SmallRunIsConsistentWithItsSummary) {
   }
 }
 
+// Enterprise-day kWh of interval readings files: (enterprise id, day) -> kWh.
+std::map<std::pair<std::string, Day>, double> EnterpriseDayEnergy(
+    const std::vector<std::string>& files) {
+  std::map<std::pair<std::string, Day>, double> energy;
+  for (const std::string& path : files) {
+    const std::string text = ReadFile(path);
+    const auto lines = Lines(text);
+    for (size_t i = 1; i < lines.size(); ++i) {
+      const auto f = Split(lines[i], ',');
+      EpochSeconds ts;
+      EXPECT_TRUE(ParseInstant(f[2], &ts)) << lines[i];
+      const Day day = static_cast<Day>((ts + 8 * 3600 - 1) / 86400);
+      energy[{f[1], day}] += std::stod(f[3]);
+    }
+  }
+  return energy;
+}
+
 // The shape cases of issue 14 (docs/generator.md, "Day shapes"): drawn at about their shares,
 // never among continuous plants, written to truth.csv; an idle runner's machines run (60-80% of
 // normal, flat) from its idle_from, which lies in 2020-02-10..16 and at least 10 days before it
@@ -365,17 +383,7 @@ TEST(GeneratorTest, HighStandbysAndIdleRunnersAreDrawnAndWrittenToTheTruth) {
   o.high_standby_fraction = 0.2;
   o.idle_runner_fraction = 0.1;
   const GenerateSummary s = Generate(o);
-  std::map<std::pair<std::string, Day>, double> energy;  // enterprise-day kWh
-  for (const std::string& path : s.readings_files) {
-    const std::string text = ReadFile(path);  // Lines() views into it
-    const auto lines = Lines(text);
-    for (size_t i = 1; i < lines.size(); ++i) {
-      const auto f = Split(lines[i], ',');
-      EpochSeconds ts;
-      ASSERT_TRUE(ParseInstant(f[2], &ts));
-      energy[{f[1], static_cast<Day>(FloorDiv(ts + 8 * 3600 - 1, 86400))}] += std::stod(f[3]);
-    }
-  }
+  const auto energy = EnterpriseDayEnergy(s.readings_files);
   const std::string truth_text = ReadFile(o.out_dir + "/truth.csv");
   const auto truth = Lines(truth_text);
   int standby = 0, idle = 0, idle_days = 0, standby_shut_days = 0;
@@ -474,23 +482,6 @@ TEST(GeneratorTest, ResumedAndShutDaysLieClearlyApartFromThirtyPercent) {
   EXPECT_GT(shut_days, 1000);
 }
 
-// Enterprise-day kWh of interval readings files: (enterprise id, day) -> kWh.
-std::map<std::pair<std::string, Day>, double> EnterpriseDayEnergy(
-    const std::vector<std::string>& files) {
-  std::map<std::pair<std::string, Day>, double> energy;
-  for (const std::string& path : files) {
-    const std::string text = ReadFile(path);
-    const auto lines = Lines(text);
-    for (size_t i = 1; i < lines.size(); ++i) {
-      const auto f = Split(lines[i], ',');
-      EpochSeconds ts;
-      EXPECT_TRUE(ParseInstant(f[2], &ts)) << lines[i];
-      const Day day = static_cast<Day>((ts + 8 * 3600 - 1) / 86400);
-      energy[{f[1], day}] += std::stod(f[3]);
-    }
-  }
-  return energy;
-}
 
 // A range over the 2019 festival (2019-02-05, official break 02-04..02-10): truth-2019.csv
 // holds that season, and every enterprise that is not continuous shuts down on a working day

@@ -29,7 +29,7 @@ HOURLY_FILE = "cambridge_hourly_kwh_2019-12_2020-05.csv"
 
 
 def load_daily_converter():
-    """The daily example's converter, for what both share (regions, calendar, weather)."""
+    """The daily example's converter, for what both share (registry, weather, regions, calendar)."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cambridge", "convert.py")
     spec = importlib.util.spec_from_file_location("cambridge_daily", path)
     module = importlib.util.module_from_spec(spec)
@@ -66,33 +66,7 @@ def main():
                 w.writerow([b, b, ts, kwh, "interval"])
                 readings += 1
 
-    with open(os.path.join(args.out, "enterprises.csv"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["enterprise_id", "county_code", "industry", "scale", "tags", "active_from",
-                    "active_to"])
-        for b in buildings:
-            w.writerow([b, daily.COUNTY, "I15", "above", "", "", ""])
-
-    weather = 0
-    with open(os.path.join(args.out, "weather.csv"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["county_code", "date", "temp_mean_c"])
-        for row in daily.read_rows(os.path.join(args.data, daily.TEMPERATURE_FILE)):
-            if row["t_mean_degC"].strip():
-                w.writerow([daily.COUNTY, row["date"], row["t_mean_degC"].strip()])
-                weather += 1
-
-    with open(os.path.join(args.out, "regions.csv"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["code", "name", "parent"])
-        w.writerows(daily.REGIONS)
-
-    with open(os.path.join(args.out, "calendar.csv"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["date", "type"])
-        for year, days in sorted(daily.BANK_HOLIDAYS.items()):
-            for md in days:
-                w.writerow([datetime.date.fromisoformat(f"{year}-{md}").isoformat(), "holiday"])
+    weather = daily.write_shared_inputs(args.data, args.out, buildings)
 
     counts = {"readings": readings, "enterprises": len(buildings), "weather": weather,
               "skipped": skipped, "hours": len(rows)}

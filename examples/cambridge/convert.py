@@ -61,6 +61,39 @@ def end_of_day(date_text):
     return (day + datetime.timedelta(days=1)).isoformat() + "T00:00:00+00:00"
 
 
+def write_shared_inputs(data_dir, out_dir, buildings):
+    """enterprises.csv, weather.csv, regions.csv and calendar.csv, the same for the daily and the
+    hourly example; returns the number of weather rows written."""
+    with open(os.path.join(out_dir, "enterprises.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["enterprise_id", "county_code", "industry", "scale", "tags", "active_from",
+                    "active_to"])
+        for b in buildings:
+            w.writerow([b, COUNTY, "I15", "above", "", "", ""])
+
+    weather = 0
+    with open(os.path.join(out_dir, "weather.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["county_code", "date", "temp_mean_c"])
+        for row in read_rows(os.path.join(data_dir, TEMPERATURE_FILE)):
+            if row["t_mean_degC"].strip():
+                w.writerow([COUNTY, row["date"], row["t_mean_degC"].strip()])
+                weather += 1
+
+    with open(os.path.join(out_dir, "regions.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["code", "name", "parent"])
+        w.writerows(REGIONS)
+
+    with open(os.path.join(out_dir, "calendar.csv"), "w", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["date", "type"])
+        for year, days in sorted(BANK_HOLIDAYS.items()):
+            for md in days:
+                w.writerow([datetime.date.fromisoformat(f"{year}-{md}").isoformat(), "holiday"])
+    return weather
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", required=True, help="the realdata cambridge/ folder")
@@ -98,33 +131,7 @@ def main():
                 w.writerow([b, b, ts, kwh, "interval"])
                 readings += 1
 
-    with open(os.path.join(args.out, "enterprises.csv"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["enterprise_id", "county_code", "industry", "scale", "tags", "active_from",
-                    "active_to"])
-        for b in buildings:
-            w.writerow([b, COUNTY, "I15", "above", "", "", ""])
-
-    weather = 0
-    with open(os.path.join(args.out, "weather.csv"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["county_code", "date", "temp_mean_c"])
-        for row in read_rows(os.path.join(args.data, TEMPERATURE_FILE)):
-            if row["t_mean_degC"].strip():
-                w.writerow([COUNTY, row["date"], row["t_mean_degC"].strip()])
-                weather += 1
-
-    with open(os.path.join(args.out, "regions.csv"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["code", "name", "parent"])
-        w.writerows(REGIONS)
-
-    with open(os.path.join(args.out, "calendar.csv"), "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["date", "type"])
-        for year, days in sorted(BANK_HOLIDAYS.items()):
-            for md in days:
-                w.writerow([datetime.date.fromisoformat(f"{year}-{md}").isoformat(), "holiday"])
+    weather = write_shared_inputs(args.data, args.out, buildings)
 
     counts = {"readings": readings, "enterprises": len(buildings), "weather": weather,
               "skipped": skipped, "days": len(kwh_rows)}
