@@ -5,14 +5,16 @@ namespace fugong {
 Result<std::unique_ptr<EmbeddedCluster>> StartEmbeddedCluster(RunConfig* config) {
   Result<std::unique_ptr<EmbeddedCluster>> cluster = EmbeddedCluster::Start(3);
   if (!cluster.ok()) return cluster.status();
-  // The mock keeps ~5 MiB per partition (about 38,000 readings) and does not compact: readings
-  // get many partitions (48 hold ~1.8 M; producers pace on lag), the registry and index a few
-  // (64 for the index: the default demo's 378,103 records of ~450 bytes are 170 MB, 2.7 MB a
-  // partition; with 12 the mock had been dropping the oldest, unseen until the demo checked).
+  // The default topics' partitions (sized for the mock: DefaultPartitions), under the names the
+  // config gives them.
+  using P = DefaultPartitions;
   const std::pair<std::string, int> topics[] = {
-      {config->stream.readings_topic, 48}, {config->stream.enterprises_topic, 4},
-      {config->stream.weather_topic, 1},   {config->stream.risk_topic, 1},
-      {config->index_topic, 64},           {config->deadletter_topic, 2},
+      {config->stream.readings_topic, P::kReadings},
+      {config->stream.enterprises_topic, P::kEnterprises},
+      {config->stream.weather_topic, P::kWeather},
+      {config->stream.risk_topic, P::kRisk},
+      {config->index_topic, P::kIndex},
+      {config->deadletter_topic, P::kDeadLetter},
   };
   for (const auto& [name, partitions] : topics) {
     if (name.empty()) continue;

@@ -6,6 +6,7 @@
 
 #include "app/run_config.h"
 #include "connectors/kafka/embedded_cluster.h"
+#include "connectors/kafka/topic_spec.h"
 
 namespace fugong {
 

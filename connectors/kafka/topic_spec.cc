@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <set>
+#include <string>
+#include <utility>
 
 namespace fugong {
 
@@ -20,12 +22,25 @@ bool IsValidTopicName(std::string_view name) {
 }  // namespace
 
 std::string DefaultTopicSpecs() {
-  return "fugong.readings:48,fugong.enterprises:4,fugong.weather:1,fugong.risk:1,fugong.index."
-         "daily:64,"
-         "fugong.deadletter:2,fugong.partials:4,"
-         // The changelogs of group fugong (changelogs: true), partitioned like the readings.
-         "fugong.fugong.meter_day-changelog:48,fugong.fugong.task-changelog:48,"
-         "fugong.fugong.progress-changelog:48";
+  using P = DefaultPartitions;
+  const std::pair<const char*, int> topics[] = {
+      {"fugong.readings", P::kReadings},
+      {"fugong.enterprises", P::kEnterprises},
+      {"fugong.weather", P::kWeather},
+      {"fugong.risk", P::kRisk},
+      {"fugong.index.daily", P::kIndex},
+      {"fugong.deadletter", P::kDeadLetter},
+      {"fugong.partials", P::kPartials},
+      // The changelogs of group fugong (changelogs: true), partitioned like the readings.
+      {"fugong.fugong.meter_day-changelog", P::kReadings},
+      {"fugong.fugong.task-changelog", P::kReadings},
+      {"fugong.fugong.progress-changelog", P::kReadings},
+  };
+  std::string specs;
+  for (const auto& [name, partitions] : topics) {
+    specs += (specs.empty() ? "" : ",") + std::string(name) + ":" + std::to_string(partitions);
+  }
+  return specs;
 }
 
 Result<std::vector<TopicSpec>> ParseTopicSpecs(std::string_view text) {
