@@ -72,14 +72,19 @@ Result<bool> MeterDayCursor::Next(EnterpriseMeterRows* out, std::string_view end
       if (!ParseMeterDayKey(key, &parts)) return Status::Corruption("bad meter_day key");
       const std::string_view value(it.value().data(), it.value().size());
       MeterDaySummary row;
-      // The day after: only its 00:00 register reading matters (see the header).
-      const bool decoded = k + 1 < days_.size()
-                               ? MeterDaySummary::Decode(parts.day, value, &row)
-                               : MeterDaySummary::DecodeRegister(parts.day, value, &row);
-      if (!decoded) return BadRecord(parts.meter);
-      if (shape != nullptr && row.received > 0) {
+      if (shape != nullptr) {
+        // Decoded once, whole: the shape needs the slots, the energy their totals.
         if (!record_.Decode(value)) return BadRecord(parts.meter);
-        shape->AddMeter(parts.meter, record_.slots.data(), record_.intervals_per_day());
+        row = MeterDaySummary::Of(parts.day, record_);
+        if (row.received > 0) {
+          shape->AddMeter(parts.meter, record_.slots.data(), record_.intervals_per_day());
+        }
+      } else {
+        // The day after: only its 00:00 register reading matters (see the header).
+        const bool decoded = k + 1 < days_.size()
+                                 ? MeterDaySummary::Decode(parts.day, value, &row)
+                                 : MeterDaySummary::DecodeRegister(parts.day, value, &row);
+        if (!decoded) return BadRecord(parts.meter);
       }
       rows.emplace_back(std::string(parts.meter), parts.day, row);
       it.Next();

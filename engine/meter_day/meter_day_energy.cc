@@ -24,6 +24,15 @@ bool MeterDaySummary::Decode(Day day, std::string_view bytes, MeterDaySummary* o
   return true;
 }
 
+MeterDaySummary MeterDaySummary::Of(Day day, const MeterDayRecord& record) {
+  MeterDaySummary out;
+  out.day = day;
+  out.received = record.received();
+  out.interval_sum = record.interval_sum();
+  TakeHeader(record, &out);
+  return out;
+}
+
 bool MeterDaySummary::DecodeRegister(Day day, std::string_view bytes, MeterDaySummary* out) {
   MeterDayRecord record;
   *out = MeterDaySummary{};

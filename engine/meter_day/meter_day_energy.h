@@ -29,6 +29,9 @@ struct MeterDaySummary {
   // The same, of the row of the day after a scored day: only its 00:00 register reading and the
   // counts matter (no totals: `received` 0, `interval_sum` 0).
   static bool DecodeRegister(Day day, std::string_view bytes, MeterDaySummary* out);
+  // The summary of a record decoded whole (for a reader that needs its slots too: the day
+  // shape), the same as Decode gives of its bytes.
+  static MeterDaySummary Of(Day day, const MeterDayRecord& record);
 };
 
 struct MeterEnergy {
