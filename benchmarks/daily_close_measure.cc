@@ -38,9 +38,12 @@
 // messages per commit (0: a day's readings in one commit), --threads scoring threads (0: one per
 // core), --seed (1), --restart-from-day N (from season day N on, the job and the database are
 // closed and opened again before every day's readings: each close is a restarted service's
-// first). Environment: FUGONG_CBENCH_DIR work directory (default /tmp/fugong-close-measure); the
-// run uses DIR/n<N>-<to>/ and removes it at the end unless FUGONG_CBENCH_KEEP=1 (a kept province
-// is reused by the next run with the same options; the state is always new).
+// first), --interval-minutes M (0: daily register meters only, as above; M: the generator's
+// meters at M-minute intervals), --day-shape on|off (on: read the day shapes of interval meters,
+// issue 14; off: SPEC's figures only, to measure what the shape costs a close).
+// Environment: FUGONG_CBENCH_DIR work directory (default /tmp/fugong-close-measure); the run uses
+// DIR/n<N>-<to>[-i<M>]/ and removes it at the end unless FUGONG_CBENCH_KEEP=1 (a kept province is
+// reused by the next run with the same options; the state is always new).
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -190,6 +193,10 @@ struct Options {
   int threads = 0;
   uint64_t seed = 1;
   int restart_from_day = 0;  // from this season day on, a restart before every day's readings
+  // 0: daily register meters only; else interval meters at this many minutes (the generator's
+  // mix, most meters interval), whose day shapes are read unless day_shape is off (issue 14).
+  int interval_minutes = 0;
+  bool day_shape = true;
 };
 
 Options ParseOptions(int argc, char** argv) {
@@ -210,6 +217,11 @@ Options ParseOptions(int argc, char** argv) {
       o.seed = std::stoull(value);
     } else if (arg == "--restart-from-day") {
       o.restart_from_day = std::stoi(value);
+    } else if (arg == "--interval-minutes") {
+      o.interval_minutes = std::stoi(value);
+    } else if (arg == "--day-shape") {
+      if (value != "on" && value != "off") Die("--day-shape: on or off, not " + value);
+      o.day_shape = value == "on";
     } else {
       Die("unknown option " + arg);
     }
@@ -231,7 +243,11 @@ std::vector<std::string> Generate(const Options& o, const fs::path& input) {
       g.enterprises = o.enterprises;
       g.from = kSeasonStart;
       g.to = o.to;
-      g.register_fraction = 1.0;
+      if (o.interval_minutes > 0) {
+        g.interval_minutes = o.interval_minutes;
+      } else {
+        g.register_fraction = 1.0;
+      }
       g.out_dir = input.string();
       Result<GenerateSummary> summary = GenerateProvince(g, nullptr);
       if (!summary.ok()) {
@@ -512,11 +528,17 @@ void PrintResult(const std::string& measurement, int enterprises,
 int Main(int argc, char** argv) {
   const Options o = ParseOptions(argc, argv);
   const fs::path dir = fs::path(Env("FUGONG_CBENCH_DIR", "/tmp/fugong-close-measure")) /
-                       ("n" + std::to_string(o.enterprises) + "-" + FormatDate(o.to));
+                       ("n" + std::to_string(o.enterprises) + "-" + FormatDate(o.to) +
+                        (o.interval_minutes > 0 ? "-i" + std::to_string(o.interval_minutes) : ""));
   fs::create_directories(dir);
   const std::vector<std::string> files = Generate(o, dir / "input");
 
-  Result<RunConfig> config = LoadRunConfig("", {});
+  std::vector<std::string> settings;
+  if (o.interval_minutes > 0) {
+    settings.push_back("interval_minutes=" + std::to_string(o.interval_minutes));
+  }
+  settings.push_back(std::string("day_shape=") + (o.day_shape ? "true" : "false"));
+  Result<RunConfig> config = LoadRunConfig("", settings);
   Check(config.status(), "config");
   const fs::path state_dir = dir / "state";
   fs::remove_all(state_dir);
