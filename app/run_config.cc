@@ -62,6 +62,7 @@ Status TakeStreamKeys(YAML::Node& root, RunConfig* config) {
   take("group_id", &config->group_id);
   take("http_listen", &config->http_listen);
   take("follow_index", &config->follow_index);
+  take("suspects_api", &config->suspects_api);
   int64_t grace_minutes = s.close_grace_seconds / 60;
   take("close_grace_minutes", &grace_minutes);
   if (grace_minutes < 0) return Status::InvalidArgument("close_grace_minutes must be >= 0");

@@ -43,6 +43,9 @@ struct RunConfig {
   // Read the index topic whole into state, so that this instance answers for every record,
   // whoever published it (app/index_follower.h; docs/scale-out.md).
   bool follow_index = true;
+  // Answer GET /v1/suspects (the enterprises of a county suspected of idle running; it names
+  // enterprises, so it is off unless enabled: app/http/suspects_api.h).
+  bool suspects_api = false;
   // librdkafka properties (`kafka:` mapping, or `kafka.<property>` keys), in the order given.
   std::vector<std::pair<std::string, std::string>> kafka;
 };

@@ -49,12 +49,21 @@ int TierOf(const nlohmann::json& record) {
   return tier.size() == 2 && tier[0] == 'T' && tier[1] >= '1' && tier[1] <= '5' ? tier[1] - '0' : 0;
 }
 
-// One decimal, as the page prints a composite.
+// One decimal, as the page prints a figure (JavaScript's toFixed(1)): the nearest tenth of the
+// double's exact value, a tie rounded up, where printf would round a tie to even (6.25 is "6.3"
+// on the page, "6.2" from printf). For x >= 0.
 std::string OneDecimal(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", x);
-  return text;
+  char exact[64];
+  std::snprintf(exact, sizeof exact, "%.30f", x);  // glibc prints the exact binary value
+  const std::string text = exact;
+  const size_t point = text.find('.');
+  const int64_t tenths = std::stoll(text.substr(0, point)) * 10 + (text[point + 1] - '0') +
+                         (text[point + 2] >= '5' ? 1 : 0);
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10);
 }
+
+// A share as the page prints it: "42.5 %".
+std::string Percent(double x) { return OneDecimal(100 * x) + " %"; }
 
 // The readings of the generated files with `after < ts <= through` (ISO-8601 texts of one
 // offset, so they compare as strings), in file order, as one CSV file: the service is fed a
@@ -83,16 +92,23 @@ class DashboardBrowserTest : public ::testing::Test {
     dir_ = fs::temp_directory_path() / ("fugong-dashboard-test-" + std::to_string(getpid()));
     fs::remove_all(dir_);
     log_ = (dir_ / "serve.log").string();
-    const std::optional<GenerateSummary> generated = GenerateProvinceInto(
-        dir_,
-        {.seed = 4, .enterprises = 500, .from = "2020-01-02", .to = "2020-01-22", .faults = false});
+    // Days of the 2020 shutdown, so that some counties have many enterprises suspected of idle
+    // running (idle runners and high standbys: docs/day-shape.md) and others few.
+    const std::optional<GenerateSummary> generated =
+        GenerateProvinceInto(dir_, {.seed = 4,
+                                    .enterprises = 500,
+                                    .from = "2020-01-02",
+                                    .to = "2020-02-12",
+                                    .faults = false,
+                                    .high_standby_fraction = 0.10,
+                                    .idle_runner_fraction = 0.10});
     ASSERT_TRUE(generated);
-    // The first batch closes 2020-01-20 (it ends at 2020-01-21T00:00; a day closes 2 h after its
-    // end in event time), the second 2020-01-21.
-    WriteReadingsBetween(generated->readings_files, "", "2020-01-21T03:00:00",
+    // The first batch closes 2020-02-10 (it ends at 2020-02-11T00:00; a day closes 2 h after its
+    // end in event time), the second 2020-02-11.
+    WriteReadingsBetween(generated->readings_files, "", "2020-02-11T03:00:00",
                          dir_ / "readings-1.csv");
     if (HasFatalFailure()) return;
-    WriteReadingsBetween(generated->readings_files, "2020-01-21T03:00:00", "2020-01-22T03:00:00",
+    WriteReadingsBetween(generated->readings_files, "2020-02-11T03:00:00", "2020-02-12T03:00:00",
                          dir_ / "readings-2.csv");
     if (HasFatalFailure()) return;
     // A short explicit baseline window (instead of the season's 42 days) keeps the province
@@ -261,6 +277,50 @@ class DashboardBrowserTest : public ::testing::Test {
       }
     }
 
+    // The day shape (issue 14): each row's active rate and count of suspected idle runners as
+    // published, and the counties with more than a tenth of their eligible enterprises suspected
+    // marked, in the table and by a badge on their tile.
+    const nlohmann::json shape_rows = Evaluate(
+        "Array.from(document.querySelectorAll('#regions tbody tr')).map(r => [r.dataset.code, "
+        "r.querySelector('td.active-rate').textContent, "
+        "r.querySelector('td.suspects').textContent, "
+        "r.dataset.suspects])");
+    ASSERT_TRUE(shape_rows.is_array());
+    std::set<std::string> many;  // the counties that must be marked
+    int judged_rows = 0;
+    for (const nlohmann::json& row : shape_rows) {
+      const std::string code = row[0];
+      SCOPED_TRACE("shape of row " + code);
+      auto record = published.find(code);
+      if (record == published.end() || record->second["suppressed"].get<bool>()) {
+        EXPECT_EQ(row[1], "–");
+        EXPECT_EQ(row[2], "–");
+        EXPECT_EQ(row[3], "");
+        continue;
+      }
+      const nlohmann::json& r = record->second;
+      ASSERT_TRUE(r.contains("active_rate") && r["suspect_idle"].is_number()) << r;
+      EXPECT_EQ(row[1],
+                r["active_rate"].is_number() ? Percent(r["active_rate"].get<double>()) : "–");
+      judged_rows += r["active_rate"].is_number();
+      EXPECT_EQ(row[2], std::to_string(r["suspect_idle"].get<int>()));
+      const bool marked = r["suspect_idle"].get<double>() / r["eligible"].get<double>() > 0.1;
+      EXPECT_EQ(row[3], marked ? "many" : "");
+      if (marked && r["level"] == "county") many.insert(code);
+    }
+    EXPECT_GT(judged_rows, 45);
+    EXPECT_GE(many.size(), 1u) << "no county has many suspects: nothing was tested";
+    EXPECT_LT(many.size(), static_cast<size_t>(coloured)) << "every county marked: nothing tested";
+    const nlohmann::json marks = Evaluate(
+        "[Array.from(document.querySelectorAll('#map rect.tile[data-suspects=\"many\"]'))"
+        ".map(t => t.getAttribute('data-code')), "
+        "Array.from(document.querySelectorAll('#map g.suspect-mark')).map(g => g.dataset.code), "
+        "document.getElementById('suspects-legend').hidden]");
+    ASSERT_TRUE(marks.is_array() && marks.size() == 3u) << marks;
+    EXPECT_EQ(std::set<std::string>(marks[0].begin(), marks[0].end()), many);
+    EXPECT_EQ(std::set<std::string>(marks[1].begin(), marks[1].end()), many);
+    EXPECT_EQ(marks[2], false) << "the legend explains the badge";
+
     // The second map: each county tile in the level its record carries, in the colour of the
     // health commission's name for it.
     const nlohmann::json risk_tiles = Evaluate(
@@ -321,6 +381,15 @@ class DashboardBrowserTest : public ::testing::Test {
         GetJson("/v1/index?date=" + date + "&level=province")["records"][0];
     EXPECT_EQ(Evaluate("document.querySelector('#province .big').textContent"),
               OneDecimal(province["composite"].get<double>()));
+    // The province's active rate beside its resumption rate.
+    const nlohmann::json facts = Evaluate(
+        "Object.fromEntries(Array.from(document.querySelectorAll('#province dl.facts > div'))"
+        ".map(d => [d.querySelector('dt').textContent, d.querySelector('dd').textContent]))");
+    EXPECT_EQ(facts["Resumption rate"], Percent(province["resumption_rate"].get<double>()));
+    EXPECT_EQ(facts["Active rate (day shape)"], Percent(province["active_rate"].get<double>()));
+    EXPECT_EQ(facts["Suspected idle running"],
+              std::to_string(province["suspect_idle"].get<int>()) + " of " +
+                  std::to_string(province["eligible"].get<int>()) + " eligible");
     EXPECT_EQ(Evaluate("document.getElementById('banner').hidden"), true)
         << Evaluate("document.getElementById('banner').textContent");
 
@@ -352,9 +421,9 @@ TEST_F(DashboardBrowserTest, ShowsTheLatestDayAndSwitchesToANewOneLive) {
 
   Produce("fugong.enterprises", "enterprises", (dir_ / "input/enterprises.csv").string());
   Produce("fugong.weather", "weather", (dir_ / "input/weather.csv").string());
-  // An epidemic risk chart for the days shown (the generated one starts in February): every
-  // county a level from 2020-01-01, the five in turn, and every fourth one another from
-  // 2020-01-21, so that the second map changes with the day.
+  // An epidemic risk chart for the days shown: every county a level from 2020-01-01, the five in
+  // turn, and every fourth one another from 2020-02-11, so that the second map changes with the
+  // day.
   {
     std::ofstream chart(dir_ / "risk.csv");
     chart << "county_code,date,level\n";
@@ -362,7 +431,7 @@ TEST_F(DashboardBrowserTest, ShowsTheLatestDayAndSwitchesToANewOneLive) {
     for (size_t i = 0; i < counties.size(); ++i) {
       chart << counties[i] << ",2020-01-01," << RiskLevelName(kRiskLevels[i % 5]) << "\n";
       if (i % 4 == 0) {
-        chart << counties[i] << ",2020-01-21," << RiskLevelName(kRiskLevels[(i + 3) % 5]) << "\n";
+        chart << counties[i] << ",2020-02-11," << RiskLevelName(kRiskLevels[(i + 3) % 5]) << "\n";
       }
     }
   }
@@ -370,16 +439,16 @@ TEST_F(DashboardBrowserTest, ShowsTheLatestDayAndSwitchesToANewOneLive) {
   address_ = StartServe();
   ASSERT_FALSE(address_.empty());
   Produce("fugong.readings", "readings", (dir_ / "readings-1.csv").string());
-  ASSERT_TRUE(WaitForPublishedDay("2020-01-20", std::chrono::seconds(60)))
-      << "2020-01-20 was not published; /v1/dates: " << HttpGet(address_, "/v1/dates").body;
+  ASSERT_TRUE(WaitForPublishedDay("2020-02-10", std::chrono::seconds(60)))
+      << "2020-02-10 was not published; /v1/dates: " << HttpGet(address_, "/v1/dates").body;
 
   ASSERT_TRUE(page.Navigate("http://" + address_ + "/").ok());
   const Status ready = page.WaitFor(
-      "document.body.dataset.ready === '1' && document.body.dataset.date === '2020-01-20'",
+      "document.body.dataset.ready === '1' && document.body.dataset.date === '2020-02-10'",
       std::chrono::seconds(20));
   ASSERT_TRUE(ready.ok()) << ready.ToString() << "\nbanner: "
                           << Evaluate("document.getElementById('banner').textContent");
-  ExpectPageShowsDay("2020-01-20");
+  ExpectPageShowsDay("2020-02-10");
 
   // The screenshot is kept in the test's working directory (build/tests) to look at.
   Result<std::string> png = page.ScreenshotPng();
@@ -406,7 +475,7 @@ TEST_F(DashboardBrowserTest, ShowsTheLatestDayAndSwitchesToANewOneLive) {
   ASSERT_TRUE(updates.is_number()) << updates;
   Produce("fugong.readings", "readings", (dir_ / "readings-2.csv").string());
   const Status switched = page.WaitFor(
-      "document.body.dataset.date === '2020-01-21' && document.body.dataset.ready === '1' && "
+      "document.body.dataset.date === '2020-02-11' && document.body.dataset.ready === '1' && "
       "window.fugongUpdates > " +
           updates.dump() + " && window.fugongTestMarker === 1",
       std::chrono::seconds(60));
@@ -415,8 +484,8 @@ TEST_F(DashboardBrowserTest, ShowsTheLatestDayAndSwitchesToANewOneLive) {
                              << Evaluate(
                                     "[document.body.dataset.date, window.fugongUpdates, "
                                     "document.getElementById('banner').textContent]");
-  EXPECT_EQ(Evaluate("document.getElementById('day').value"), "2020-01-21");
-  ExpectPageShowsDay("2020-01-21");
+  EXPECT_EQ(Evaluate("document.getElementById('day').value"), "2020-02-11");
+  ExpectPageShowsDay("2020-02-11");
 
   std::string exceptions;
   for (const std::string& e : page.errors()) {

@@ -482,7 +482,6 @@ TEST(GeneratorTest, ResumedAndShutDaysLieClearlyApartFromThirtyPercent) {
   EXPECT_GT(shut_days, 1000);
 }
 
-
 // A range over the 2019 festival (2019-02-05, official break 02-04..02-10): truth-2019.csv
 // holds that season, and every enterprise that is not continuous shuts down on a working day
 // 10..2 days before the festival and works again from its resume date on, within 45 days (plus

@@ -53,7 +53,7 @@ class HttpApiTest : public ::testing::Test {
         *dir_, {.seed = 11, .enterprises = 400, .from = "2019-11-25", .to = "2020-02-20"});
     ASSERT_TRUE(generated);
     config_ = new RunConfig(*LoadRunConfig(
-        "", {"interval_minutes=60", "min_group_size=2",
+        "", {"interval_minutes=60", "min_group_size=2", "suspects_api=true",
              "guidance=" + std::string(FUGONG_SOURCE_DIR) + "/deploy/guidance-2020.example.csv"}));
     ASSERT_NE(config_->guidance, nullptr);
     // The state the service answers from: a backfill's.
@@ -761,6 +761,7 @@ TEST_F(HttpApiTest, HostileBytesInPathsParametersAndHeadersGetAnAnswerNeverAStop
       {"/v1/regions", {}},
       {"/v1/map/2020-02-03.svg", {}},
       {"/v1/stream", {"level"}},
+      {"/v1/suspects", {"date", "county"}},
       {"/healthz", {}},
       {"/readyz", {}},
       {"/metrics", {}},
@@ -768,11 +769,9 @@ TEST_F(HttpApiTest, HostileBytesInPathsParametersAndHeadersGetAnAnswerNeverAStop
       {"/dashboard.js", {}},
   };
   // Valid values, so that one hostile field at a time is what the route sees.
-  const std::map<std::string, std::string> valid = {{"date", "2020-02-03"},
-                                                    {"level", "county"},
-                                                    {"code", "330102"},
-                                                    {"from", "2020-02-01"},
-                                                    {"to", "2020-02-05"}};
+  const std::map<std::string, std::string> valid = {{"date", "2020-02-03"}, {"level", "county"},
+                                                    {"code", "330102"},     {"county", "330102"},
+                                                    {"from", "2020-02-01"}, {"to", "2020-02-05"}};
   std::vector<std::string> targets;
   for (const auto& [path, names] : routes) {
     for (const std::string& bad : hostile) {

@@ -19,6 +19,7 @@
 
 #include "app/backfill_runner.h"
 #include "app/generate/province_generator.h"
+#include "app/http/http_service.h"
 #include "app/run_config.h"
 #include "engine/groups/group_partial_codec.h"
 #include "engine/job/stream_job.h"
@@ -26,6 +27,7 @@
 #include "engine/state/write_limited_file_system.h"
 #include "engine/state/write_pausing_file_system.h"
 #include "tests/support/generated_province.h"
+#include "tests/support/http_client.h"
 #include "tests/support/record_compare.h"
 #include "tests/support/topic_feed.h"
 
@@ -66,7 +68,14 @@ class StreamJobTest : public ::testing::Test {
                         ("fugong-stream-test-" + std::to_string(getpid())));
     fs::remove_all(*dir_);
     const std::optional<GenerateSummary> generated = GenerateProvinceInto(
-        *dir_, {.seed = 5, .enterprises = 300, .from = "2019-11-25", .to = "2020-02-29"});
+        *dir_, {.seed = 5,
+                .enterprises = 300,
+                .from = "2019-11-25",
+                .to = "2020-02-29",
+                // Day shapes that the daily total misreads (issue 14), so that the records'
+                // active and suspect_idle counts are not all alike.
+                .high_standby_fraction = 0.10,
+                .idle_runner_fraction = 0.10});
     ASSERT_TRUE(generated);
     readings_files_ = new std::vector<std::string>(generated->readings_files);
     backfill_ = new std::map<std::string, std::string>(Backfill(*readings_files_, "backfill"));
@@ -253,6 +262,15 @@ TEST_F(StreamJobTest, StreamGivesTheBackfillsRecordsAndClosesDaysOnTheWatermark)
   for (const auto& [key, values] : published_.index) {
     EXPECT_EQ(values.size(), 1u) << key << " was published more than once";
   }
+  // The day-shape fields (issue 14) are among what was compared: counts of both kinds occur.
+  int with_suspects = 0, with_active_rate = 0;
+  for (const auto& [key, record] : *backfill_) {
+    const nlohmann::json r = nlohmann::json::parse(record);
+    if (r["suspect_idle"].is_number() && r["suspect_idle"].get<int>() > 0) ++with_suspects;
+    if (r["active_rate"].is_number()) ++with_active_rate;
+  }
+  EXPECT_GT(with_suspects, 100);
+  EXPECT_GT(with_active_rate, 1000);
   // Every message is counted: used or dead-lettered (unknown enterprises are kept, not dropped).
   const StreamStatus& s = job->status();
   EXPECT_EQ(s.readings.records, readings_.size());
@@ -861,6 +879,90 @@ TEST_F(StreamJobTest, AnEmptyOutboxIsReadAgainOnlyAfterAWriteAddsToIt) {
   EXPECT_GT(job->outbox_reads(), reads);
   ExpectSameRecords(published_.Latest(), *backfill_);
   ExpectRevisionsConsistent();
+}
+
+// GET /v1/suspects (issue 14) on a streamed state: for every county record with suspects, the
+// list has exactly as many enterprises as the record counts, each of that county in the registry
+// and resumed by its energy. Off by default, since it names enterprises.
+TEST_F(StreamJobTest, TheSuspectsListOfACountyHasTheEnterprisesItsRecordCounts) {
+  std::unique_ptr<StreamJob> job = StreamEverything();
+  std::map<std::string, std::string> county_of;  // enterprise -> county, from enterprises.csv
+  for (const std::string& line :
+       testing::SplitLines(testing::ReadFile((*dir_ / "input/enterprises.csv").string()))) {
+    const size_t comma = line.find(',');
+    if (comma == std::string::npos || line.starts_with("enterprise_id")) continue;
+    county_of[line.substr(0, comma)] =
+        line.substr(comma + 1, line.find(',', comma + 1) - comma - 1);
+  }
+  RunConfig with_list = config_;
+  with_list.suspects_api = true;
+  auto open = HttpService::Start(&with_list, "127.0.0.1:0");
+  ASSERT_TRUE(open.ok()) << open.status().ToString();
+  std::unique_ptr<HttpService> service = std::move(open).value();
+  service->OnStateOpened(*state_);
+
+  int lists = 0, listed = 0;
+  std::string none;  // a county record with no suspects: "/v1/suspects?date=D&county=C"
+  for (const auto& [key, record] : *backfill_) {
+    if (key.find("|county|") == std::string::npos) continue;
+    const nlohmann::json r = nlohmann::json::parse(record);
+    if (r["suspect_idle"] == 0) {
+      none = "/v1/suspects?date=" + r["date"].get<std::string>() +
+             "&county=" + r["code"].get<std::string>();
+    }
+    if (!r["suspect_idle"].is_number() || r["suspect_idle"].get<int>() == 0) continue;
+    const std::string date = r["date"], county = r["code"];
+    const testing::HttpResult got =
+        testing::HttpGet(service->address(), "/v1/suspects?date=" + date + "&county=" + county);
+    ASSERT_EQ(got.status, 200) << got.body;
+    const nlohmann::json list = nlohmann::json::parse(got.body);
+    EXPECT_EQ(list["suspect_idle"], r["suspect_idle"]) << key;
+    EXPECT_EQ(list["listed"], r["suspect_idle"]) << key;
+    EXPECT_EQ(list["complete"], true) << key;
+    ASSERT_EQ(list["enterprises"].size(), r["suspect_idle"].get<size_t>()) << key;
+    std::string previous;
+    for (const nlohmann::json& e : list["enterprises"]) {
+      const std::string id = e["enterprise_id"];
+      EXPECT_EQ(county_of[id], county) << key << " lists " << id;
+      EXPECT_GT(id, previous) << "not in id order";
+      previous = id;
+      EXPECT_GE(e["energy_ratio"].get<double>(), config_.engine.resume_threshold) << id;
+      EXPECT_NEAR(e["energy_ratio"].get<double>(),
+                  e["energy_kwh"].get<double>() / e["baseline_kwh"].get<double>(), 1e-4);
+      ++listed;
+    }
+    ++lists;
+  }
+  EXPECT_GT(lists, 50);
+  EXPECT_GT(listed, 100);
+
+  // A county with no suspects that day is an empty, complete list; bad requests say why.
+  ASSERT_FALSE(none.empty());
+  const nlohmann::json empty =
+      nlohmann::json::parse(testing::HttpGet(service->address(), none).body);
+  EXPECT_EQ(empty["listed"], 0) << none;
+  EXPECT_EQ(empty["complete"], true) << none;
+  EXPECT_TRUE(empty["enterprises"].empty()) << none;
+  const testing::HttpResult wrong =
+      testing::HttpGet(service->address(), "/v1/suspects?date=2020-02-10&county=330100");
+  EXPECT_EQ(wrong.status, 400) << wrong.body;  // a city, not a county
+  EXPECT_NE(wrong.body.find("not a county"), std::string::npos) << wrong.body;
+  EXPECT_EQ(testing::HttpGet(service->address(), "/v1/suspects?date=2020-02-10").status, 400);
+  EXPECT_EQ(
+      testing::HttpGet(service->address(), "/v1/suspects?date=2031-01-01&county=330102").status,
+      404);
+  service->OnStateClosing();
+  service.reset();
+
+  // Off unless enabled: a 403 that names the switch.
+  auto closed_service = HttpService::Start(&config_, "127.0.0.1:0");
+  ASSERT_TRUE(closed_service.ok());
+  (*closed_service)->OnStateOpened(*state_);
+  const testing::HttpResult off =
+      testing::HttpGet((*closed_service)->address(), "/v1/suspects?date=2020-02-10&county=330102");
+  EXPECT_EQ(off.status, 403);
+  EXPECT_NE(off.body.find("suspects_api: true"), std::string::npos) << off.body;
+  (*closed_service)->OnStateClosing();
 }
 
 // The epidemic risk chart (issue 11, part 1): the stream and the backfill join it into county

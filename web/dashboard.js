@@ -23,6 +23,9 @@
   const POLL_MS = 30000;
   const WAIT_FOR_FIRST_DAY_MS = 5000;
   const STREAM_OPEN_WAIT_MS = 1500;
+  // A county is marked when more than this share of its eligible enterprises is suspected of
+  // idle running: the threshold of the alert FugongCountyIdleSuspects (deploy/prometheus).
+  const SUSPECT_SHARE_MARK = 0.1;
 
   const state = {
     dates: [],
@@ -52,6 +55,19 @@
   }
   function hasFigures(record) {
     return !!record && !record.suppressed && typeof record.composite === "number";
+  }
+  // The day-shape figures (docs/day-shape.md) are in records of runs that read interval meters.
+  function readsShapes(records) {
+    return records.some((r) => r && "shape_judged" in r);
+  }
+  // suspect_idle / eligible, or null when the record has no such figures.
+  function suspectShare(record) {
+    if (!hasFigures(record) || typeof record.suspect_idle !== "number") return null;
+    return record.eligible > 0 ? record.suspect_idle / record.eligible : null;
+  }
+  function manySuspects(record) {
+    const share = suspectShare(record);
+    return share !== null && share > SUSPECT_SHARE_MARK;
   }
   function fixed1(x) {
     return typeof x === "number" && isFinite(x) ? x.toFixed(1) : "–";
@@ -147,7 +163,7 @@
     container.replaceChildren(el("p", { class: "panel-error", text: text }));
   }
   function tableMessage(cls, text) {
-    const cell = el("td", { colspan: 7, class: cls, text: text });
+    const cell = el("td", { colspan: 9, class: cls, text: text });
     $("regions").tBodies[0].replaceChildren(el("tr", {}, cell));
   }
 
@@ -248,7 +264,8 @@
         return null;
       }
     };
-    showMap(map, $("map"), "map");
+    const tierSvg = showMap(map, $("map"), "map");
+    if (tierSvg && county.status === "fulfilled") markSuspects(tierSvg, county.value.records || []);
     const riskSvg = showMap(riskMap, $("risk-map"), "risk chart");
     if (riskSvg) {
       $("risk-note").hidden = riskSvg.querySelector('rect.tile:not([data-risk=""])') !== null;
@@ -335,6 +352,42 @@
       tile.addEventListener("click", () => highlightRow(tile.getAttribute("data-code")));
     }
     return svg;
+  }
+
+  // Counties with many suspects of idle running get a badge on their tile (and the tile
+  // data-suspects="many"): where inspectors should look first (/v1/suspects lists them).
+  function markSuspects(svg, records) {
+    $("suspects-legend").hidden = !readsShapes(records);
+    const byCode = new Map(records.map((r) => [r.code, r]));
+    for (const tile of svg.querySelectorAll("rect.tile")) {
+      const code = tile.getAttribute("data-code");
+      const r = byCode.get(code);
+      const many = manySuspects(r);
+      tile.setAttribute("data-suspects", many ? "many" : "");
+      if (!many) continue;
+      const x = Number(tile.getAttribute("x")) + Number(tile.getAttribute("width")) - 9;
+      const y = Number(tile.getAttribute("y")) + 9;
+      const badge = svgEl("g", { class: "suspect-mark", "data-code": code });
+      badge.append(
+        svgEl("circle", { cx: x, cy: y, r: 7.5 }),
+        svgEl("text", { x: x, y: y + 4, "text-anchor": "middle" }, "!"),
+        svgEl(
+          "title",
+          {},
+          (r.name || code) +
+            ": " +
+            r.suspect_idle +
+            " of " +
+            r.eligible +
+            " eligible suspected of idle running (" +
+            percent(suspectShare(r)) +
+            ")",
+        ),
+      );
+      badge.addEventListener("click", () => highlightRow(code));
+      // After every tile and label of the group, so that it is drawn on top.
+      tile.parentNode.append(badge);
+    }
   }
 
   // ---- risk matrix -------------------------------------------------------------------------
@@ -428,9 +481,18 @@
     const fact = (name, value) =>
       facts.append(el("div", {}, el("dt", { text: name }), el("dd", { text: value })));
     fact("Resumption rate", percent(record.resumption_rate));
+    if ("shape_judged" in record) {
+      fact("Active rate (day shape)", percent(record.active_rate));
+    }
     fact("Load recovery", percent(record.load_recovery));
     fact("Resumed / eligible", integer(record.resumed) + " / " + integer(record.eligible));
     fact("Meter coverage", percent(record.coverage));
+    if ("shape_judged" in record) {
+      fact(
+        "Suspected idle running",
+        integer(record.suspect_idle) + " of " + integer(record.eligible) + " eligible",
+      );
+    }
     // SPEC last_year: the same lunar day of the previous season (days from the Spring Festival).
     if (record.last_year && typeof record.last_year.composite === "number") {
       const then = record.last_year.composite;
@@ -691,6 +753,8 @@
         const t = tierOf(r);
         return t === 0 ? null : t;
       }
+      case "suspect_share":
+        return suspectShare(r);
       default:
         return hasFigures(r) && typeof r[key] === "number" ? r[key] : null;
     }
@@ -716,6 +780,8 @@
       });
     }
     const filter = $("filter").value.trim().toLowerCase();
+    // The day-shape columns only for runs whose records carry them.
+    $("regions").classList.toggle("no-shape", !readsShapes(rows.map((row) => row.record)));
     const body = document.createElement("tbody");
     for (const row of rows) {
       const r = row.record;
@@ -724,10 +790,15 @@
       const tr = el(
         "tr",
         {
-          class: row.level + (!key ? " tree" : "") + (figures ? "" : " empty"),
+          class:
+            row.level +
+            (!key ? " tree" : "") +
+            (figures ? "" : " empty") +
+            (manySuspects(r) ? " many-suspects" : ""),
           "data-code": row.code,
           "data-level": row.level,
           "data-tier": tierOf(r),
+          "data-suspects": manySuspects(r) ? "many" : "",
           hidden: !!filter && !((row.name || "") + " " + row.code).toLowerCase().includes(filter),
         },
         el(
@@ -740,10 +811,17 @@
         el("td", { class: "num composite", text: figures ? fixed1(r.composite) : missing }),
         el("td", { class: "tier-cell" }, tierBadge(r)),
         el("td", { class: "num", text: figures ? percent(r.resumption_rate) : "–" }),
+        el("td", { class: "num shape active-rate", text: figures ? percent(r.active_rate) : "–" }),
         el("td", { class: "num", text: figures ? percent(r.load_recovery) : "–" }),
         el("td", {
           class: "num",
           text: r && typeof r.eligible === "number" ? integer(r.eligible) : "–",
+        }),
+        el("td", {
+          class: "num shape suspects",
+          text: suspectShare(r) === null ? "–" : integer(r.suspect_idle),
+          title:
+            suspectShare(r) === null ? null : percent(suspectShare(r)) + " of eligible",
         }),
       );
       body.append(tr);

@@ -46,7 +46,9 @@ HttpService::HttpService(const RunConfig* config)
     : config_(config),
       metrics_(config->regions.get()),
       api_(config->regions.get(), config->industries, config->guidance.get(),
-           config->engine.min_group_size) {}
+           config->engine.min_group_size),
+      suspects_(config->regions.get(), config->industries, config->suspects_api,
+                config->stream.max_message_bytes) {}
 
 HttpService::~HttpService() { server_.reset(); }
 
@@ -103,13 +105,16 @@ HttpResponse HttpService::Route(const HttpRequest& request) {
     r.event_stream = true;
     return r;
   }
-  if (IndexApi::Serves(path)) {
+  // The routes that read the state.
+  const bool suspects = SuspectsApi::Serves(path);
+  if (suspects || IndexApi::Serves(path)) {
     std::shared_lock<std::shared_mutex> lock(state_mutex_);
     if (state_ == nullptr) {
       HttpResponse r = JsonError(503, "the state is not open yet (starting or stopping)");
-      r.route = "/v1";
+      r.route = suspects ? "/v1/suspects" : "/v1";
       return r;
     }
+    if (suspects) return suspects_.Handle(request, *state_);
     if (!path.starts_with("/v1/map/") || !request.params.empty()) {
       return api_.Handle(request, PublishedIndex(state_));
     }

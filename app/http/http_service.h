@@ -1,7 +1,8 @@
 // The service's HTTP face, on one port: /metrics, /healthz, /readyz, the JSON API over the
-// published index (index_api.h), the live stream of new records (/v1/stream, Server-Sent
-// Events) and the dashboard page (/). It watches the stream service as a StreamObserver: the
-// loop reports, the server's thread answers, and neither waits for the other.
+// published index (index_api.h), the suspects list (suspects_api.h, when enabled), the live stream
+// of new records (/v1/stream, Server-Sent Events) and the dashboard page (/). It watches the stream
+// service as a StreamObserver: the loop reports, the server's thread answers, and neither waits for
+// the other.
 #pragma once
 
 #include <atomic>
@@ -16,6 +17,7 @@
 #include "app/http/index_api.h"
 #include "app/http/live_feed.h"
 #include "app/http/service_metrics.h"
+#include "app/http/suspects_api.h"
 #include "app/run_config.h"
 #include "app/stream_observer.h"
 
@@ -61,6 +63,7 @@ class HttpService : public StreamObserver {
   const RunConfig* config_;
   ServiceMetrics metrics_;
   IndexApi api_;
+  SuspectsApi suspects_;
   LiveFeed feed_;
   // The state is read by the server's thread between OnStateOpened and OnStateClosing.
   mutable std::shared_mutex state_mutex_;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "app/bulletin/bulletin_day.h"
+#include "app/http/request_params.h"
 #include "app/published_figures.h"
 #include "app/render/bulletin_html.h"
 #include "app/render/county_map_svg.h"
@@ -33,51 +34,7 @@ bool DayInPath(std::string_view path, std::string_view prefix, std::string_view 
   return ParseDate(path, day);
 }
 
-// The request's parameters by name, checked against the ones a route takes: a misspelt or
-// repeated parameter is an error, not silently ignored.
-class Params {
- public:
-  Params(const HttpRequest& request, std::set<std::string> allowed) {
-    for (const auto& [name, value] : request.params) {
-      if (!allowed.count(name)) {
-        error_ = "unknown parameter '" + name + "'";
-        return;
-      }
-      if (!values_.emplace(name, value).second) {
-        error_ = "parameter '" + name + "' given twice";
-        return;
-      }
-    }
-  }
-  const std::string& error() const { return error_; }
-  const std::string* Get(const std::string& name) const {
-    auto it = values_.find(name);
-    return it == values_.end() ? nullptr : &it->second;
-  }
-
- private:
-  std::map<std::string, std::string> values_;
-  std::string error_;
-};
-
-// Reads a required or optional date parameter; an error response if it is malformed.
-std::optional<HttpResponse> ReadDate(const Params& params, const std::string& name, bool required,
-                                     std::optional<Day>* out) {
-  const std::string* text = params.Get(name);
-  if (text == nullptr) {
-    if (required) return JsonError(400, "missing parameter '" + name + "' (YYYY-MM-DD)");
-    return std::nullopt;
-  }
-  Day day;
-  if (!ParseDate(*text, &day)) {
-    return JsonError(400,
-                     "parameter '" + name + "' must be a date YYYY-MM-DD, not '" + *text + "'");
-  }
-  *out = day;
-  return std::nullopt;
-}
-
-std::optional<HttpResponse> ReadLevel(const Params& params, std::string* out) {
+std::optional<HttpResponse> ReadLevel(const RequestParams& params, std::string* out) {
   const std::string* text = params.Get("level");
   if (text == nullptr) return JsonError(400, "missing parameter 'level' (" + LevelNames() + ")");
   GroupLevel level;
@@ -142,7 +99,7 @@ HttpResponse IndexApi::Handle(const HttpRequest& request, const PublishedIndex& 
 }
 
 HttpResponse IndexApi::Dates(const HttpRequest& request, const PublishedIndex& index) const {
-  Params params(request, {});
+  RequestParams params(request, {});
   if (!params.error().empty()) return JsonError(400, params.error());
   JsonWriter json;
   json.BeginObject().Key("dates").BeginArray();
@@ -152,10 +109,10 @@ HttpResponse IndexApi::Dates(const HttpRequest& request, const PublishedIndex& i
 }
 
 HttpResponse IndexApi::DayIndex(const HttpRequest& request, const PublishedIndex& index) const {
-  Params params(request, {"date", "level", "code"});
+  RequestParams params(request, {"date", "level", "code"});
   if (!params.error().empty()) return JsonError(400, params.error());
   std::optional<Day> day;
-  if (auto error = ReadDate(params, "date", true, &day)) return *error;
+  if (auto error = params.ReadDate("date", true, &day)) return *error;
   std::string level;
   if (auto error = ReadLevel(params, &level)) return *error;
   if (const std::string* code = params.Get("code")) {
@@ -182,15 +139,15 @@ HttpResponse IndexApi::DayIndex(const HttpRequest& request, const PublishedIndex
 }
 
 HttpResponse IndexApi::Series(const HttpRequest& request, const PublishedIndex& index) const {
-  Params params(request, {"level", "code", "from", "to"});
+  RequestParams params(request, {"level", "code", "from", "to"});
   if (!params.error().empty()) return JsonError(400, params.error());
   std::string level;
   if (auto error = ReadLevel(params, &level)) return *error;
   const std::string* code = params.Get("code");
   if (code == nullptr || code->empty()) return JsonError(400, "missing parameter 'code'");
   std::optional<Day> from, to;
-  if (auto error = ReadDate(params, "from", false, &from)) return *error;
-  if (auto error = ReadDate(params, "to", false, &to)) return *error;
+  if (auto error = params.ReadDate("from", false, &from)) return *error;
+  if (auto error = params.ReadDate("to", false, &to)) return *error;
   if (from && to && *from > *to) {
     return JsonError(400,
                      "'from' (" + FormatDate(*from) + ") is after 'to' (" + FormatDate(*to) + ")");
@@ -208,7 +165,7 @@ HttpResponse IndexApi::Series(const HttpRequest& request, const PublishedIndex& 
 }
 
 HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& index) const {
-  Params params(request, {"layer"});
+  RequestParams params(request, {"layer"});
   if (!params.error().empty()) return JsonError(400, params.error());
   render::MapLayer layer = render::MapLayer::kTier;
   if (const std::string* text = params.Get("layer")) {
@@ -249,10 +206,10 @@ HttpResponse IndexApi::Map(const HttpRequest& request, const PublishedIndex& ind
 }
 
 HttpResponse IndexApi::Matrix(const HttpRequest& request, const PublishedIndex& index) const {
-  Params params(request, {"date"});
+  RequestParams params(request, {"date"});
   if (!params.error().empty()) return JsonError(400, params.error());
   std::optional<Day> day;
-  if (auto error = ReadDate(params, "date", true, &day)) return *error;
+  if (auto error = params.ReadDate("date", true, &day)) return *error;
   std::vector<std::string> records;
   Status st = index.DayRecords(*day, "county", &records);
   if (!st.ok()) return JsonError(500, st.ToString());
@@ -322,10 +279,10 @@ HttpResponse IndexApi::Matrix(const HttpRequest& request, const PublishedIndex& 
 }
 
 HttpResponse IndexApi::Guidance(const HttpRequest& request, const PublishedIndex& index) const {
-  Params params(request, {"date", "county"});
+  RequestParams params(request, {"date", "county"});
   if (!params.error().empty()) return JsonError(400, params.error());
   std::optional<Day> day;
-  if (auto error = ReadDate(params, "date", true, &day)) return *error;
+  if (auto error = params.ReadDate("date", true, &day)) return *error;
   const std::string* only = params.Get("county");
   if (only != nullptr && !regions_->IsCounty(*only)) {
     return JsonError(400, "'" + *only + "' is not a county of the region table");
@@ -396,7 +353,7 @@ HttpResponse IndexApi::Guidance(const HttpRequest& request, const PublishedIndex
 }
 
 HttpResponse IndexApi::Bulletin(const HttpRequest& request, const PublishedIndex& index) const {
-  Params params(request, {});
+  RequestParams params(request, {});
   if (!params.error().empty()) return JsonError(400, params.error());
   Day day;
   if (!DayInPath(request.path, kBulletinPrefix, kHtmlSuffix, &day)) {
@@ -419,7 +376,7 @@ HttpResponse IndexApi::Bulletin(const HttpRequest& request, const PublishedIndex
 }
 
 HttpResponse IndexApi::Regions(const HttpRequest& request) const {
-  Params params(request, {});
+  RequestParams params(request, {});
   if (!params.error().empty()) return JsonError(400, params.error());
   JsonWriter json;
   json.BeginObject().Key("regions").BeginArray();

@@ -26,6 +26,9 @@ struct ProvinceSpec {
   int interval_minutes = 60;  // 24 readings a meter-day keeps the tests quick
   bool faults = true;         // inject the generator's faults (bad lines, duplicates, ...)
   double register_fraction = GenerateOptions().register_fraction;  // daily register meters
+  // Day shapes that fool the daily total (docs/generator.md, "Day shapes").
+  double high_standby_fraction = 0;
+  double idle_runner_fraction = 0;
 };
 
 // Generates the province of `spec` into dir/input. Returns what was written, or nothing (the test
@@ -40,6 +43,8 @@ inline std::optional<GenerateSummary> GenerateProvinceInto(const std::filesystem
   options.interval_minutes = spec.interval_minutes;
   options.faults = spec.faults;
   options.register_fraction = spec.register_fraction;
+  options.high_standby_fraction = spec.high_standby_fraction;
+  options.idle_runner_fraction = spec.idle_runner_fraction;
   options.out_dir = (dir / "input").string();
   Result<GenerateSummary> generated = GenerateProvince(options, nullptr);
   EXPECT_TRUE(generated.ok()) << generated.status().ToString();
