@@ -113,6 +113,47 @@ TEST(MeterDayRecordTest, DuplicatesAndCorrections) {
   EXPECT_FALSE(back.Decode("junk"));
 }
 
+// The meter-day cursor takes a row's summary from its bytes (Decode) when no day shape is read,
+// and from the record decoded whole (Of) when one is: the two must agree, or a day's energy
+// would depend on whether shapes are read.
+TEST(MeterDaySummaryTest, OfADecodedRecordIsWhatDecodeReadsOfItsBytes) {
+  const Day day = D("2020-02-10");
+  MeterDayRecord full, sparse, with_register, empty;
+  full.Reset(24);
+  for (int slot = 0; slot < 24; ++slot) full.ApplyInterval(slot, 1'000'000 + 37'001 * slot);
+  sparse.Reset(96);
+  sparse.ApplyInterval(5, 250'000);
+  sparse.ApplyInterval(5, 260'000);  // a correction
+  sparse.ApplyInterval(70, 3);
+  sparse.ApplyInterval(70, 3);  // a duplicate
+  with_register.Reset(24);
+  with_register.ApplyRegister(123'456'789'000);
+  with_register.ApplyInterval(23, 42);
+  empty.Reset(96);
+  for (const MeterDayRecord* record : {&full, &sparse, &with_register, &empty}) {
+    const std::string bytes = record->Encode();
+    MeterDaySummary read;
+    ASSERT_TRUE(MeterDaySummary::Decode(day, bytes, &read));
+    MeterDayRecord decoded;
+    ASSERT_TRUE(decoded.Decode(bytes));
+    const MeterDaySummary of = MeterDaySummary::Of(day, decoded);
+    EXPECT_EQ(of.day, read.day);
+    EXPECT_EQ(of.received, read.received);
+    EXPECT_EQ(of.interval_sum, read.interval_sum);
+    EXPECT_EQ(of.has_register, read.has_register);
+    EXPECT_EQ(of.register_start, read.register_start);
+    EXPECT_EQ(of.corrections, read.corrections);
+    EXPECT_EQ(of.duplicates, read.duplicates);
+  }
+  // Not vacuous: the cases differ in what they carry.
+  MeterDaySummary sparse_read;
+  ASSERT_TRUE(MeterDaySummary::Decode(day, sparse.Encode(), &sparse_read));
+  EXPECT_EQ(sparse_read.received, 2);
+  EXPECT_EQ(sparse_read.interval_sum, 260'003);
+  EXPECT_EQ(sparse_read.corrections, 1u);
+  EXPECT_EQ(sparse_read.duplicates, 1u);
+}
+
 using MeterDayStateTest = testing::MeterDayStateFixture;
 
 TEST_F(MeterDayStateTest, BatchesMergeLikeOneStream) {
