@@ -330,11 +330,8 @@ TEST_F(GeneratedProvince, CountyResumptionFollowsTheTruth) {
     }
     truth[f[0]] = t;
   }
-  std::map<std::string, std::string> county_of;
-  for (const std::string& line : SplitLines(ReadFile(*dir_ / "input/enterprises.csv"))) {
-    const size_t c1 = line.find(',');
-    county_of[line.substr(0, c1)] = line.substr(c1 + 1, line.find(',', c1 + 1) - c1 - 1);
-  }
+  std::map<std::string, std::string> county_of =
+      testing::CountyOfEnterprises(*dir_ / "input/enterprises.csv");
   // On working days after resumption began, the engine's resumption rate of each county (and
   // the province) against the share of that county's working enterprises whose truth says
   // they are back.
