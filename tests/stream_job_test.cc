@@ -26,6 +26,7 @@
 #include "engine/state/key_codec.h"
 #include "engine/state/write_limited_file_system.h"
 #include "engine/state/write_pausing_file_system.h"
+#include "tests/support/files.h"
 #include "tests/support/generated_province.h"
 #include "tests/support/http_client.h"
 #include "tests/support/record_compare.h"
@@ -886,14 +887,8 @@ TEST_F(StreamJobTest, AnEmptyOutboxIsReadAgainOnlyAfterAWriteAddsToIt) {
 // and resumed by its energy. Off by default, since it names enterprises.
 TEST_F(StreamJobTest, TheSuspectsListOfACountyHasTheEnterprisesItsRecordCounts) {
   std::unique_ptr<StreamJob> job = StreamEverything();
-  std::map<std::string, std::string> county_of;  // enterprise -> county, from enterprises.csv
-  for (const std::string& line :
-       testing::SplitLines(testing::ReadFile((*dir_ / "input/enterprises.csv").string()))) {
-    const size_t comma = line.find(',');
-    if (comma == std::string::npos || line.starts_with("enterprise_id")) continue;
-    county_of[line.substr(0, comma)] =
-        line.substr(comma + 1, line.find(',', comma + 1) - comma - 1);
-  }
+  std::map<std::string, std::string> county_of =
+      testing::CountyOfEnterprises(*dir_ / "input/enterprises.csv");
   RunConfig with_list = config_;
   with_list.suspects_api = true;
   auto open = HttpService::Start(&with_list, "127.0.0.1:0");
@@ -902,7 +897,9 @@ TEST_F(StreamJobTest, TheSuspectsListOfACountyHasTheEnterprisesItsRecordCounts) 
   service->OnStateOpened(*state_);
 
   int lists = 0, listed = 0;
-  std::string none;  // a county record with no suspects: "/v1/suspects?date=D&county=C"
+  std::string none;           // a county record with no suspects: "/v1/suspects?date=D&county=C"
+  std::string listed_target;  // the last county record with suspects, and its day
+  Day listed_day = 0;
   for (const auto& [key, record] : *backfill_) {
     if (key.find("|county|") == std::string::npos) continue;
     const nlohmann::json r = nlohmann::json::parse(record);
@@ -912,8 +909,9 @@ TEST_F(StreamJobTest, TheSuspectsListOfACountyHasTheEnterprisesItsRecordCounts) 
     }
     if (!r["suspect_idle"].is_number() || r["suspect_idle"].get<int>() == 0) continue;
     const std::string date = r["date"], county = r["code"];
-    const testing::HttpResult got =
-        testing::HttpGet(service->address(), "/v1/suspects?date=" + date + "&county=" + county);
+    listed_day = DayOf(date.c_str());
+    listed_target = "/v1/suspects?date=" + date + "&county=" + county;
+    const testing::HttpResult got = testing::HttpGet(service->address(), listed_target);
     ASSERT_EQ(got.status, 200) << got.body;
     const nlohmann::json list = nlohmann::json::parse(got.body);
     EXPECT_EQ(list["suspect_idle"], r["suspect_idle"]) << key;
@@ -951,6 +949,12 @@ TEST_F(StreamJobTest, TheSuspectsListOfACountyHasTheEnterprisesItsRecordCounts) 
   EXPECT_EQ(
       testing::HttpGet(service->address(), "/v1/suspects?date=2031-01-01&county=330102").status,
       404);
+  // Scores of days before the retention cutoff may be gone: such a day is a 404 that says so, not
+  // a list shortened by chance.
+  state_->SetRetentionCutoff(listed_day + 1);
+  const testing::HttpResult dropped = testing::HttpGet(service->address(), listed_target);
+  EXPECT_EQ(dropped.status, 404) << dropped.body;
+  EXPECT_NE(dropped.body.find("no longer kept"), std::string::npos) << dropped.body;
   service->OnStateClosing();
   service.reset();
 
