@@ -480,14 +480,13 @@
     const facts = el("dl", { class: "facts" });
     const fact = (name, value) =>
       facts.append(el("div", {}, el("dt", { text: name }), el("dd", { text: value })));
+    const shapes = "shape_judged" in record;
     fact("Resumption rate", percent(record.resumption_rate));
-    if ("shape_judged" in record) {
-      fact("Active rate (day shape)", percent(record.active_rate));
-    }
+    if (shapes) fact("Active rate (day shape)", percent(record.active_rate));
     fact("Load recovery", percent(record.load_recovery));
     fact("Resumed / eligible", integer(record.resumed) + " / " + integer(record.eligible));
     fact("Meter coverage", percent(record.coverage));
-    if ("shape_judged" in record) {
+    if (shapes) {
       fact(
         "Suspected idle running",
         integer(record.suspect_idle) + " of " + integer(record.eligible) + " eligible",
@@ -786,6 +785,8 @@
     for (const row of rows) {
       const r = row.record;
       const figures = hasFigures(r);
+      const share = suspectShare(r);
+      const many = manySuspects(r);
       const missing = !r ? "no data" : "suppressed";
       const tr = el(
         "tr",
@@ -794,11 +795,11 @@
             row.level +
             (!key ? " tree" : "") +
             (figures ? "" : " empty") +
-            (manySuspects(r) ? " many-suspects" : ""),
+            (many ? " many-suspects" : ""),
           "data-code": row.code,
           "data-level": row.level,
           "data-tier": tierOf(r),
-          "data-suspects": manySuspects(r) ? "many" : "",
+          "data-suspects": many ? "many" : "",
           hidden: !!filter && !((row.name || "") + " " + row.code).toLowerCase().includes(filter),
         },
         el(
@@ -819,9 +820,8 @@
         }),
         el("td", {
           class: "num shape suspects",
-          text: suspectShare(r) === null ? "–" : integer(r.suspect_idle),
-          title:
-            suspectShare(r) === null ? null : percent(suspectShare(r)) + " of eligible",
+          text: share === null ? "–" : integer(r.suspect_idle),
+          title: share === null ? null : percent(share) + " of eligible",
         }),
       );
       body.append(tr);
